@@ -1,0 +1,153 @@
+//! Addresses (`ip address`), IPv4 and IPv6.
+
+use std::net::IpAddr;
+
+use ipnetwork::IpNetwork;
+use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
+use netlink_packet_route::address::{AddressAttribute, AddressMessage, AddressScope};
+use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
+
+use crate::error::{Context, Result};
+use crate::handle::Handle;
+use crate::link::LinkRef;
+
+/// An address on a link, as `ip address show` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    /// Index of the link that holds it.
+    pub index: u32,
+    /// The address and prefix length (`10.0.0.1/24`).
+    pub network: IpNetwork,
+    /// The label (IPv4 only; `eth0:1`-style aliases).
+    pub label: Option<String>,
+    /// Scope: "global", "link", "host", ...
+    pub scope: String,
+}
+
+/// The address calls of a [`Handle`]: `handle.addr()`.
+#[derive(Debug, Clone, Copy)]
+pub struct AddressHandle<'a> {
+    handle: &'a Handle,
+}
+
+impl<'a> AddressHandle<'a> {
+    pub(crate) fn new(handle: &'a Handle) -> Self {
+        AddressHandle { handle }
+    }
+
+    /// Adds an address, like `ip address add 10.0.0.1/24 dev DEV`. The kernel adds the
+    /// prefix route with it. Fails with `EEXIST` if the link has it already.
+    pub fn add(&self, link: impl Into<LinkRef>, network: IpNetwork) -> Result<()> {
+        let link = link.into();
+        let message = self.message(&link, network)?;
+        self.handle
+            .request_ack(
+                RouteNetlinkMessage::NewAddress(message),
+                NLM_F_CREATE | NLM_F_EXCL,
+            )
+            .op(|| format!("adding address {network} to '{link}'"))
+    }
+
+    /// Adds an address unless the link has it already (idempotent `add`).
+    pub fn ensure(&self, link: impl Into<LinkRef>, network: IpNetwork) -> Result<()> {
+        match self.add(link, network) {
+            Err(e) if e.errno() == libc::EEXIST => Ok(()),
+            other => other,
+        }
+    }
+
+    /// Deletes an address, like `ip address del 10.0.0.1/24 dev DEV`.
+    pub fn delete(&self, link: impl Into<LinkRef>, network: IpNetwork) -> Result<()> {
+        let link = link.into();
+        let message = self.message(&link, network)?;
+        self.handle
+            .request_ack(RouteNetlinkMessage::DelAddress(message), 0)
+            .op(|| format!("deleting address {network} from '{link}'"))
+    }
+
+    /// Lists addresses, of one link or of all, like `ip address show [dev DEV]`.
+    pub fn list(&self, link: Option<LinkRef>) -> Result<Vec<Address>> {
+        let index = match &link {
+            Some(link) => Some(self.handle.link().index(link)?),
+            None => None,
+        };
+        let mut request = AddressMessage::default();
+        if let Some(index) = index {
+            // With strict checking on, the kernel filters the dump by index itself.
+            request.header.index = index;
+        }
+        let replies = self
+            .handle
+            .dump(RouteNetlinkMessage::GetAddress(request))
+            .op(|| "listing addresses".to_string())?;
+        Ok(replies
+            .into_iter()
+            .filter_map(|m| match m {
+                RouteNetlinkMessage::NewAddress(m) => parse(m),
+                _ => None,
+            })
+            .filter(|a| index.is_none_or(|i| a.index == i))
+            .collect())
+    }
+
+    /// Deletes every address of a link, like `ip address flush dev DEV`.
+    pub fn flush(&self, link: impl Into<LinkRef>) -> Result<()> {
+        let link = link.into();
+        let index = self.handle.link().index(&link)?;
+        // Secondary IPv4 addresses go away with their primary; deleting what is already
+        // gone is not an error here.
+        for address in self.list(Some(LinkRef::Index(index)))? {
+            match self.delete(LinkRef::Index(index), address.network) {
+                Err(e) if e.errno() == libc::EADDRNOTAVAIL => {}
+                other => other.op(|| format!("flushing addresses of '{link}'"))?,
+            }
+        }
+        Ok(())
+    }
+
+    fn message(&self, link: &LinkRef, network: IpNetwork) -> Result<AddressMessage> {
+        let mut message = AddressMessage::default();
+        message.header.index = self.handle.link().index(link)?;
+        message.header.prefix_len = network.prefix();
+        message.header.family = match network {
+            IpNetwork::V4(_) => AddressFamily::Inet,
+            IpNetwork::V6(_) => AddressFamily::Inet6,
+        };
+        let ip = network.ip();
+        message.attributes.push(AddressAttribute::Local(ip));
+        message.attributes.push(AddressAttribute::Address(ip));
+        Ok(message)
+    }
+}
+
+fn parse(message: AddressMessage) -> Option<Address> {
+    let mut address: Option<IpAddr> = None;
+    let mut local: Option<IpAddr> = None;
+    let mut label = None;
+    for attribute in message.attributes {
+        match attribute {
+            AddressAttribute::Address(a) => address = Some(a),
+            AddressAttribute::Local(a) => local = Some(a),
+            AddressAttribute::Label(l) => label = Some(l),
+            _ => {}
+        }
+    }
+    // For IPv4, IFA_LOCAL is the interface's own address and IFA_ADDRESS the peer on
+    // point-to-point links; for IPv6 only IFA_ADDRESS is sent.
+    let ip = local.or(address)?;
+    let network = IpNetwork::new(ip, message.header.prefix_len).ok()?;
+    let scope = match message.header.scope {
+        AddressScope::Universe => "global".to_string(),
+        AddressScope::Site => "site".to_string(),
+        AddressScope::Link => "link".to_string(),
+        AddressScope::Host => "host".to_string(),
+        AddressScope::Nowhere => "nowhere".to_string(),
+        other => format!("{}", u8::from(other)),
+    };
+    Some(Address {
+        index: message.header.index,
+        network,
+        label,
+        scope,
+    })
+}

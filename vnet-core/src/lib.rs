@@ -1,0 +1,67 @@
+//! # vnet-core
+//!
+//! The library behind vnet: Linux virtual networking through one synchronous API.
+//! No async runtime, no background threads, no processes spawned: every call is a
+//! netlink exchange (or an ioctl, or a `/proc/sys` write) made from the calling thread.
+//!
+//! ## Layout
+//!
+//! - [`netlink`]: the engine, one socket type with request/ACK, request/reply, dump and
+//!   batch exchanges, keeping the kernel's errno and extended-ACK text;
+//! - [`Netns`]: named namespaces compatible with `ip netns`, and running work inside any
+//!   namespace without moving the caller's thread;
+//! - [`Handle`]: rtnetlink of one namespace, with sub-handles per object, the way `ip`
+//!   groups them: [`Handle::link`], [`Handle::addr`], [`Handle::route`],
+//!   [`Handle::neigh`];
+//! - [`values`]: validated input types ([`IfName`], [`VlanId`], [`Vni`], [`Mtu`],
+//!   [`MacAddr`]);
+//! - [`Error`]: the one error type, naming the step and the object.
+//!
+//! ## Example
+//!
+//! The namespace recipe of Linux networking courses:
+//!
+//! ```no_run
+//! use vnet_core::{Handle, IfName, LinkChange, Netns, Veth};
+//!
+//! # fn main() -> vnet_core::Result<()> {
+//! let vm1 = Netns::add("vm1")?;                       // ip netns add vm1
+//! let host = Handle::current()?;
+//! let (ext0, int0) = (IfName::new("ext0")?, IfName::new("int0")?);
+//! host.link().add(&Veth::new(ext0.clone(), int0.clone()).up())?;  // ip link add ext0 type veth peer name int0
+//! host.link().set(&int0, &LinkChange::new().netns(&vm1).name(IfName::new("eth0")?))?;
+//! host.addr().add(&ext0, "10.0.0.1/24".parse().unwrap())?;
+//! let vm = Handle::new(&vm1)?;
+//! vm.link().up(&IfName::new("lo")?)?;
+//! vm.link().up(&IfName::new("eth0")?)?;
+//! vm.addr().add(&IfName::new("eth0")?, "10.0.0.2/24".parse().unwrap())?;
+//! # Ok(())
+//! # }
+//! ```
+
+#![deny(unsafe_code)]
+
+pub mod addr;
+pub mod error;
+pub mod handle;
+pub mod link;
+pub mod neigh;
+pub mod netlink;
+pub mod netns;
+pub mod route;
+mod sys;
+pub mod values;
+
+pub use addr::Address;
+pub use error::{Error, Result};
+pub use handle::Handle;
+pub use link::{
+    Bridge, BridgeOptions, Link, LinkChange, LinkDetails, LinkRef, LinkSpec, MacVlan, MacVlanMode,
+    Veth, Vlan, VlanProtocol, Vxlan,
+};
+pub use neigh::Neighbour;
+pub use netns::Netns;
+pub use route::{Route, RouteEntry};
+pub use values::{IfName, MacAddr, Mtu, VlanId, Vni, parse_cidr};
+
+pub use ipnetwork;

@@ -1,0 +1,169 @@
+//! VXLAN overlays.
+
+use std::net::IpAddr;
+
+use netlink_packet_route::link::{InfoData, InfoKind, InfoVxlan, LinkMessage};
+
+use super::spec::{LinkCommon, LinkSpec, common_options};
+use super::{LinkHandle, LinkRef};
+use crate::error::{Error, Result};
+use crate::values::{IfName, Vni};
+
+/// The IANA VXLAN port, which `ip link add ... type vxlan dstport 4789` names explicitly.
+pub const VXLAN_PORT: u16 = 4789;
+
+/// A VXLAN device, like `ip link add NAME type vxlan id VNI [remote|group ADDR]
+/// [local ADDR] [dev PARENT] [dstport PORT] [nolearning]`.
+#[derive(Debug, Clone)]
+pub struct Vxlan {
+    name: IfName,
+    vni: Vni,
+    remote: Option<IpAddr>,
+    group: Option<IpAddr>,
+    local: Option<IpAddr>,
+    parent: Option<LinkRef>,
+    port: u16,
+    learning: bool,
+    common: LinkCommon,
+}
+
+impl Vxlan {
+    /// A VXLAN device with `vni`, sending to UDP port 4789 and learning remote MACs.
+    pub fn new(name: IfName, vni: Vni) -> Self {
+        Vxlan {
+            name,
+            vni,
+            remote: None,
+            group: None,
+            local: None,
+            parent: None,
+            port: VXLAN_PORT,
+            learning: true,
+            common: LinkCommon::default(),
+        }
+    }
+
+    /// The unicast peer that receives unknown-destination frames (`remote ADDR`).
+    pub fn remote(mut self, addr: IpAddr) -> Self {
+        self.remote = Some(addr);
+        self
+    }
+
+    /// The multicast group that receives unknown-destination frames (`group ADDR`);
+    /// needs a parent device.
+    pub fn multicast_group(mut self, addr: IpAddr) -> Self {
+        self.group = Some(addr);
+        self
+    }
+
+    /// The local source address (`local ADDR`).
+    pub fn local(mut self, addr: IpAddr) -> Self {
+        self.local = Some(addr);
+        self
+    }
+
+    /// The underlying device (`dev PARENT`).
+    pub fn parent(mut self, parent: impl Into<LinkRef>) -> Self {
+        self.parent = Some(parent.into());
+        self
+    }
+
+    /// The destination UDP port (`dstport PORT`); 4789 by default.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Turns MAC learning off (`nolearning`).
+    pub fn no_learning(mut self) -> Self {
+        self.learning = false;
+        self
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.remote.is_some() && self.group.is_some() {
+            return Err(Error::invalid(
+                "VXLAN destination",
+                self.name.as_str(),
+                "remote and group are mutually exclusive",
+            ));
+        }
+        if let Some(group) = self.group {
+            if !group.is_multicast() {
+                return Err(Error::invalid(
+                    "VXLAN group",
+                    group,
+                    "not a multicast address",
+                ));
+            }
+            if self.parent.is_none() {
+                return Err(Error::invalid(
+                    "VXLAN group",
+                    group,
+                    "a multicast group needs a parent device",
+                ));
+            }
+        }
+        if let Some(remote) = self.remote
+            && remote.is_multicast()
+        {
+            return Err(Error::invalid(
+                "VXLAN remote",
+                remote,
+                "a multicast address is a group, not a remote",
+            ));
+        }
+        if self.port == 0 {
+            return Err(Error::invalid(
+                "VXLAN port",
+                0,
+                "must be between 1 and 65535",
+            ));
+        }
+        Ok(())
+    }
+}
+
+common_options!(Vxlan);
+
+impl LinkSpec for Vxlan {
+    fn name(&self) -> &IfName {
+        &self.name
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "vxlan '{}' (VNI {}){}",
+            self.name,
+            self.vni,
+            self.common.describe_netns()
+        )
+    }
+
+    fn message(&self, links: &LinkHandle<'_>) -> Result<LinkMessage> {
+        self.validate()?;
+        let mut data = vec![InfoVxlan::Id(self.vni.get())];
+        // iproute2 sends both `remote` and `group` as IFLA_VXLAN_GROUP(6).
+        match self.remote.or(self.group) {
+            Some(IpAddr::V4(a)) => data.push(InfoVxlan::Group(a)),
+            Some(IpAddr::V6(a)) => data.push(InfoVxlan::Group6(a)),
+            None => {}
+        }
+        match self.local {
+            Some(IpAddr::V4(a)) => data.push(InfoVxlan::Local(a)),
+            Some(IpAddr::V6(a)) => data.push(InfoVxlan::Local6(a)),
+            None => {}
+        }
+        if let Some(parent) = &self.parent {
+            data.push(InfoVxlan::Link(links.index(parent)?));
+        }
+        data.push(InfoVxlan::Port(self.port));
+        data.push(InfoVxlan::Learning(self.learning));
+        self.common.message(
+            links,
+            &self.name,
+            InfoKind::Vxlan,
+            Some(InfoData::Vxlan(data)),
+        )
+    }
+}

@@ -1,0 +1,290 @@
+//! The netlink engine: one synchronous socket type for every netlink family vnet speaks.
+//!
+//! [`NetlinkSocket`] owns its fd, its sequence counter and its receive buffer, and offers
+//! the four exchanges everything else is built from:
+//!
+//! - [`NetlinkSocket::request_ack`]: send one request, wait for its ACK;
+//! - [`NetlinkSocket::request`]: send one request, collect its reply messages;
+//! - [`NetlinkSocket::dump`]: a multi-part dump, restarted when the kernel flags it
+//!   `NLM_F_DUMP_INTR` (the table changed while it was being read);
+//! - [`NetlinkSocket::batch`]: several requests in one `send()`, each ACKed (nfnetlink
+//!   transactions, bulk link creation).
+//!
+//! Kernel errors keep the errno and the extended-ACK text (see [`ext_ack`]). A socket
+//! belongs to the network namespace of the thread that opened it; [`crate::Netns`] opens
+//! sockets on a short-lived thread inside the target namespace.
+
+pub mod ext_ack;
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use netlink_packet_core::{
+    NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTIPART,
+    NLM_F_REQUEST, NetlinkDeserializable, NetlinkHeader, NetlinkMessage, NetlinkPayload,
+    NetlinkSerializable,
+};
+use netlink_sys::Socket;
+use nix::errno::Errno;
+
+use crate::error::{Error, Result};
+
+pub use netlink_sys::protocols::{NETLINK_NETFILTER, NETLINK_ROUTE};
+
+/// Receive buffer size. The kernel sizes dump datagrams from the receive buffers it has
+/// seen, capped at 32 KiB, so 64 KiB holds any datagram it builds for us.
+const RECV_BUF: usize = 64 * 1024;
+
+/// How many times a dump interrupted by a concurrent change is restarted.
+const DUMP_RETRIES: usize = 10;
+
+/// A synchronous netlink socket of one protocol family.
+///
+/// Not `Clone`: netlink-sys's `Socket` closes its fd on drop, so two copies would close
+/// it twice. Share it behind a reference (it is `Send`, and `&mut` access is required
+/// for every exchange, so a `Mutex` makes it `Sync`).
+#[derive(Debug)]
+pub struct NetlinkSocket {
+    socket: Socket,
+    port: u32,
+    protocol: isize,
+    buf: Vec<u8>,
+}
+
+static SEQUENCE: AtomicU32 = AtomicU32::new(1);
+
+impl NetlinkSocket {
+    /// Opens a socket of `protocol` (for example [`NETLINK_ROUTE`]) in the calling
+    /// thread's network namespace, with extended ACKs, capped ACKs and (for
+    /// `NETLINK_ROUTE`) strict checking of dump requests turned on.
+    pub fn open(protocol: isize) -> Result<Self> {
+        let io = |step: &str| {
+            let step = step.to_string();
+            move |e| Error::io(format!("opening netlink socket: {step}"), e)
+        };
+        let mut socket = Socket::new(protocol).map_err(io("socket"))?;
+        let addr = socket.bind_auto().map_err(io("bind"))?;
+        socket.set_ext_ack(true).map_err(io("NETLINK_EXT_ACK"))?;
+        socket.set_cap_ack(true).map_err(io("NETLINK_CAP_ACK"))?;
+        if protocol == NETLINK_ROUTE {
+            socket
+                .set_netlink_get_strict_chk(true)
+                .map_err(io("NETLINK_GET_STRICT_CHK"))?;
+        }
+        Ok(NetlinkSocket {
+            socket,
+            port: addr.port_number(),
+            protocol,
+            buf: Vec::new(),
+        })
+    }
+
+    /// The netlink protocol family of this socket.
+    pub fn protocol(&self) -> isize {
+        self.protocol
+    }
+
+    /// Sends `message` with `flags` (plus `NLM_F_REQUEST | NLM_F_ACK`) and waits for the
+    /// kernel's ACK.
+    pub fn request_ack<I>(&mut self, message: I, flags: u16) -> Result<()>
+    where
+        I: NetlinkSerializable + NetlinkDeserializable,
+    {
+        self.batch(vec![message], flags).map(|_| ())
+    }
+
+    /// Sends `message` with `flags` (plus `NLM_F_REQUEST | NLM_F_ACK`) and returns the
+    /// messages the kernel answered with before its ACK (a `GET` by name, or a change
+    /// sent with `NLM_F_ECHO`).
+    pub fn request<I>(&mut self, message: I, flags: u16) -> Result<Vec<I>>
+    where
+        I: NetlinkSerializable + NetlinkDeserializable,
+    {
+        self.batch(vec![message], flags)
+    }
+
+    /// Sends every message in one datagram, each with `flags` plus
+    /// `NLM_F_REQUEST | NLM_F_ACK`, and waits for all their ACKs.
+    ///
+    /// Returns the non-ACK messages the kernel answered with, in order. The first error
+    /// the kernel reports is returned after every answer has been read, so the socket is
+    /// left clean; for nfnetlink batches the kernel aborts the whole transaction then.
+    pub fn batch<I>(&mut self, messages: Vec<I>, flags: u16) -> Result<Vec<I>>
+    where
+        I: NetlinkSerializable + NetlinkDeserializable,
+    {
+        if messages.is_empty() {
+            return Ok(Vec::new());
+        }
+        let count = messages.len();
+        let first_seq = self.send(messages, flags | NLM_F_REQUEST | NLM_F_ACK)?;
+        let mut acked = 0usize;
+        let mut replies = Vec::new();
+        let mut first_error: Option<Error> = None;
+        while acked < count {
+            self.receive(|header, payload| {
+                let seq = header.sequence_number;
+                if seq < first_seq || seq >= first_seq + count as u32 {
+                    return; // a stale answer to an earlier, abandoned request
+                }
+                match payload {
+                    NetlinkPayload::Error(err) => {
+                        acked += 1;
+                        if let Some(code) = err.code {
+                            let e = kernel_error(header.flags, code.get(), &err.header);
+                            first_error.get_or_insert(e);
+                        }
+                    }
+                    NetlinkPayload::Done(_) => acked += 1,
+                    NetlinkPayload::InnerMessage(m) => replies.push(m),
+                    _ => {}
+                }
+            })?;
+        }
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(replies),
+        }
+    }
+
+    /// Dumps a table: sends `message` with `NLM_F_DUMP` and collects every reply until
+    /// `NLMSG_DONE`. A dump the kernel marks interrupted is restarted.
+    pub fn dump<I>(&mut self, message: I) -> Result<Vec<I>>
+    where
+        I: NetlinkSerializable + NetlinkDeserializable + Clone,
+    {
+        for _ in 0..DUMP_RETRIES {
+            let seq = self.send(vec![message.clone()], NLM_F_REQUEST | NLM_F_DUMP)?;
+            let mut done = false;
+            let mut interrupted = false;
+            let mut replies = Vec::new();
+            let mut error: Option<Error> = None;
+            while !done {
+                self.receive(|header, payload| {
+                    if header.sequence_number != seq {
+                        return;
+                    }
+                    if header.flags & NLM_F_DUMP_INTR != 0 {
+                        interrupted = true;
+                    }
+                    match payload {
+                        NetlinkPayload::Done(_) => done = true,
+                        NetlinkPayload::Error(err) => {
+                            done = true;
+                            if let Some(code) = err.code {
+                                error = Some(kernel_error(header.flags, code.get(), &err.header));
+                            }
+                        }
+                        NetlinkPayload::InnerMessage(m) => {
+                            replies.push(m);
+                            if header.flags & NLM_F_MULTIPART == 0 {
+                                done = true;
+                            }
+                        }
+                        _ => {}
+                    }
+                })?;
+            }
+            if let Some(e) = error {
+                return Err(e);
+            }
+            if !interrupted {
+                return Ok(replies);
+            }
+        }
+        Err(Error::Protocol {
+            op: "dumping".into(),
+            detail: format!("dump interrupted {DUMP_RETRIES} times in a row"),
+        })
+    }
+
+    /// Serializes `messages` back to back into one buffer and sends it. Returns the
+    /// sequence number of the first; the others follow it.
+    fn send<I>(&mut self, messages: Vec<I>, flags: u16) -> Result<u32>
+    where
+        I: NetlinkSerializable,
+    {
+        let count = messages.len();
+        let first = SEQUENCE.fetch_add(count as u32, Ordering::Relaxed);
+        let mut out = Vec::new();
+        for (i, inner) in messages.into_iter().enumerate() {
+            let mut header = NetlinkHeader::default();
+            header.flags = flags;
+            header.sequence_number = first + i as u32;
+            let mut msg = NetlinkMessage::new(header, NetlinkPayload::InnerMessage(inner));
+            msg.finalize();
+            let start = out.len();
+            out.resize(start + msg.buffer_len(), 0);
+            msg.serialize(&mut out[start..]);
+        }
+        let sent = self
+            .socket
+            .send(&out, 0)
+            .map_err(|e| Error::io("sending netlink request", e))?;
+        if sent != out.len() {
+            return Err(Error::Protocol {
+                op: "sending netlink request".into(),
+                detail: format!("sent {sent} of {} bytes", out.len()),
+            });
+        }
+        Ok(first)
+    }
+
+    /// Reads one datagram and hands each netlink message in it to `each`.
+    fn receive<I>(&mut self, mut each: impl FnMut(NetlinkHeader, NetlinkPayload<I>)) -> Result<()>
+    where
+        I: NetlinkDeserializable,
+    {
+        self.buf.clear();
+        self.buf.reserve(RECV_BUF);
+        let len = loop {
+            match self.socket.recv(&mut self.buf, libc::MSG_TRUNC) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Error::io("receiving netlink answer", e)),
+            }
+        };
+        if len > self.buf.len() {
+            return Err(Error::Protocol {
+                op: "receiving netlink answer".into(),
+                detail: format!("datagram of {len} bytes exceeds the {RECV_BUF}-byte buffer"),
+            });
+        }
+        let mut offset = 0;
+        while offset + 16 <= len {
+            let bytes = &self.buf[offset..len];
+            let msg_len = u32::from_ne_bytes(bytes[0..4].try_into().expect("4 bytes")) as usize;
+            if msg_len < 16 || msg_len > bytes.len() {
+                return Err(Error::Protocol {
+                    op: "receiving netlink answer".into(),
+                    detail: format!("bad message length {msg_len}"),
+                });
+            }
+            let message = NetlinkMessage::<I>::deserialize(&bytes[..msg_len]).map_err(|e| {
+                Error::Protocol {
+                    op: "parsing netlink answer".into(),
+                    detail: e.to_string(),
+                }
+            })?;
+            if message.header.port_number == self.port || message.header.port_number == 0 {
+                each(message.header, message.payload);
+            }
+            offset += (msg_len + 3) & !3;
+        }
+        Ok(())
+    }
+}
+
+/// Builds the error for a negative ACK: its errno and, when the kernel sent one, its
+/// extended-ACK message.
+fn kernel_error(flags: u16, code: i32, body: &[u8]) -> Error {
+    let message = if flags & NLM_F_ACK_TLVS != 0 {
+        ext_ack::message(body, flags & NLM_F_CAPPED != 0)
+    } else {
+        None
+    };
+    Error::Kernel {
+        op: "netlink request".into(),
+        errno: Errno::from_raw(code.abs()),
+        message,
+    }
+}

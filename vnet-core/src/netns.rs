@@ -1,0 +1,335 @@
+//! Network namespaces: named ones compatible with iproute2 (`/run/netns/NAME`), and any
+//! other by path or pid.
+//!
+//! vnet never moves the caller's thread into another namespace. Work that has to happen
+//! inside one (opening a netlink socket, writing a sysctl, opening `/dev/net/tun`) runs on
+//! a short-lived thread that enters it: [`Netns::run`].
+
+use std::ffi::CString;
+use std::fs::{self, File, OpenOptions};
+use std::io;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use nix::errno::Errno;
+use nix::fcntl::{Flock, FlockArg};
+use nix::mount::{MntFlags, MsFlags, mount, umount2};
+use nix::sched::{CloneFlags, setns, unshare};
+
+use crate::error::{Error, Result};
+
+/// Where iproute2 keeps named network namespaces.
+pub const NETNS_RUN_DIR: &str = "/run/netns";
+
+/// Where `ip netns exec` finds per-namespace configuration files to bind over `/etc`.
+pub const NETNS_ETC_DIR: &str = "/etc/netns";
+
+/// An open network namespace.
+///
+/// Holding a `Netns` keeps the namespace alive even if its name is deleted. Cloning it
+/// duplicates the fd.
+#[derive(Debug)]
+pub struct Netns {
+    fd: OwnedFd,
+    name: Option<String>,
+}
+
+impl Clone for Netns {
+    fn clone(&self) -> Self {
+        Netns {
+            fd: self.fd.try_clone().expect("dup of a namespace fd"),
+            name: self.name.clone(),
+        }
+    }
+}
+
+fn check_name(name: &str) -> Result<()> {
+    let reason = if name.is_empty() {
+        "must not be empty"
+    } else if name == "." || name == ".." {
+        "'.' and '..' are reserved"
+    } else if name.contains('/') {
+        "must not contain '/'"
+    } else if name.contains('\0') {
+        "must not contain NUL"
+    } else if name.len() > 255 {
+        "longer than 255 bytes"
+    } else {
+        return Ok(());
+    };
+    Err(Error::invalid(
+        "network namespace name",
+        name.escape_debug(),
+        reason,
+    ))
+}
+
+fn path_of(name: &str) -> PathBuf {
+    Path::new(NETNS_RUN_DIR).join(name)
+}
+
+impl Netns {
+    /// Creates a named network namespace, like `ip netns add NAME`.
+    ///
+    /// Takes the lock iproute2 takes on `/run/netns`, makes that directory a shared mount
+    /// (so the namespace stays visible to other mount namespaces), creates a new network
+    /// namespace on a short-lived thread and bind-mounts it on `/run/netns/NAME`.
+    pub fn add(name: &str) -> Result<Netns> {
+        check_name(name)?;
+        let op = || format!("creating network namespace '{name}'");
+        let dir = prepare_run_dir().map_err(|e| e.with_op(op()))?;
+        let _lock = Flock::lock(dir, FlockArg::LockExclusive).map_err(|(_, errno)| {
+            Error::sys(format!("{}: locking {NETNS_RUN_DIR}", op()), errno)
+        })?;
+
+        let path = path_of(name);
+        OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .mode(0)
+            .open(&path)
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::AlreadyExists => Error::Kernel {
+                    op: op(),
+                    errno: Errno::EEXIST,
+                    message: Some("a namespace of that name already exists".into()),
+                },
+                _ => Error::io(format!("{}: creating {}", op(), path.display()), e),
+            })?;
+
+        let mounted = std::thread::scope(|s| {
+            s.spawn(|| -> Result<OwnedFd> {
+                unshare(CloneFlags::CLONE_NEWNET)
+                    .map_err(|e| Error::sys(format!("{}: unshare", op()), e))?;
+                mount(
+                    Some("/proc/thread-self/ns/net"),
+                    &path,
+                    Some("none"),
+                    MsFlags::MS_BIND,
+                    None::<&str>,
+                )
+                .map_err(|e| Error::sys(format!("{}: bind mount", op()), e))?;
+                open_ns_file(Path::new("/proc/thread-self/ns/net")).map_err(|e| e.with_op(op()))
+            })
+            .join()
+            .expect("netns creation thread panicked")
+        });
+        match mounted {
+            Ok(fd) => Ok(Netns {
+                fd,
+                name: Some(name.to_string()),
+            }),
+            Err(e) => {
+                let _ = umount2(&path, MntFlags::MNT_DETACH);
+                let _ = fs::remove_file(&path);
+                Err(e)
+            }
+        }
+    }
+
+    /// Deletes a named network namespace, like `ip netns delete NAME`.
+    ///
+    /// The namespace itself lives on while anything still holds it (an open [`Netns`], a
+    /// process inside it); the kernel then destroys it, and its devices, asynchronously.
+    pub fn delete(name: &str) -> Result<()> {
+        check_name(name)?;
+        let op = || format!("deleting network namespace '{name}'");
+        let path = path_of(name);
+        match umount2(&path, MntFlags::MNT_DETACH) {
+            Ok(()) | Err(Errno::EINVAL) => {}
+            Err(Errno::ENOENT) => {
+                return Err(Error::NotFound {
+                    op: op(),
+                    what: "network namespace",
+                    name: name.into(),
+                });
+            }
+            Err(e) => return Err(Error::sys(format!("{}: unmount", op()), e)),
+        }
+        fs::remove_file(&path).map_err(|e| match e.kind() {
+            io::ErrorKind::NotFound => Error::NotFound {
+                op: op(),
+                what: "network namespace",
+                name: name.into(),
+            },
+            _ => Error::io(op(), e),
+        })
+    }
+
+    /// Lists named network namespaces, like `ip netns list` (sorted by name).
+    pub fn list() -> Result<Vec<String>> {
+        let entries = match fs::read_dir(NETNS_RUN_DIR) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(format!("listing {NETNS_RUN_DIR}"), e)),
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|entry| entry.ok())
+            .map(|entry| entry.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Opens a named network namespace (`/run/netns/NAME`).
+    pub fn open(name: &str) -> Result<Netns> {
+        check_name(name)?;
+        let fd = open_ns_file(&path_of(name)).map_err(|e| match e.errno() {
+            libc::ENOENT => Error::NotFound {
+                op: format!("opening network namespace '{name}'"),
+                what: "network namespace",
+                name: name.into(),
+            },
+            _ => e.with_op(format!("opening network namespace '{name}'")),
+        })?;
+        Ok(Netns {
+            fd,
+            name: Some(name.to_string()),
+        })
+    }
+
+    /// Opens the network namespace a file refers to (`/proc/PID/ns/net`, a bind mount).
+    pub fn from_path(path: impl AsRef<Path>) -> Result<Netns> {
+        let path = path.as_ref();
+        let fd = open_ns_file(path)?;
+        Ok(Netns { fd, name: None })
+    }
+
+    /// Opens the network namespace of process `pid`.
+    pub fn from_pid(pid: u32) -> Result<Netns> {
+        Netns::from_path(format!("/proc/{pid}/ns/net"))
+    }
+
+    /// Opens the calling thread's network namespace.
+    pub fn current() -> Result<Netns> {
+        Netns::from_path("/proc/thread-self/ns/net")
+    }
+
+    /// The name, for namespaces opened or created by name.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// A printable description: the name, or "the current network namespace"-style text.
+    pub fn describe(&self) -> String {
+        match &self.name {
+            Some(n) => format!("netns '{n}'"),
+            None => "netns".to_string(),
+        }
+    }
+
+    /// Runs `f` on a short-lived thread inside this namespace and returns its result.
+    ///
+    /// The caller's thread never changes namespace. Sockets and files `f` opens belong to
+    /// this namespace and may be used from any thread afterwards. A panic in `f` is
+    /// propagated to the caller.
+    pub fn run<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce() -> T + Send,
+        T: Send,
+    {
+        std::thread::scope(|s| {
+            let worker = s.spawn(|| -> Result<T> {
+                setns(self.fd.as_fd(), CloneFlags::CLONE_NEWNET)
+                    .map_err(|e| Error::sys(format!("entering {}", self.describe()), e))?;
+                Ok(f())
+            });
+            match worker.join() {
+                Ok(result) => result,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    }
+
+    /// Builds a command that runs inside the named namespace `name` the way
+    /// `ip netns exec NAME ...` does: in a private mount namespace with `/sys` remounted
+    /// and each file of `/etc/netns/NAME/` bound over its namesake in `/etc`.
+    pub fn command(name: &str, program: impl AsRef<std::ffi::OsStr>) -> Result<Command> {
+        let netns = Netns::open(name)?;
+        let mut etc_binds = Vec::new();
+        let etc_dir = Path::new(NETNS_ETC_DIR).join(name);
+        if let Ok(entries) = fs::read_dir(&etc_dir) {
+            for entry in entries.filter_map(|e| e.ok()) {
+                let source = entry.path();
+                let target = Path::new("/etc").join(entry.file_name());
+                let c =
+                    |p: &Path| CString::new(p.as_os_str().as_bytes()).expect("path without NUL");
+                etc_binds.push((c(&source), c(&target)));
+            }
+        }
+        let mut command = Command::new(program);
+        crate::sys::netns_exec(
+            &mut command,
+            crate::sys::NetnsExecPlan {
+                netns: netns.fd,
+                etc_binds,
+            },
+        );
+        Ok(command)
+    }
+}
+
+impl AsFd for Netns {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+}
+
+fn open_ns_file(path: &Path) -> Result<OwnedFd> {
+    File::open(path)
+        .map(OwnedFd::from)
+        .map_err(|e| Error::io(format!("opening {}", path.display()), e))
+}
+
+/// Creates `/run/netns` and makes it a shared mount point, as iproute2 does, and returns
+/// it opened (for the lock).
+fn prepare_run_dir() -> Result<File> {
+    let dir = Path::new(NETNS_RUN_DIR);
+    fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {NETNS_RUN_DIR}"), e))?;
+    let shared = || {
+        mount(
+            None::<&str>,
+            dir,
+            Some("none"),
+            MsFlags::MS_SHARED | MsFlags::MS_REC,
+            None::<&str>,
+        )
+    };
+    match shared() {
+        Ok(()) => {}
+        Err(Errno::EINVAL) => {
+            // Not a mount point yet: bind it onto itself first, then share it.
+            mount(
+                Some(dir),
+                dir,
+                Some("none"),
+                MsFlags::MS_BIND | MsFlags::MS_REC,
+                None::<&str>,
+            )
+            .map_err(|e| Error::sys(format!("bind-mounting {NETNS_RUN_DIR}"), e))?;
+            shared().map_err(|e| Error::sys(format!("sharing {NETNS_RUN_DIR}"), e))?;
+        }
+        Err(e) => return Err(Error::sys(format!("sharing {NETNS_RUN_DIR}"), e)),
+    }
+    File::open(dir).map_err(|e| Error::io(format!("opening {NETNS_RUN_DIR}"), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_checked_before_any_syscall() {
+        for bad in ["", ".", "..", "a/b", "a\0b"] {
+            let e = Netns::add(bad).unwrap_err();
+            assert!(
+                e.to_string().starts_with("invalid network namespace name"),
+                "{e}"
+            );
+        }
+    }
+}

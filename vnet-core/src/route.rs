@@ -1,0 +1,295 @@
+//! Routes (`ip route`), IPv4 and IPv6.
+
+use std::net::IpAddr;
+
+use ipnetwork::IpNetwork;
+use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
+use netlink_packet_route::route::{
+    RouteAddress, RouteAttribute, RouteHeader, RouteMessage, RouteProtocol, RouteScope, RouteType,
+};
+use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
+
+use crate::error::{Context, Error, Result};
+use crate::handle::Handle;
+use crate::link::LinkRef;
+
+/// The main routing table, where `ip route` works unless told otherwise.
+pub const MAIN_TABLE: u32 = 254;
+
+/// A route to add or delete, like `ip route add DEST [via GW] [dev DEV] [metric N]
+/// [table T]`.
+#[derive(Debug, Clone)]
+pub struct Route {
+    destination: IpNetwork,
+    gateway: Option<IpAddr>,
+    device: Option<LinkRef>,
+    metric: Option<u32>,
+    table: u32,
+}
+
+impl Route {
+    /// A route to `destination` (`0.0.0.0/0` or `::/0` for a default route).
+    pub fn new(destination: IpNetwork) -> Self {
+        // Normalize 10.1.2.3/8 to 10.0.0.0/8, as the kernel requires.
+        let destination = IpNetwork::new(destination.network(), destination.prefix())
+            .expect("the network of a valid prefix is valid");
+        Route {
+            destination,
+            gateway: None,
+            device: None,
+            metric: None,
+            table: MAIN_TABLE,
+        }
+    }
+
+    /// A default route (`default`) for the family of `gateway`, via it.
+    pub fn default_via(gateway: IpAddr) -> Self {
+        let any = match gateway {
+            IpAddr::V4(_) => IpNetwork::new(IpAddr::from([0u8; 4]), 0),
+            IpAddr::V6(_) => IpNetwork::new(IpAddr::from([0u16; 8]), 0),
+        }
+        .expect("a /0 prefix is valid");
+        Route::new(any).via(gateway)
+    }
+
+    /// `via GW`.
+    pub fn via(mut self, gateway: IpAddr) -> Self {
+        self.gateway = Some(gateway);
+        self
+    }
+
+    /// `dev DEV`.
+    pub fn dev(mut self, device: impl Into<LinkRef>) -> Self {
+        self.device = Some(device.into());
+        self
+    }
+
+    /// `metric N`.
+    pub fn metric(mut self, metric: u32) -> Self {
+        self.metric = Some(metric);
+        self
+    }
+
+    /// `table T` (main by default).
+    pub fn table(mut self, table: u32) -> Self {
+        self.table = table;
+        self
+    }
+
+    fn describe(&self) -> String {
+        let mut text = format!("route {}", self.destination);
+        if let Some(gw) = self.gateway {
+            text += &format!(" via {gw}");
+        }
+        if let Some(dev) = &self.device {
+            text += &format!(" dev '{dev}'");
+        }
+        text
+    }
+
+    fn message(&self, handle: &Handle) -> Result<RouteMessage> {
+        let family = family_of(self.destination.ip());
+        if let Some(gw) = self.gateway
+            && family_of(gw) != family
+        {
+            return Err(Error::invalid(
+                "gateway",
+                gw,
+                format!("not of the same address family as {}", self.destination),
+            ));
+        }
+        if self.gateway.is_none() && self.device.is_none() {
+            return Err(Error::invalid(
+                "route",
+                self.destination,
+                "needs a gateway ('via') or a device ('dev')",
+            ));
+        }
+        let mut message = RouteMessage::default();
+        message.header = route_header(family, self.table);
+        message.header.destination_prefix_length = self.destination.prefix();
+        message.header.protocol = RouteProtocol::Boot;
+        message.header.kind = RouteType::Unicast;
+        message.header.scope = if self.gateway.is_some() {
+            RouteScope::Universe
+        } else {
+            RouteScope::Link
+        };
+        if self.destination.prefix() > 0 {
+            message
+                .attributes
+                .push(RouteAttribute::Destination(route_address(
+                    self.destination.ip(),
+                )));
+        }
+        if let Some(gw) = self.gateway {
+            message
+                .attributes
+                .push(RouteAttribute::Gateway(route_address(gw)));
+        }
+        if let Some(dev) = &self.device {
+            message
+                .attributes
+                .push(RouteAttribute::Oif(handle.link().index(dev)?));
+        }
+        if let Some(metric) = self.metric {
+            message.attributes.push(RouteAttribute::Priority(metric));
+        }
+        if self.table > 255 {
+            message.attributes.push(RouteAttribute::Table(self.table));
+        }
+        Ok(message)
+    }
+}
+
+/// A route as `ip route show` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteEntry {
+    /// Destination prefix (`0.0.0.0/0` for the default route).
+    pub destination: IpNetwork,
+    /// Gateway, if any.
+    pub gateway: Option<IpAddr>,
+    /// Output link index, if any.
+    pub device: Option<u32>,
+    /// Metric (priority).
+    pub metric: Option<u32>,
+    /// Routing table.
+    pub table: u32,
+    /// Protocol that installed it ("kernel", "boot", "static", ...).
+    pub protocol: String,
+    /// Route type ("unicast", "local", "broadcast", ...).
+    pub kind: String,
+}
+
+/// The route calls of a [`Handle`]: `handle.route()`.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteHandle<'a> {
+    handle: &'a Handle,
+}
+
+impl<'a> RouteHandle<'a> {
+    pub(crate) fn new(handle: &'a Handle) -> Self {
+        RouteHandle { handle }
+    }
+
+    /// Adds a route, like `ip route add ...`. Fails with `EEXIST` if it exists.
+    pub fn add(&self, route: &Route) -> Result<()> {
+        let message = route.message(self.handle)?;
+        self.handle
+            .request_ack(
+                RouteNetlinkMessage::NewRoute(message),
+                NLM_F_CREATE | NLM_F_EXCL,
+            )
+            .op(|| format!("adding {}", route.describe()))
+    }
+
+    /// Deletes a route, like `ip route del ...`.
+    pub fn delete(&self, route: &Route) -> Result<()> {
+        let mut message = route.message(self.handle)?;
+        // Deleting matches on what is given; leave protocol and scope open.
+        message.header.protocol = RouteProtocol::Unspec;
+        message.header.scope = RouteScope::NoWhere;
+        self.handle
+            .request_ack(RouteNetlinkMessage::DelRoute(message), 0)
+            .op(|| format!("deleting {}", route.describe()))
+    }
+
+    /// Lists the routes of one family in the main table, like `ip [-6] route show`.
+    /// `ipv6` chooses the family.
+    pub fn list(&self, ipv6: bool) -> Result<Vec<RouteEntry>> {
+        self.list_table(ipv6, MAIN_TABLE)
+    }
+
+    /// Lists the routes of one family in table `table` (`ip route show table T`).
+    pub fn list_table(&self, ipv6: bool, table: u32) -> Result<Vec<RouteEntry>> {
+        let family = if ipv6 {
+            AddressFamily::Inet6
+        } else {
+            AddressFamily::Inet
+        };
+        let mut request = RouteMessage::default();
+        request.header = route_header(family, 0);
+        let replies = self
+            .handle
+            .dump(RouteNetlinkMessage::GetRoute(request))
+            .op(|| "listing routes".to_string())?;
+        Ok(replies
+            .into_iter()
+            .filter_map(|m| match m {
+                RouteNetlinkMessage::NewRoute(m) => parse(m),
+                _ => None,
+            })
+            .filter(|r| r.table == table)
+            .collect())
+    }
+}
+
+fn family_of(ip: IpAddr) -> AddressFamily {
+    match ip {
+        IpAddr::V4(_) => AddressFamily::Inet,
+        IpAddr::V6(_) => AddressFamily::Inet6,
+    }
+}
+
+fn route_address(ip: IpAddr) -> RouteAddress {
+    match ip {
+        IpAddr::V4(a) => RouteAddress::Inet(a),
+        IpAddr::V6(a) => RouteAddress::Inet6(a),
+    }
+}
+
+fn route_header(family: AddressFamily, table: u32) -> RouteHeader {
+    let mut header = RouteHeader::default();
+    header.address_family = family;
+    header.table = if table > 255 {
+        252 /* RT_TABLE_COMPAT */
+    } else {
+        table as u8
+    };
+    header
+}
+
+fn parse(message: RouteMessage) -> Option<RouteEntry> {
+    let mut destination = None;
+    let mut gateway = None;
+    let mut device = None;
+    let mut metric = None;
+    let mut table = u32::from(message.header.table);
+    for attribute in message.attributes {
+        match attribute {
+            RouteAttribute::Destination(a) => destination = ip_of(a),
+            RouteAttribute::Gateway(a) => gateway = ip_of(a),
+            RouteAttribute::Oif(i) => device = Some(i),
+            RouteAttribute::Priority(p) => metric = Some(p),
+            RouteAttribute::Table(t) => table = t,
+            _ => {}
+        }
+    }
+    let any = match message.header.address_family {
+        AddressFamily::Inet => IpAddr::from([0u8; 4]),
+        AddressFamily::Inet6 => IpAddr::from([0u16; 8]),
+        _ => return None,
+    };
+    let destination = IpNetwork::new(
+        destination.unwrap_or(any),
+        message.header.destination_prefix_length,
+    )
+    .ok()?;
+    Some(RouteEntry {
+        destination,
+        gateway,
+        device,
+        metric,
+        table,
+        protocol: message.header.protocol.to_string(),
+        kind: format!("{:?}", message.header.kind).to_lowercase(),
+    })
+}
+
+fn ip_of(address: RouteAddress) -> Option<IpAddr> {
+    match address {
+        RouteAddress::Inet(a) => Some(IpAddr::V4(a)),
+        RouteAddress::Inet6(a) => Some(IpAddr::V6(a)),
+        _ => None,
+    }
+}

@@ -1,0 +1,349 @@
+//! Small value types that validate on construction.
+//!
+//! Raw user input (a name, a number, a MAC) becomes one of these at the edge, so nothing
+//! deeper in vnet has to check it again, and bad input fails before any syscall with a
+//! message that names the value.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
+
+/// A Linux network interface name: 1 to 15 bytes, no '/', ':' is allowed, no whitespace
+/// or NUL, not "." or "..".
+///
+/// These are the kernel's own rules (`dev_valid_name()` in `net/core/dev.c`).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IfName(String);
+
+impl IfName {
+    /// The longest name the kernel accepts, in bytes (`IFNAMSIZ` - 1).
+    pub const MAX_LEN: usize = 15;
+
+    /// Validates `name` as an interface name.
+    pub fn new(name: impl Into<String>) -> Result<Self> {
+        let name = name.into();
+        let reason = if name.is_empty() {
+            Some("must not be empty".to_string())
+        } else if name.len() > Self::MAX_LEN {
+            Some(format!("longer than {} bytes", Self::MAX_LEN))
+        } else if name == "." || name == ".." {
+            Some("'.' and '..' are reserved".to_string())
+        } else if name.contains('/') {
+            Some("must not contain '/'".to_string())
+        } else if name.contains('\0') {
+            Some("must not contain NUL".to_string())
+        } else if name.chars().any(char::is_whitespace) {
+            Some("must not contain whitespace".to_string())
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => Err(Error::invalid(
+                "interface name",
+                name.escape_debug(),
+                reason,
+            )),
+            None => Ok(IfName(name)),
+        }
+    }
+
+    /// The name as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// True when the name is a template such as `tap%d` that the kernel completes.
+    pub fn is_template(&self) -> bool {
+        self.0.contains("%d")
+    }
+}
+
+impl FromStr for IfName {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        IfName::new(s)
+    }
+}
+
+impl TryFrom<&str> for IfName {
+    type Error = Error;
+    fn try_from(s: &str) -> Result<Self> {
+        IfName::new(s)
+    }
+}
+
+impl TryFrom<String> for IfName {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self> {
+        IfName::new(s)
+    }
+}
+
+impl AsRef<str> for IfName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for IfName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for IfName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.0)
+    }
+}
+
+/// An 802.1Q VLAN id, 1 to 4094 (0 and 4095 are reserved by the standard).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct VlanId(u16);
+
+impl VlanId {
+    /// Validates a VLAN id.
+    pub fn new(id: u32) -> Result<Self> {
+        if (1..=4094).contains(&id) {
+            Ok(VlanId(id as u16))
+        } else {
+            Err(Error::invalid("VLAN id", id, "must be between 1 and 4094"))
+        }
+    }
+
+    /// The id as a number.
+    pub fn get(self) -> u16 {
+        self.0
+    }
+}
+
+impl FromStr for VlanId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let n: u32 = s
+            .parse()
+            .map_err(|_| Error::invalid("VLAN id", s, "not a number"))?;
+        VlanId::new(n)
+    }
+}
+
+impl fmt::Display for VlanId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A VXLAN network identifier, below 2^24.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct Vni(u32);
+
+impl Vni {
+    /// The largest VNI (2^24 - 1).
+    pub const MAX: u32 = (1 << 24) - 1;
+
+    /// Validates a VNI.
+    pub fn new(vni: u32) -> Result<Self> {
+        if vni <= Self::MAX {
+            Ok(Vni(vni))
+        } else {
+            Err(Error::invalid("VNI", vni, "must be below 16777216 (2^24)"))
+        }
+    }
+
+    /// The VNI as a number.
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl FromStr for Vni {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let n: u32 = s
+            .parse()
+            .map_err(|_| Error::invalid("VNI", s, "not a number"))?;
+        Vni::new(n)
+    }
+}
+
+impl fmt::Display for Vni {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A link MTU, 68 to 65535 bytes (68 is the IPv4 minimum; the kernel may narrow the range
+/// further per device type and says so in its error).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct Mtu(u32);
+
+impl Mtu {
+    /// Validates an MTU.
+    pub fn new(mtu: u32) -> Result<Self> {
+        if (68..=65535).contains(&mtu) {
+            Ok(Mtu(mtu))
+        } else {
+            Err(Error::invalid("MTU", mtu, "must be between 68 and 65535"))
+        }
+    }
+
+    /// The MTU in bytes.
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl FromStr for Mtu {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let n: u32 = s
+            .parse()
+            .map_err(|_| Error::invalid("MTU", s, "not a number"))?;
+        Mtu::new(n)
+    }
+}
+
+impl fmt::Display for Mtu {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// An Ethernet MAC address.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct MacAddr(pub [u8; 6]);
+
+impl MacAddr {
+    /// The all-zero address (used by VXLAN default fdb entries).
+    pub const ZERO: MacAddr = MacAddr([0; 6]);
+    /// The broadcast address.
+    pub const BROADCAST: MacAddr = MacAddr([0xff; 6]);
+
+    /// The six bytes.
+    pub fn octets(self) -> [u8; 6] {
+        self.0
+    }
+
+    /// True for a multicast (and broadcast) address.
+    pub fn is_multicast(self) -> bool {
+        self.0[0] & 1 == 1
+    }
+
+    /// Builds an address from a byte slice of length 6 (as netlink carries it).
+    pub fn from_slice(bytes: &[u8]) -> Option<MacAddr> {
+        <[u8; 6]>::try_from(bytes).ok().map(MacAddr)
+    }
+}
+
+impl FromStr for MacAddr {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let bad = |reason: &str| Error::invalid("MAC address", s, reason);
+        let parts: Vec<&str> = s.split([':', '-']).collect();
+        if parts.len() != 6 {
+            return Err(bad("expected six hex bytes separated by ':'"));
+        }
+        let mut out = [0u8; 6];
+        for (byte, part) in out.iter_mut().zip(parts) {
+            if part.is_empty() || part.len() > 2 {
+                return Err(bad("each byte must be one or two hex digits"));
+            }
+            *byte = u8::from_str_radix(part, 16).map_err(|_| bad("not a hex number"))?;
+        }
+        Ok(MacAddr(out))
+    }
+}
+
+impl fmt::Display for MacAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let b = self.0;
+        write!(
+            f,
+            "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+            b[0], b[1], b[2], b[3], b[4], b[5]
+        )
+    }
+}
+
+impl fmt::Debug for MacAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Parses a CIDR such as `10.0.0.1/24` or `fd00::1/64`, naming the value on error.
+///
+/// A bare address gets a host prefix (/32 or /128), as `ip addr add` does.
+pub fn parse_cidr(s: &str) -> Result<ipnetwork::IpNetwork> {
+    s.parse::<ipnetwork::IpNetwork>()
+        .map_err(|e| Error::invalid("address prefix", s, e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ifname_rules() {
+        assert!(IfName::new("eth0").is_ok());
+        assert!(IfName::new("eth0.100").is_ok());
+        assert!(IfName::new("a".repeat(15)).is_ok());
+        for (bad, why) in [
+            ("", "must not be empty"),
+            ("abcdefghijklmnop", "longer than 15 bytes"),
+            (".", "reserved"),
+            ("..", "reserved"),
+            ("a/b", "'/'"),
+            ("a b", "whitespace"),
+            ("a\0b", "NUL"),
+        ] {
+            let e = IfName::new(bad).unwrap_err().to_string();
+            assert!(e.contains(why), "{bad:?}: {e}");
+            assert!(e.starts_with("invalid interface name"), "{e}");
+        }
+        assert!(IfName::new("tap%d").unwrap().is_template());
+    }
+
+    #[test]
+    fn vlan_vni_mtu_ranges() {
+        assert!(VlanId::new(0).is_err());
+        assert_eq!(VlanId::new(1).unwrap().get(), 1);
+        assert_eq!(VlanId::new(4094).unwrap().get(), 4094);
+        assert!(VlanId::new(4095).is_err());
+        assert!(
+            "x".parse::<VlanId>()
+                .unwrap_err()
+                .to_string()
+                .contains("'x'")
+        );
+        assert!(Vni::new(Vni::MAX).is_ok());
+        assert!(Vni::new(1 << 24).is_err());
+        assert!(Mtu::new(67).is_err());
+        assert!(Mtu::new(1500).is_ok());
+        assert!(Mtu::new(65536).is_err());
+    }
+
+    #[test]
+    fn mac_parse_and_print() {
+        let m: MacAddr = "02:00:0A:00:00:01".parse().unwrap();
+        assert_eq!(m.to_string(), "02:00:0a:00:00:01");
+        assert!(!m.is_multicast());
+        assert!(MacAddr::BROADCAST.is_multicast());
+        assert!("02:00:0a:00:00".parse::<MacAddr>().is_err());
+        assert!("02:00:0a:00:00:zz".parse::<MacAddr>().is_err());
+        assert!("02:00:0a:00:00:123".parse::<MacAddr>().is_err());
+    }
+
+    #[test]
+    fn cidr_parse() {
+        assert_eq!(parse_cidr("10.0.0.1/24").unwrap().prefix(), 24);
+        assert_eq!(parse_cidr("10.0.0.1").unwrap().prefix(), 32);
+        assert!(
+            parse_cidr("10.0.0.1/33")
+                .unwrap_err()
+                .to_string()
+                .contains("10.0.0.1/33")
+        );
+    }
+}
