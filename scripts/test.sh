@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The whole vnet test suite, for a Debian 12 machine, as root:
+#   formatting, clippy, every test (unit, kernel, end-to-end with real traffic),
+#   each kernel test in its own network namespaces under a private /run/netns,
+#   and a check that the host's own network is exactly as it was before.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "scripts/test.sh: run as root (the kernel tests create namespaces and devices)" >&2
+  exit 1
+fi
+
+scripts/install-deps.sh
+
+before=$(mktemp) after=$(mktemp)
+trap 'rm -f "$before" "$after"' EXIT
+scripts/host-snapshot.sh >"$before"
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+echo "== cargo test (private /run/netns)"
+scripts/private-netns.sh cargo test --workspace --all-targets
+cargo test --workspace --doc
+
+scripts/host-snapshot.sh >"$after"
+if ! diff -u "$before" "$after"; then
+  echo "FAIL: the host's network changed during the tests (diff above)" >&2
+  exit 1
+fi
+echo "== host network unchanged"
