@@ -42,6 +42,7 @@
 #![deny(unsafe_code)]
 
 pub mod addr;
+pub mod bridge;
 pub mod error;
 pub mod handle;
 pub mod link;
@@ -53,6 +54,10 @@ mod sys;
 pub mod values;
 
 pub use addr::Address;
+pub use bridge::{
+    BridgeHandle, BridgeId, BridgeInfo, BridgeStp, FdbEntry, FdbEntryKind, FdbSpec, PortInfo,
+    PortOptions, PortState, PortVlan,
+};
 pub use error::{Error, Result};
 pub use handle::Handle;
 pub use link::{

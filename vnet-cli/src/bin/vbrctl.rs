@@ -1,0 +1,968 @@
+//! `vbrctl`: a drop-in replacement for `brctl` (bridge-utils 1.7.1) that works over
+//! netlink, through vnet-core.
+//!
+//! Same commands, same output byte for byte, same messages and exit codes, and the same
+//! resulting kernel state as the original, for successes and failures. Where brctl
+//! reads sysfs (which shows the namespace it was mounted in) and falls back to the old
+//! bridge ioctls, vbrctl asks the kernel over netlink and reproduces the errno the
+//! original would have reported at that step, so it is right inside any namespace.
+
+use std::process::ExitCode;
+
+use vnet_cli::{argv0, print_err, print_out};
+use vnet_core::{
+    Bridge, BridgeInfo, BridgeOptions, FdbEntryKind, Handle, IfName, Link, PortInfo,
+    PortOptions,
+};
+
+/// What `brctl -V` prints.
+const VERSION: &str = "bridge-utils, 1.7\n";
+
+/// brctl's command table: name, number of arguments, help text.
+const COMMANDS: &[(&str, usize, &str)] = &[
+    ("addbr", 1, "<bridge>\t\tadd bridge"),
+    ("delbr", 1, "<bridge>\t\tdelete bridge"),
+    ("addif", 2, "<bridge> <device>\tadd interface to bridge"),
+    ("delif", 2, "<bridge> <device>\tdelete interface from bridge"),
+    ("hairpin", 3, "<bridge> <port> {on|off}\tturn hairpin on/off"),
+    ("setageing", 2, "<bridge> <time>\t\tset ageing time"),
+    ("setbridgeprio", 2, "<bridge> <prio>\t\tset bridge priority"),
+    ("setfd", 2, "<bridge> <time>\t\tset bridge forward delay"),
+    ("sethello", 2, "<bridge> <time>\t\tset hello time"),
+    ("setmaxage", 2, "<bridge> <time>\t\tset max message age"),
+    ("setpathcost", 3, "<bridge> <port> <cost>\tset path cost"),
+    ("setportprio", 3, "<bridge> <port> <prio>\tset port priority"),
+    ("show", 0, "[ <bridge> ]\t\tshow a list of bridges"),
+    ("showmacs", 1, "<bridge>\t\tshow a list of mac addrs"),
+    ("showstp", 1, "<bridge>\t\tshow bridge stp info"),
+    ("stp", 2, "<bridge> {on|off}\tturn stp on/off"),
+];
+
+const ENOENT: i32 = libc::ENOENT;
+const ENODEV: i32 = libc::ENODEV;
+const ENXIO: i32 = libc::ENXIO;
+const EPERM: i32 = libc::EPERM;
+const EBUSY: i32 = libc::EBUSY;
+const EINVAL: i32 = libc::EINVAL;
+const ELOOP: i32 = libc::ELOOP;
+const ERANGE: i32 = libc::ERANGE;
+const EOPNOTSUPP: i32 = libc::EOPNOTSUPP;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut out = String::new();
+    let code = run(&args, &mut out);
+    print_out(&out);
+    ExitCode::from(code)
+}
+
+fn help(out: &mut String) {
+    out.push_str("Usage: brctl [commands]\ncommands:\n");
+    for (name, _, text) in COMMANDS {
+        out.push_str(&format!("\t{name:<10}\t{text}\n"));
+    }
+}
+
+/// The outcome of GNU `getopt_long(argc, argv, "Vh", {help, version})`, which permutes
+/// the arguments: the first option anywhere before `--` decides.
+enum Options {
+    Help,
+    Version,
+    Bad,
+    Operands(Vec<String>),
+}
+
+fn getopt(args: &[String]) -> Options {
+    let mut operands = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        if arg == "--" {
+            operands.extend(iter.cloned());
+            break;
+        }
+        if let Some(long) = arg.strip_prefix("--") {
+            let (name, value) = match long.split_once('=') {
+                Some((n, v)) => (n, Some(v)),
+                None => (long, None),
+            };
+            let found = ["help", "version"].into_iter().find(|o| o.starts_with(name));
+            return match (found, value) {
+                (None, _) => {
+                    print_err(&format!("{}: unrecognized option '{arg}'\n", argv0()));
+                    Options::Bad
+                }
+                (Some(o), Some(_)) => {
+                    print_err(&format!(
+                        "{}: option '--{o}' doesn't allow an argument\n",
+                        argv0()
+                    ));
+                    Options::Bad
+                }
+                (Some("help"), None) => Options::Help,
+                (Some(_), None) => Options::Version,
+            };
+        }
+        if arg.len() > 1 && arg.starts_with('-') {
+            let c = arg[1..].chars().next().unwrap_or('?');
+            return match c {
+                'h' => Options::Help,
+                'V' => Options::Version,
+                _ => {
+                    print_err(&format!("{}: invalid option -- '{c}'\n", argv0()));
+                    Options::Bad
+                }
+            };
+        }
+        operands.push(arg.clone());
+    }
+    Options::Operands(operands)
+}
+
+fn run(args: &[String], out: &mut String) -> u8 {
+    let argv = match getopt(args) {
+        Options::Help => {
+            help(out);
+            return 0;
+        }
+        Options::Version => {
+            out.push_str(VERSION);
+            return 0;
+        }
+        Options::Bad => {
+            print_err("Unknown option '?'\n");
+            help(out);
+            return 1;
+        }
+        Options::Operands(a) if a.is_empty() => {
+            help(out);
+            return 1;
+        }
+        Options::Operands(a) => a,
+    };
+    let Some(&(name, nargs, text)) = COMMANDS.iter().find(|c| c.0 == argv[0]) else {
+        print_err(&format!("never heard of command [{}]\n", argv[0]));
+        help(out);
+        return 1;
+    };
+    if argv.len() < nargs + 1 {
+        out.push_str("Incorrect number of arguments for command\n");
+        out.push_str(&format!("Usage: brctl {name} {text}\n"));
+        return 1;
+    }
+    let handle = match Handle::current() {
+        Ok(h) => h,
+        Err(e) => {
+            print_err(&format!("can't setup bridge control: {e}\n"));
+            return 1;
+        }
+    };
+    let ctl = Ctl { h: &handle, out };
+    let failed = match name {
+        "addbr" => ctl.addbr(&argv[1]),
+        "delbr" => ctl.delbr(&argv[1]),
+        "addif" => ctl.addif(&argv[1], &argv[2..]),
+        "delif" => ctl.delif(&argv[1], &argv[2..]),
+        "hairpin" => ctl.hairpin(&argv[1], &argv[2], &argv[3]),
+        "setageing" => ctl.set_time(&argv[1], &argv[2], Time::Ageing),
+        "setfd" => ctl.set_time(&argv[1], &argv[2], Time::ForwardDelay),
+        "sethello" => ctl.set_time(&argv[1], &argv[2], Time::Hello),
+        "setmaxage" => ctl.set_time(&argv[1], &argv[2], Time::MaxAge),
+        "setbridgeprio" => ctl.setbridgeprio(&argv[1], &argv[2]),
+        "setpathcost" => ctl.set_port_number(&argv[1], &argv[2], &argv[3], false),
+        "setportprio" => ctl.set_port_number(&argv[1], &argv[2], &argv[3], true),
+        "show" => ctl.show(&argv[1..]),
+        "showmacs" => ctl.showmacs(&argv[1]),
+        "showstp" => ctl.showstp(&argv[1]),
+        "stp" => ctl.stp(&argv[1], &argv[2]),
+        _ => unreachable!("every command of the table is handled"),
+    };
+    u8::from(failed)
+}
+
+/// `strerror(errno)`.
+fn strerror(errno: i32) -> String {
+    std::io::Error::from_raw_os_error(errno)
+        .to_string()
+        .replace(&format!(" (os error {errno})"), "")
+}
+
+/// The name the bridge ioctls see: brctl copies names into a 16-byte `ifr_name`, so
+/// longer names are cut to 15 bytes.
+fn ioctl_name(name: &str) -> String {
+    let mut end = name.len().min(IfName::MAX_LEN);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    name[..end].to_string()
+}
+
+/// The bridge time options brctl sets.
+#[derive(Clone, Copy)]
+enum Time {
+    Ageing,
+    ForwardDelay,
+    Hello,
+    MaxAge,
+}
+
+impl Time {
+    fn bad_value(self) -> &'static str {
+        match self {
+            Time::Ageing => "bad ageing time value",
+            Time::ForwardDelay => "bad forward delay value",
+            Time::Hello => "bad hello timer value",
+            Time::MaxAge => "bad max age value",
+        }
+    }
+
+    fn failed(self) -> &'static str {
+        match self {
+            Time::Ageing => "set ageing time failed",
+            Time::ForwardDelay => "set forward delay failed",
+            Time::Hello => "set hello timer failed",
+            Time::MaxAge => "set max age failed",
+        }
+    }
+}
+
+struct Ctl<'a> {
+    h: &'a Handle,
+    out: &'a mut String,
+}
+
+impl Ctl<'_> {
+    /// The link named `name`, or `None` when there is none (or the name is one the
+    /// kernel could never have given a link).
+    fn lookup(&self, name: &str) -> Option<Link> {
+        let name = IfName::new(name).ok()?;
+        self.h.link().get(&name).ok()
+    }
+
+    /// The bridge named `name` as brctl's ioctls find it: `Err(ENODEV)` if there is no
+    /// such link, `Err(EOPNOTSUPP)` if it is not a bridge.
+    fn bridge(&self, name: &str) -> Result<BridgeInfo, i32> {
+        let link = self.lookup(&ioctl_name(name)).ok_or(ENODEV)?;
+        BridgeInfo::from_link(&link).ok_or(EOPNOTSUPP)
+    }
+
+    fn addbr(&self, name: &str) -> bool {
+        let name = ioctl_name(name);
+        let err = match IfName::new(name.clone()) {
+            Err(_) => EINVAL,
+            Ok(_) if self.lookup(&name).is_some() => libc::EEXIST,
+            Ok(ifname) => match self.h.link().add(&Bridge::new(ifname)) {
+                Ok(()) => return false,
+                Err(e) => e.errno(),
+            },
+        };
+        if err == libc::EEXIST {
+            print_err(&format!(
+                "device {name} already exists; can't create bridge with the same name\n"
+            ));
+        } else {
+            print_err(&format!("add bridge failed: {}\n", strerror(err)));
+        }
+        true
+    }
+
+    fn delbr(&self, arg: &str) -> bool {
+        let name = ioctl_name(arg);
+        // The kernel's SIOCBRDELBR: ENXIO if missing, EPERM if not a bridge, EBUSY if up.
+        let err = match self.lookup(&name) {
+            None => ENXIO,
+            Some(link) if link.kind.as_deref() != Some("bridge") => EPERM,
+            Some(link) if link.up => EBUSY,
+            Some(link) => match self.h.link().delete(link.index) {
+                Ok(()) => return false,
+                Err(e) => e.errno(),
+            },
+        };
+        match err {
+            ENXIO => print_err(&format!("bridge {arg} doesn't exist; can't delete it\n")),
+            EBUSY => print_err(&format!("bridge {arg} is still up; can't delete it\n")),
+            _ => print_err(&format!("can't delete bridge {arg}: {}\n", strerror(err))),
+        }
+        true
+    }
+
+    /// brctl addif: SIOCBRADDIF for each interface, stopping at the first failure.
+    fn addif(&self, brname: &str, ifnames: &[String]) -> bool {
+        for ifname in ifnames {
+            let port = self.lookup(ifname);
+            let err = match (&port, self.bridge(brname)) {
+                (None, _) => ENODEV,
+                (_, Err(e)) => e,
+                (Some(p), Ok(_)) if p.kind.as_deref() == Some("bridge") => ELOOP,
+                // The kernel refuses a device that already has a master (netlink would
+                // move it instead).
+                (Some(p), Ok(_)) if p.master.is_some() => EBUSY,
+                (Some(p), Ok(br)) => match self.h.bridge().add_port(br.index, p.index) {
+                    Ok(()) => continue,
+                    Err(e) => e.errno(),
+                },
+            };
+            match err {
+                ENODEV if port.is_none() => {
+                    print_err(&format!("interface {ifname} does not exist!\n"))
+                }
+                ENODEV => print_err(&format!("bridge {brname} does not exist!\n")),
+                EBUSY => print_err(&format!(
+                    "device {ifname} is already a member of a bridge; can't add it to bridge {brname}.\n"
+                )),
+                ELOOP => print_err(&format!(
+                    "device {ifname} is a bridge device itself; can't add a bridge device to a bridge device.\n"
+                )),
+                _ => print_err(&format!(
+                    "can't add {ifname} to bridge {brname}: {}\n",
+                    strerror(err)
+                )),
+            }
+            return true;
+        }
+        false
+    }
+
+    /// brctl delif: SIOCBRDELIF for each interface, stopping at the first failure.
+    fn delif(&self, brname: &str, ifnames: &[String]) -> bool {
+        for ifname in ifnames {
+            let port = self.lookup(ifname);
+            let err = match (&port, self.bridge(brname)) {
+                (None, _) => ENODEV,
+                (_, Err(e)) => e,
+                (Some(p), Ok(br)) if p.master != Some(br.index) => EINVAL,
+                (Some(p), Ok(_)) => match self.h.bridge().remove_port(p.index) {
+                    Ok(()) => continue,
+                    Err(e) => e.errno(),
+                },
+            };
+            match err {
+                ENODEV if port.is_none() => {
+                    print_err(&format!("interface {ifname} does not exist!\n"))
+                }
+                ENODEV => print_err(&format!("bridge {brname} does not exist!\n")),
+                EINVAL => print_err(&format!("device {ifname} is not a port of {brname}\n")),
+                _ => print_err(&format!(
+                    "can't delete {ifname} from {brname}: {}\n",
+                    strerror(err)
+                )),
+            }
+            return true;
+        }
+        false
+    }
+
+    /// brctl's `br_set()`: write the bridge's sysfs attribute, or fall back to the old
+    /// ioctl. Returns the errno it would report (0 on success).
+    fn br_set(&self, brname: &str, options: &BridgeOptions) -> i32 {
+        match self.bridge(brname) {
+            Err(e) => e,
+            Ok(br) => match self.h.bridge().set_options(br.index, options) {
+                Ok(()) => 0,
+                Err(e) => e.errno(),
+            },
+        }
+    }
+
+    fn set_time(&self, brname: &str, value: &str, which: Time) -> bool {
+        let Some(secs) = scan_double(value) else {
+            print_err(&format!("{}\n", which.bad_value()));
+            return true;
+        };
+        let centis = tv_to_jiffies(secs);
+        let err = self.set_centis(brname, centis, which);
+        if err != 0 {
+            print_err(&format!("{}: {}\n", which.failed(), strerror(err)));
+        }
+        err != 0
+    }
+
+    /// Sets a time in hundredths of a second. brctl writes an `unsigned long` to sysfs;
+    /// netlink carries 32 bits, so values beyond that get the kernel's range answer
+    /// where the kernel checks a range.
+    fn set_centis(&self, brname: &str, centis: u64, which: Time) -> i32 {
+        let value = match u32::try_from(centis) {
+            Ok(v) => v,
+            Err(_) => match which {
+                Time::Hello | Time::MaxAge => return self.bridge(brname).err().unwrap_or(ERANGE),
+                Time::ForwardDelay => match self.bridge(brname) {
+                    Err(e) => return e,
+                    Ok(br) if br.stp.stp_state != 0 => return ERANGE,
+                    Ok(_) => u32::MAX,
+                },
+                Time::Ageing => u32::MAX,
+            },
+        };
+        let mut options = BridgeOptions::default();
+        match which {
+            Time::Ageing => options.ageing_time = Some(value),
+            Time::ForwardDelay => options.forward_delay = Some(value),
+            Time::Hello => options.hello_time = Some(value),
+            Time::MaxAge => options.max_age = Some(value),
+        }
+        self.br_set(brname, &options)
+    }
+
+    fn setbridgeprio(&self, brname: &str, value: &str) -> bool {
+        let Some(prio) = scan_int(value) else {
+            print_err("bad priority\n");
+            return true;
+        };
+        // The kernel keeps the low 16 bits of what brctl writes.
+        let options = BridgeOptions {
+            priority: Some(prio as u16),
+            ..Default::default()
+        };
+        let err = self.br_set(brname, &options);
+        if err != 0 {
+            print_err(&format!("set bridge priority failed: {}\n", strerror(err)));
+        }
+        err != 0
+    }
+
+    fn stp(&self, brname: &str, value: &str) -> bool {
+        let Some(on) = on_off(value) else {
+            print_err("expect on/off for argument\n");
+            return true;
+        };
+        let options = BridgeOptions {
+            stp: Some(on),
+            ..Default::default()
+        };
+        let err = self.br_set(brname, &options);
+        if err != 0 {
+            print_err(&format!("set stp status failed: {}\n", strerror(err)));
+        }
+        err != 0
+    }
+
+    /// brctl's `port_set()`: write the port's sysfs attribute (which exists for any
+    /// bridge port, whatever bridge was named), else fall back to the old ioctl on the
+    /// named bridge. Returns the errno it would report (0 on success).
+    fn port_set(&self, brname: &str, portname: &str, options: &PortOptions, hairpin: bool) -> i32 {
+        let port = self.lookup(portname);
+        let is_port = port.as_ref().and_then(PortInfo::from_link);
+        // 1. The sysfs write: ENOENT when the port directory does not exist.
+        let first = match &is_port {
+            Some(p) => match self.h.bridge().set_port_options(p.index, options) {
+                Ok(()) => return 0,
+                Err(e) => e.errno(),
+            },
+            None => ENOENT,
+        };
+        // 2. The ioctl fallback: find the port number on the named bridge.
+        let Some(port) = port else {
+            return ENODEV;
+        };
+        match self.bridge(brname) {
+            Err(e) => e,
+            Ok(br) if port.master != Some(br.index) => first,
+            // brctl passes command 0 for hairpin, which the bridge ioctl does not know.
+            Ok(_) if hairpin => EOPNOTSUPP,
+            Ok(_) => first,
+        }
+    }
+
+    fn set_port_number(&self, brname: &str, portname: &str, value: &str, priority: bool) -> bool {
+        let Some(n) = scan_int(value) else {
+            print_err(if priority {
+                "bad path priority value\n"
+            } else {
+                "bad path cost value\n"
+            });
+            return true;
+        };
+        // brctl writes the int as an unsigned long; the kernel refuses out-of-range
+        // values with ERANGE before they could be truncated to netlink's width.
+        let wide = n as i64 as u64;
+        let mut options = PortOptions::default();
+        let err = if priority {
+            match u16::try_from(wide) {
+                Ok(v) => {
+                    options.priority = Some(v);
+                    self.port_set(brname, portname, &options, false)
+                }
+                Err(_) => self.port_range_error(brname, portname),
+            }
+        } else {
+            match u32::try_from(wide) {
+                Ok(v) => {
+                    options.cost = Some(v);
+                    self.port_set(brname, portname, &options, false)
+                }
+                Err(_) => self.port_range_error(brname, portname),
+            }
+        };
+        if err != 0 {
+            let what = if priority {
+                "set port priority failed"
+            } else {
+                "set path cost failed"
+            };
+            print_err(&format!("{what}: {}\n", strerror(err)));
+        }
+        err != 0
+    }
+
+    /// The errno brctl reports for a value the kernel refuses as out of range.
+    fn port_range_error(&self, brname: &str, portname: &str) -> i32 {
+        let port = self.lookup(portname);
+        let first = match port.as_ref().and_then(PortInfo::from_link) {
+            Some(_) => ERANGE,
+            None => ENOENT,
+        };
+        let Some(port) = port else {
+            return ENODEV;
+        };
+        match self.bridge(brname) {
+            Err(e) => e,
+            Ok(br) if port.master != Some(br.index) => first,
+            Ok(_) => first,
+        }
+    }
+
+    fn hairpin(&self, brname: &str, portname: &str, mode: &str) -> bool {
+        let Some(on) = on_off(mode) else {
+            print_err("expect on/off for argument\n");
+            return true;
+        };
+        if self.lookup(portname).is_none() {
+            print_err(&format!("interface {portname} does not exist!\n"));
+            return true;
+        }
+        if self.lookup(brname).is_none() {
+            print_err(&format!("bridge {brname} does not exist!\n"));
+            return true;
+        }
+        let options = PortOptions {
+            hairpin: Some(on),
+            ..Default::default()
+        };
+        let err = self.port_set(brname, portname, &options, true);
+        if err != 0 {
+            print_err(&format!(
+                "can't set {portname} to hairpin on bridge {brname}: {}\n",
+                strerror(err)
+            ));
+        }
+        err != 0
+    }
+
+    fn show(self, names: &[String]) -> bool {
+        let bridges: Vec<(String, Result<BridgeInfo, i32>)> = if names.is_empty() {
+            match self.h.bridge().list() {
+                Ok(list) => list.into_iter().map(|b| (b.name.clone(), Ok(b))).collect(),
+                Err(e) => {
+                    print_err(&format!("{e}\n"));
+                    return true;
+                }
+            }
+        } else {
+            names
+                .iter()
+                .map(|n| (n.clone(), self.bridge(n)))
+                .collect()
+        };
+        let mut header = true;
+        let mut errors = false;
+        for (name, info) in bridges {
+            let info = match info {
+                Ok(i) => i,
+                Err(e) => {
+                    not_a_bridge_message(&name, e);
+                    errors = true;
+                    continue;
+                }
+            };
+            if header {
+                self.out
+                    .push_str("bridge name\tbridge id\t\tSTP enabled\tinterfaces\n");
+                header = false;
+            }
+            let yes = if info.stp.stp_state != 0 { "yes" } else { "no" };
+            self.out
+                .push_str(&format!("{name}\t\t{}\t{yes}\t\t", info.stp.bridge_id));
+            match self.h.bridge().ports(info.index) {
+                Ok(ports) => {
+                    let names: Vec<&str> = ports.iter().map(|p| p.name.as_str()).collect();
+                    self.out.push_str(&names.join("\n\t\t\t\t\t\t\t"));
+                    self.out.push('\n');
+                }
+                Err(e) => self
+                    .out
+                    .push_str(&format!(" can't get port info: {}\n", strerror(e.errno()))),
+            }
+        }
+        errors
+    }
+
+    fn showstp(self, name: &str) -> bool {
+        let info = match self.bridge(name) {
+            Ok(i) => i,
+            Err(e) => {
+                not_a_bridge_message(name, e);
+                return true;
+            }
+        };
+        let (o, s) = (&info.options, &info.stp);
+        let t = |v: Option<u32>| timer(u64::from(v.unwrap_or(0)));
+        let out = &mut *self.out;
+        out.push_str(&format!("{name}\n"));
+        out.push_str(&format!(" bridge id\t\t{}", s.bridge_id));
+        out.push_str(&format!("\n designated root\t{}", s.root_id));
+        out.push_str(&format!("\n root port\t\t{:4}\t\t\t", s.root_port));
+        out.push_str(&format!("path cost\t\t{:4}\n", s.root_path_cost as i32));
+        let (max_age, hello, fd) = (t(o.max_age), t(o.hello_time), t(o.forward_delay));
+        out.push_str(&format!(" max age\t\t{max_age}\t\t\tbridge max age\t\t{max_age}"));
+        out.push_str(&format!("\n hello time\t\t{hello}\t\t\tbridge hello time\t{hello}"));
+        out.push_str(&format!("\n forward delay\t\t{fd}\t\t\tbridge forward delay\t{fd}"));
+        out.push_str(&format!("\n ageing time\t\t{}", t(o.ageing_time)));
+        out.push_str(&format!(
+            "\n hello timer\t\t{}\t\t\ttcn timer\t\t{}",
+            timer(s.hello_timer),
+            timer(s.tcn_timer)
+        ));
+        out.push_str(&format!(
+            "\n topology change timer\t{}\t\t\tgc timer\t\t{}",
+            timer(s.topology_change_timer),
+            timer(s.gc_timer)
+        ));
+        out.push_str("\n flags\t\t\t");
+        if s.topology_change {
+            out.push_str("TOPOLOGY_CHANGE ");
+        }
+        if s.topology_change_detected {
+            out.push_str("TOPOLOGY_CHANGE_DETECTED ");
+        }
+        out.push_str("\n\n\n");
+        match self.h.bridge().ports(info.index) {
+            Ok(ports) => {
+                for p in ports {
+                    port_stp(out, &p);
+                }
+            }
+            Err(e) => out.push_str(&format!("can't get ports: {}\n", strerror(e.errno()))),
+        }
+        false
+    }
+
+    fn showmacs(self, name: &str) -> bool {
+        let fail = |errno: i32| {
+            print_err(&format!(
+                "read of forward table failed: {}\n",
+                strerror(errno)
+            ));
+            true
+        };
+        let info = match self.bridge(name) {
+            Ok(i) => i,
+            Err(e) => return fail(e),
+        };
+        let (entries, ports) = match (
+            self.h.bridge().fdb_list(info.index),
+            self.h.bridge().ports(info.index),
+        ) {
+            (Ok(e), Ok(p)) => (e, p),
+            (Err(e), _) | (_, Err(e)) => return fail(e.errno()),
+        };
+        // The kernel's brforward table (br_fdb_fillbuf) leaves out the bridge's own
+        // addresses (entries without a port) and entries that have expired but not
+        // yet been collected.
+        let hold = if info.stp.topology_change {
+            info.options.forward_delay
+        } else {
+            info.options.ageing_time
+        }
+        .unwrap_or(u32::MAX);
+        let mut rows: Vec<(vnet_core::MacAddr, u16, bool, u64)> = entries
+            .iter()
+            .filter_map(|e| {
+                let port = ports.iter().find(|p| p.index == e.ifindex)?;
+                let dynamic = e.kind == FdbEntryKind::Dynamic;
+                let age = e.updated.unwrap_or(0);
+                if dynamic && age >= hold {
+                    return None;
+                }
+                let timer = if dynamic { u64::from(age) } else { 0 };
+                Some((e.mac, port.port_no, e.kind == FdbEntryKind::Local, timer))
+            })
+            .collect();
+        rows.sort_by_key(|r| r.0);
+        self.out
+            .push_str("port no\tmac addr\t\tis local?\tageing timer\n");
+        for (mac, port_no, local, age) in rows {
+            // struct __fdb_entry carries the low byte of the port number in port_no.
+            self.out.push_str(&format!(
+                "{:3}\t{mac}\t{}\t\t{}\n",
+                port_no & 0xff,
+                if local { "yes" } else { "no" },
+                timer(age)
+            ));
+        }
+        false
+    }
+}
+
+fn not_a_bridge_message(name: &str, errno: i32) {
+    if errno == ENODEV {
+        print_err(&format!("bridge {name} does not exist!\n"));
+    } else {
+        print_err(&format!("device {name} is not a bridge!\n"));
+    }
+}
+
+/// One port's block of `brctl showstp`.
+fn port_stp(out: &mut String, p: &PortInfo) {
+    out.push_str(&format!("{} ({})\n", p.name, p.port_no));
+    out.push_str(&format!(" port id\t\t{:04x}", p.port_id));
+    out.push_str(&format!("\t\t\tstate\t\t{:>15}\n", p.state.name()));
+    out.push_str(&format!(" designated root\t{}", p.designated_root));
+    out.push_str(&format!("\tpath cost\t\t{:4}\n", p.cost as i32));
+    out.push_str(&format!(" designated bridge\t{}", p.designated_bridge));
+    out.push_str(&format!("\tmessage age timer\t{}", timer(p.message_age_timer)));
+    out.push_str(&format!("\n designated port\t{:04x}", p.designated_port));
+    out.push_str(&format!(
+        "\t\t\tforward delay timer\t{}",
+        timer(p.forward_delay_timer)
+    ));
+    out.push_str(&format!("\n designated cost\t{:4}", p.designated_cost));
+    out.push_str(&format!("\t\t\thold timer\t\t{}", timer(p.hold_timer)));
+    out.push_str("\n flags\t\t\t");
+    if p.config_pending {
+        out.push_str("CONFIG_PENDING ");
+    }
+    if p.topology_change_ack {
+        out.push_str("TOPOLOGY_CHANGE_ACK ");
+    }
+    if p.hairpin {
+        out.push_str(&format!("\n hairpin mode\t\t{:4}", 1));
+    }
+    out.push_str("\n\n");
+}
+
+/// brctl's `br_show_timer()` of a value in hundredths of a second: `%4i.%.2i`.
+fn timer(centis: u64) -> String {
+    format!("{:4}.{:02}", centis / 100, centis % 100)
+}
+
+/// brctl's on/off words.
+fn on_off(value: &str) -> Option<bool> {
+    match value {
+        "on" | "yes" | "1" => Some(true),
+        "off" | "no" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// C's `(long)x` as x86-64 computes it: out-of-range and NaN give `LONG_MIN`.
+fn c_double_to_long(x: f64) -> i64 {
+    if x.is_nan() || !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&x) {
+        i64::MIN
+    } else {
+        x.trunc() as i64
+    }
+}
+
+/// brctl's `strtotimeval()` then `__tv_to_jiffies()` with `HZ` 100: seconds to
+/// hundredths, with C's truncations and unsigned wrap-around, so that `2.3` gives 229
+/// exactly as brctl computes it.
+fn tv_to_jiffies(secs: f64) -> u64 {
+    let tv_sec = c_double_to_long(secs);
+    let tv_usec = c_double_to_long(1_000_000.0 * (secs - tv_sec as f64));
+    let jif = 1_000_000u64
+        .wrapping_mul(tv_sec as u64)
+        .wrapping_add(tv_usec as u64);
+    100u64.wrapping_mul(jif) / 1_000_000
+}
+
+fn skip_space(s: &str) -> &str {
+    s.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r'])
+}
+
+/// glibc's `sscanf(s, "%lf", &d)`: `None` when it converts nothing.
+fn scan_double(s: &str) -> Option<f64> {
+    let s = skip_space(s);
+    let (negative, rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let lower = rest.to_ascii_lowercase();
+    let value = if lower.starts_with("inf") {
+        f64::INFINITY
+    } else if lower.starts_with("nan") {
+        f64::NAN
+    } else if lower.starts_with("0x") {
+        scan_hex_float(&rest[2..])?
+    } else {
+        let b = rest.as_bytes();
+        let mut i = 0;
+        let digits = |i: &mut usize| {
+            let start = *i;
+            while *i < b.len() && b[*i].is_ascii_digit() {
+                *i += 1;
+            }
+            *i - start
+        };
+        let mut n = digits(&mut i);
+        if i < b.len() && b[i] == b'.' {
+            i += 1;
+            n += digits(&mut i);
+        }
+        if n == 0 {
+            return None;
+        }
+        let mantissa_end = i;
+        if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+            let mut j = i + 1;
+            if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
+                j += 1;
+            }
+            if digits(&mut j) > 0 {
+                i = j;
+            }
+        }
+        let text = &rest[..i.max(mantissa_end)];
+        let text = text.strip_suffix('.').unwrap_or(text);
+        let text = if text.starts_with('.') {
+            format!("0{text}")
+        } else {
+            text.replace(".e", "e").replace(".E", "E")
+        };
+        text.parse::<f64>().ok()?
+    };
+    Some(if negative { -value } else { value })
+}
+
+/// The digits after `0x` of a C hexadecimal float (`0x1.8p3`).
+fn scan_hex_float(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut value = 0f64;
+    let mut scale = 0i32;
+    let mut any = false;
+    while i < b.len() && b[i].is_ascii_hexdigit() {
+        value = value * 16.0 + f64::from((b[i] as char).to_digit(16)?);
+        any = true;
+        i += 1;
+    }
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        while i < b.len() && b[i].is_ascii_hexdigit() {
+            value = value * 16.0 + f64::from((b[i] as char).to_digit(16)?);
+            scale -= 4;
+            any = true;
+            i += 1;
+        }
+    }
+    if !any {
+        return None;
+    }
+    if i < b.len() && (b[i] == b'p' || b[i] == b'P') {
+        let rest = &s[i + 1..];
+        let (sign, digits) = match rest.as_bytes().first() {
+            Some(b'-') => (-1, &rest[1..]),
+            Some(b'+') => (1, &rest[1..]),
+            _ => (1, rest),
+        };
+        let end = digits
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(digits.len());
+        if end > 0 {
+            let e: i32 = digits[..end].parse().unwrap_or(i32::MAX);
+            scale = scale.saturating_add(sign * e);
+        }
+    }
+    Some(value * 2f64.powi(scale))
+}
+
+/// glibc's `sscanf(s, "%i", &n)`: decimal, `0x` hex or `0` octal, through `strtol`
+/// (saturating at the `long` range) and then cut to `int`. `None` when it converts
+/// nothing.
+fn scan_int(s: &str) -> Option<i32> {
+    let s = skip_space(s);
+    let (negative, rest) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let b = rest.as_bytes();
+    let (radix, digits) = if b.len() >= 2 && b[0] == b'0' && (b[1] == b'x' || b[1] == b'X') {
+        (16, &rest[2..])
+    } else if b.first() == Some(&b'0') {
+        (8, rest)
+    } else {
+        (10, rest)
+    };
+    let mut value: i128 = 0;
+    let mut count = 0;
+    for c in digits.chars() {
+        let Some(d) = c.to_digit(radix) else { break };
+        value = (value * i128::from(radix) + i128::from(d)).min(i128::from(u64::MAX) + 1);
+        count += 1;
+    }
+    if count == 0 {
+        if radix == 16 {
+            return Some(0); // "0x" alone: the "0" converts
+        }
+        return None;
+    }
+    let value = if negative { -value } else { value };
+    let long = value.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
+    Some(long as i32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_round_like_brctl() {
+        let j = |s: &str| tv_to_jiffies(scan_double(s).unwrap());
+        assert_eq!(j("2.3"), 229);
+        assert_eq!(j("12.345"), 1234);
+        assert_eq!(j("15"), 1500);
+        assert_eq!(j("1e3"), 100_000);
+        assert_eq!(j("nan"), 0);
+        assert_eq!(j(" 7x"), 700);
+        assert_eq!(j("0x1p3"), 800);
+        assert!(scan_double("abc").is_none());
+        assert!(scan_double(".").is_none());
+        assert!(scan_double("0x").is_none());
+        assert_eq!(scan_double("1e"), Some(1.0));
+        assert_eq!(scan_double("1.5e+"), Some(1.5));
+        assert_eq!(scan_double(".5"), Some(0.5));
+    }
+
+    #[test]
+    fn ints_scan_like_glibc() {
+        for (s, v) in [
+            ("0x", Some(0)),
+            ("0x1g", Some(1)),
+            ("08", Some(0)),
+            ("010", Some(8)),
+            ("-1", Some(-1)),
+            ("99999999999", Some(1215752191)),
+            ("9999999999999999999999", Some(-1)),
+            ("-9999999999999999999999", Some(0)),
+            (" +5", Some(5)),
+            ("0X1F", Some(31)),
+            ("- 5", None),
+            ("+", None),
+            ("0xFFFFFFFF", Some(-1)),
+            ("2147483648", Some(-2147483648)),
+            ("x", None),
+        ] {
+            assert_eq!(scan_int(s), v, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn timers_print_two_decimals() {
+        assert_eq!(timer(0), "   0.00");
+        assert_eq!(timer(1548), "  15.48");
+        assert_eq!(timer(30000), " 300.00");
+    }
+}

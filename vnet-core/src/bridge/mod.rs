@@ -1,0 +1,178 @@
+//! The Linux bridge: options and spanning tree state of a bridge, its ports and their
+//! options, the forwarding database and per-port VLANs. What `ip link ... type bridge`,
+//! `bridge link`, `bridge fdb`, `bridge vlan` and `brctl` do, over netlink only.
+//!
+//! Creating a bridge is a link spec, [`crate::Bridge`]; everything after creation is here,
+//! behind [`Handle::bridge`]:
+//!
+//! ```no_run
+//! use vnet_core::{Bridge, BridgeOptions, Handle, IfName, PortOptions};
+//!
+//! # fn main() -> vnet_core::Result<()> {
+//! let h = Handle::current()?;
+//! let br0 = IfName::new("br0")?;
+//! h.link().add(&Bridge::new(br0.clone()))?;                       // ip link add br0 type bridge
+//! h.bridge().set_options(&br0, &BridgeOptions { stp: Some(true), ..Default::default() })?;
+//! h.bridge().add_port(&br0, &IfName::new("tap0")?)?;              // ip link set tap0 master br0
+//! h.bridge().set_port_options(&IfName::new("tap0")?, &PortOptions { cost: Some(10), ..Default::default() })?;
+//! for port in h.bridge().ports(&br0)? {
+//!     println!("{} {:?}", port.name, port.state);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Everything is read over netlink (`IFLA_BR_*`, `IFLA_BRPORT_*`, `RTM_GETNEIGH` of
+//! `AF_BRIDGE`), never from `/sys/class/net`, which shows the namespace sysfs was mounted
+//! in rather than the handle's.
+
+mod fdb;
+mod info;
+mod port;
+mod vlan;
+
+pub use fdb::{FdbEntry, FdbEntryKind, FdbSpec};
+pub use info::{BridgeId, BridgeInfo, BridgeStp};
+pub use port::{PortInfo, PortOptions, PortState};
+pub use vlan::PortVlan;
+
+use netlink_packet_route::RouteNetlinkMessage;
+use netlink_packet_route::link::{
+    InfoBridge, InfoData, InfoKind, LinkAttribute, LinkInfo, LinkMessage,
+};
+
+use crate::error::{Context, Error, Result};
+use crate::handle::Handle;
+use crate::link::{BridgeOptions, LinkRef};
+
+impl Handle {
+    /// Bridges after creation: options, ports, forwarding database, STP state, VLANs
+    /// (`ip link set ... type bridge`, `bridge`, `brctl`).
+    pub fn bridge(&self) -> BridgeHandle<'_> {
+        BridgeHandle { handle: self }
+    }
+}
+
+/// The bridge calls of a [`Handle`]: `handle.bridge()`.
+#[derive(Debug, Clone, Copy)]
+pub struct BridgeHandle<'a> {
+    handle: &'a Handle,
+}
+
+impl<'a> BridgeHandle<'a> {
+    /// The handle this sub-handle belongs to.
+    pub fn handle(&self) -> &'a Handle {
+        self.handle
+    }
+
+    /// Reads a bridge's options and spanning tree state, like
+    /// `ip -d link show BR` or the bridge part of `brctl showstp BR`.
+    ///
+    /// Fails with [`Error::NotFound`] if there is no such link, and with an
+    /// [`Error::Kernel`] carrying `EOPNOTSUPP` if the link is not a bridge.
+    pub fn info(&self, bridge: impl Into<LinkRef>) -> Result<BridgeInfo> {
+        let bridge = bridge.into();
+        let link = self.handle.link().get_ref(&bridge)?;
+        BridgeInfo::from_link(&link).ok_or_else(|| not_a_bridge(&bridge, "reading bridge"))
+    }
+
+    /// Lists every bridge of the namespace with its options and STP state, sorted by
+    /// name (as `brctl show` lists them).
+    pub fn list(&self) -> Result<Vec<BridgeInfo>> {
+        let mut request = LinkMessage::default();
+        request
+            .attributes
+            .push(LinkAttribute::LinkInfo(vec![LinkInfo::Kind(InfoKind::Bridge)]));
+        let replies = self
+            .handle
+            .dump(RouteNetlinkMessage::GetLink(request))
+            .op(|| "listing bridges".to_string())?;
+        let mut out: Vec<BridgeInfo> = replies
+            .into_iter()
+            .filter_map(|m| match m {
+                RouteNetlinkMessage::NewLink(m) => {
+                    BridgeInfo::from_link(&crate::link::Link::from_message(m))
+                }
+                _ => None,
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// Changes options of an existing bridge, like
+    /// `ip link set BR type bridge stp_state 1 forward_delay 400 ...` (or `brctl stp`,
+    /// `brctl setfd`, `setageing`, `sethello`, `setmaxage`, `setbridgeprio`).
+    ///
+    /// The options travel as `IFLA_INFO_DATA` in an `RTM_NEWLINK` without
+    /// `NLM_F_CREATE`: the kernel silently ignores link-info data in `RTM_SETLINK`. The
+    /// kernel checks the ranges (with STP on, a forward delay of 2 to 30 s; a hello time
+    /// of 1 to 10 s; a max age of 6 to 40 s) and answers `ERANGE` outside them.
+    pub fn set_options(&self, bridge: impl Into<LinkRef>, options: &BridgeOptions) -> Result<()> {
+        let bridge = bridge.into();
+        let attributes = options.attributes();
+        if attributes.is_empty() {
+            return Ok(());
+        }
+        let message = self.changelink_message(&bridge, attributes);
+        self.handle
+            .request_ack(RouteNetlinkMessage::NewLink(message), 0)
+            .map_err(|e| not_found(e, &bridge))
+            .op(|| format!("setting options of bridge '{bridge}'"))
+    }
+
+    /// Flushes the learned (dynamic) entries of a bridge's forwarding database, like
+    /// `ip link set BR type bridge fdb_flush`.
+    pub fn flush_fdb(&self, bridge: impl Into<LinkRef>) -> Result<()> {
+        let bridge = bridge.into();
+        let message = self.changelink_message(&bridge, vec![InfoBridge::FdbFlush]);
+        self.handle
+            .request_ack(RouteNetlinkMessage::NewLink(message), 0)
+            .map_err(|e| not_found(e, &bridge))
+            .op(|| format!("flushing the forwarding database of bridge '{bridge}'"))
+    }
+
+    /// An `RTM_NEWLINK` (to be sent without `NLM_F_CREATE`) changing bridge attributes.
+    fn changelink_message(&self, bridge: &LinkRef, attributes: Vec<InfoBridge>) -> LinkMessage {
+        let mut message = LinkMessage::default();
+        identify(&mut message, bridge);
+        message.attributes.push(LinkAttribute::LinkInfo(vec![
+            LinkInfo::Kind(InfoKind::Bridge),
+            LinkInfo::Data(InfoData::Bridge(attributes)),
+        ]));
+        message
+    }
+}
+
+/// Puts a link's identity in a message: its index, or its name.
+fn identify(message: &mut LinkMessage, link: &LinkRef) {
+    match link {
+        LinkRef::Index(index) => message.header.index = *index,
+        LinkRef::Name(name) => message
+            .attributes
+            .push(LinkAttribute::IfName(name.to_string())),
+    }
+}
+
+/// The kernel answers `ENODEV` for a missing link; make that a [`Error::NotFound`].
+fn not_found(e: Error, link: &LinkRef) -> Error {
+    if e.errno() == libc::ENODEV {
+        Error::NotFound {
+            op: String::new(),
+            what: "link",
+            name: link.to_string(),
+        }
+    } else {
+        e
+    }
+}
+
+/// The error for a link that exists but is not a bridge (what the kernel's bridge
+/// ioctls answer for other devices: `EOPNOTSUPP`).
+fn not_a_bridge(link: &LinkRef, op: &str) -> Error {
+    Error::Kernel {
+        op: format!("{op} '{link}'"),
+        errno: nix::errno::Errno::EOPNOTSUPP,
+        message: Some("not a bridge".into()),
+    }
+}
