@@ -11,8 +11,7 @@ use std::process::ExitCode;
 
 use vnet_cli::{argv0, print_err, print_out};
 use vnet_core::{
-    Bridge, BridgeInfo, BridgeOptions, FdbEntryKind, Handle, IfName, Link, PortInfo,
-    PortOptions,
+    Bridge, BridgeInfo, BridgeOptions, FdbEntryKind, Handle, IfName, Link, PortInfo, PortOptions,
 };
 
 /// What `brctl -V` prints.
@@ -23,15 +22,27 @@ const COMMANDS: &[(&str, usize, &str)] = &[
     ("addbr", 1, "<bridge>\t\tadd bridge"),
     ("delbr", 1, "<bridge>\t\tdelete bridge"),
     ("addif", 2, "<bridge> <device>\tadd interface to bridge"),
-    ("delif", 2, "<bridge> <device>\tdelete interface from bridge"),
-    ("hairpin", 3, "<bridge> <port> {on|off}\tturn hairpin on/off"),
+    (
+        "delif",
+        2,
+        "<bridge> <device>\tdelete interface from bridge",
+    ),
+    (
+        "hairpin",
+        3,
+        "<bridge> <port> {on|off}\tturn hairpin on/off",
+    ),
     ("setageing", 2, "<bridge> <time>\t\tset ageing time"),
     ("setbridgeprio", 2, "<bridge> <prio>\t\tset bridge priority"),
     ("setfd", 2, "<bridge> <time>\t\tset bridge forward delay"),
     ("sethello", 2, "<bridge> <time>\t\tset hello time"),
     ("setmaxage", 2, "<bridge> <time>\t\tset max message age"),
     ("setpathcost", 3, "<bridge> <port> <cost>\tset path cost"),
-    ("setportprio", 3, "<bridge> <port> <prio>\tset port priority"),
+    (
+        "setportprio",
+        3,
+        "<bridge> <port> <prio>\tset port priority",
+    ),
     ("show", 0, "[ <bridge> ]\t\tshow a list of bridges"),
     ("showmacs", 1, "<bridge>\t\tshow a list of mac addrs"),
     ("showstp", 1, "<bridge>\t\tshow bridge stp info"),
@@ -88,7 +99,9 @@ fn getopt(args: &[String]) -> Options {
                 Some((n, v)) => (n, Some(v)),
                 None => (long, None),
             };
-            let found = ["help", "version"].into_iter().find(|o| o.starts_with(name));
+            let found = ["help", "version"]
+                .into_iter()
+                .find(|o| o.starts_with(name));
             return match (found, value) {
                 (None, _) => {
                     print_err(&format!("{}: unrecognized option '{arg}'\n", argv0()));
@@ -560,10 +573,7 @@ impl Ctl<'_> {
                 }
             }
         } else {
-            names
-                .iter()
-                .map(|n| (n.clone(), self.bridge(n)))
-                .collect()
+            names.iter().map(|n| (n.clone(), self.bridge(n))).collect()
         };
         let mut header = true;
         let mut errors = false;
@@ -615,9 +625,15 @@ impl Ctl<'_> {
         out.push_str(&format!("\n root port\t\t{:4}\t\t\t", s.root_port));
         out.push_str(&format!("path cost\t\t{:4}\n", s.root_path_cost as i32));
         let (max_age, hello, fd) = (t(o.max_age), t(o.hello_time), t(o.forward_delay));
-        out.push_str(&format!(" max age\t\t{max_age}\t\t\tbridge max age\t\t{max_age}"));
-        out.push_str(&format!("\n hello time\t\t{hello}\t\t\tbridge hello time\t{hello}"));
-        out.push_str(&format!("\n forward delay\t\t{fd}\t\t\tbridge forward delay\t{fd}"));
+        out.push_str(&format!(
+            " max age\t\t{max_age}\t\t\tbridge max age\t\t{max_age}"
+        ));
+        out.push_str(&format!(
+            "\n hello time\t\t{hello}\t\t\tbridge hello time\t{hello}"
+        ));
+        out.push_str(&format!(
+            "\n forward delay\t\t{fd}\t\t\tbridge forward delay\t{fd}"
+        ));
         out.push_str(&format!("\n ageing time\t\t{}", t(o.ageing_time)));
         out.push_str(&format!(
             "\n hello timer\t\t{}\t\t\ttcn timer\t\t{}",
@@ -721,7 +737,10 @@ fn port_stp(out: &mut String, p: &PortInfo) {
     out.push_str(&format!(" designated root\t{}", p.designated_root));
     out.push_str(&format!("\tpath cost\t\t{:4}\n", p.cost as i32));
     out.push_str(&format!(" designated bridge\t{}", p.designated_bridge));
-    out.push_str(&format!("\tmessage age timer\t{}", timer(p.message_age_timer)));
+    out.push_str(&format!(
+        "\tmessage age timer\t{}",
+        timer(p.message_age_timer)
+    ));
     out.push_str(&format!("\n designated port\t{:04x}", p.designated_port));
     out.push_str(&format!(
         "\t\t\tforward delay timer\t{}",

@@ -230,7 +230,9 @@ impl BridgeHandle<'_> {
         };
         message
             .attributes
-            .push(NeighbourAttribute::LinkLayerAddress(spec.mac.octets().to_vec()));
+            .push(NeighbourAttribute::LinkLayerAddress(
+                spec.mac.octets().to_vec(),
+            ));
         if let Some(vid) = spec.vlan {
             message.attributes.push(NeighbourAttribute::Vlan(vid.get()));
         }

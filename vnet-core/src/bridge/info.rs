@@ -2,9 +2,7 @@
 
 use std::fmt;
 
-use netlink_packet_route::link::{
-    BridgeStpState, InfoBridge, InfoData, LinkAttribute, LinkInfo,
-};
+use netlink_packet_route::link::{BridgeStpState, InfoBridge, InfoData, LinkAttribute, LinkInfo};
 
 use crate::link::{BridgeOptions, Link};
 use crate::values::MacAddr;

@@ -82,7 +82,9 @@ impl<'a> BridgeHandle<'a> {
         let mut request = LinkMessage::default();
         request
             .attributes
-            .push(LinkAttribute::LinkInfo(vec![LinkInfo::Kind(InfoKind::Bridge)]));
+            .push(LinkAttribute::LinkInfo(vec![LinkInfo::Kind(
+                InfoKind::Bridge,
+            )]));
         let replies = self
             .handle
             .dump(RouteNetlinkMessage::GetLink(request))

@@ -255,7 +255,9 @@ impl BridgeHandle<'_> {
     pub fn add_port(&self, bridge: impl Into<LinkRef>, port: impl Into<LinkRef>) -> Result<()> {
         let (bridge, port) = (bridge.into(), port.into());
         let links = self.handle.link();
-        let master = links.index(&bridge).op(|| format!("adding '{port}' to bridge '{bridge}'"))?;
+        let master = links
+            .index(&bridge)
+            .op(|| format!("adding '{port}' to bridge '{bridge}'"))?;
         links
             .set(port.clone(), &LinkChange::new().master(master))
             .op(|| format!("adding '{port}' to bridge '{bridge}'"))

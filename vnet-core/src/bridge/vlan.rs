@@ -4,12 +4,12 @@
 //! These need `CONFIG_BRIDGE_VLAN_FILTERING`; a kernel without it answers `EOPNOTSUPP`
 //! to additions and reports no VLANs.
 
+use netlink_packet_route::AddressFamily;
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::{
-    AfSpecBridge, BridgeFlag, BridgeVlanInfo, BridgeVlanInfoFlags, LinkAttribute,
-    LinkExtentMask, LinkMessage,
+    AfSpecBridge, BridgeFlag, BridgeVlanInfo, BridgeVlanInfoFlags, LinkAttribute, LinkExtentMask,
+    LinkMessage,
 };
-use netlink_packet_route::AddressFamily;
 
 use super::BridgeHandle;
 use crate::error::{Context, Result};

@@ -1,0 +1,582 @@
+//! Differential tests of `vbrctl` against Debian's `brctl` (bridge-utils 1.7.1).
+//!
+//! Each case runs the same steps twice, in two fresh namespaces: once with the real
+//! brctl, once with vbrctl. Both are called as `brctl` (a symlink of that name in a
+//! directory put first on `PATH`), so messages that print `argv[0]` match. The test
+//! compares, step by step, stdout, stderr and the exit code, and at the end the kernel
+//! state as `ip -j -d link` and `bridge -j` show it. The real brctl reads sysfs, which
+//! `ip netns exec` remounts for the namespace, so it is right there too.
+//!
+//! Devices get fixed MAC addresses so that bridge ids match between the two runs; what
+//! stays random (the MAC of a bridge without ports, timers that tick) is masked, and
+//! each mask says why.
+
+mod common;
+use common::*;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// One step of a case.
+enum Step<'a> {
+    /// `brctl ARGS...` (the tool under test), compared.
+    Brctl(&'a [&'a str]),
+    /// `ip ARGS...` inside the namespace: setup between brctl steps, not compared.
+    Ip(&'a [&'a str]),
+    /// A shell command inside the namespace (`sh -c`): setup, not compared.
+    Sh(&'a str),
+}
+use Step::{Brctl, Ip, Sh};
+
+/// The two tools, each as a `brctl` in its own directory.
+struct Tools {
+    real: PathBuf,
+    ours: PathBuf,
+}
+
+fn tools() -> &'static Tools {
+    static TOOLS: OnceLock<Tools> = OnceLock::new();
+    TOOLS.get_or_init(|| {
+        // vbrctl is a binary of another package of the workspace: build it (a no-op when
+        // it is up to date) and find it next to this test's own target directory.
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--quiet", "-p", "vnet-cli", "--bin", "vbrctl"])
+            .status()
+            .expect("running cargo build for vbrctl");
+        assert!(status.success(), "building vbrctl failed");
+        let exe = std::env::current_exe().unwrap();
+        let vbrctl = exe.parent().unwrap().parent().unwrap().join("vbrctl");
+        assert!(vbrctl.exists(), "{} missing", vbrctl.display());
+        let base = std::env::temp_dir().join(format!("vbrctl-diff-{}", std::process::id()));
+        let link = |dir: &str, target: &Path| {
+            let d = base.join(dir);
+            std::fs::create_dir_all(&d).unwrap();
+            let l = d.join("brctl");
+            let _ = std::fs::remove_file(&l);
+            std::os::unix::fs::symlink(target, &l).unwrap();
+            d
+        };
+        Tools {
+            real: link("real", Path::new("/usr/sbin/brctl")),
+            ours: link("ours", &vbrctl),
+        }
+    })
+}
+
+/// Runs `steps` in `ns` with the `brctl` of `dir` and returns the transcript of the
+/// brctl steps: arguments, stdout, stderr, exit code.
+fn transcript(ns: &TestNs, dir: &Path, steps: &[Step<'_>], mask: fn(&str) -> String) -> String {
+    let path = format!(
+        "{}:{}",
+        dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut t = String::new();
+    for step in steps {
+        match step {
+            Brctl(args) => {
+                let out = Command::new("ip")
+                    .args(["netns", "exec", &ns.name, "brctl"])
+                    .args(*args)
+                    .env("PATH", &path)
+                    .output()
+                    .unwrap();
+                t += &format!(
+                    "$ brctl {args:?}\n--stdout--\n{}--stderr--\n{}--exit {:?}\n",
+                    mask(&String::from_utf8_lossy(&out.stdout)),
+                    String::from_utf8_lossy(&out.stderr),
+                    out.status.code()
+                );
+            }
+            Ip(args) => {
+                let out = Command::new("ip")
+                    .args(["-n", &ns.name])
+                    .args(*args)
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "ip {args:?}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            Sh(cmd) => {
+                let out = ns.exec("sh", &["-c", cmd]);
+                assert!(
+                    out.status.success(),
+                    "{cmd}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+    }
+    t
+}
+
+/// Standard setup: two veth pairs and a third, every end with a fixed MAC.
+const SETUP: &[Step<'static>] = &[
+    Ip(&[
+        "link",
+        "add",
+        "v0",
+        "address",
+        "02:00:00:00:00:10",
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "v1",
+        "address",
+        "02:00:00:00:00:11",
+    ]),
+    Ip(&[
+        "link",
+        "add",
+        "v2",
+        "address",
+        "02:00:00:00:00:20",
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "v3",
+        "address",
+        "02:00:00:00:00:21",
+    ]),
+    Ip(&[
+        "link",
+        "add",
+        "v4",
+        "address",
+        "02:00:00:00:00:40",
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "v5",
+        "address",
+        "02:00:00:00:00:41",
+    ]),
+];
+
+/// The state both tools must leave behind, with what is random by nature removed:
+/// bridges' own MAC addresses (the kernel picks them at random; a bridge's id takes the
+/// lowest port MAC, which is fixed here) and running timers.
+fn state(ns: &TestNs) -> String {
+    let mut links = ns.ip_json(&["-d", "link", "show"]);
+    let bridges: Vec<String> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["linkinfo"]["info_kind"] == "bridge")
+        .map(|l| l["ifname"].as_str().unwrap().to_string())
+        .collect();
+    let bridge_macs: Vec<String> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["linkinfo"]["info_kind"] == "bridge")
+        .map(|l| l["address"].as_str().unwrap().to_string())
+        .collect();
+    for l in links.as_array_mut().unwrap() {
+        let is_bridge = l["linkinfo"]["info_kind"] == "bridge";
+        let o = l.as_object_mut().unwrap();
+        if is_bridge {
+            o.remove("address");
+        }
+        for key in ["linkinfo"] {
+            if let Some(info) = o.get_mut(key) {
+                for data in ["info_data", "info_slave_data"] {
+                    if let Some(d) = info.get_mut(data).and_then(Value::as_object_mut) {
+                        d.retain(|k, _| !k.ends_with("_timer"));
+                    }
+                }
+            }
+        }
+    }
+    let mut fdb = json(ns, "bridge", &["-j", "fdb", "show"]);
+    // Entries on a bridge device itself carry its random MAC (or a multicast address
+    // derived from it). Learned entries (state "") appear when stray traffic (IPv6
+    // duplicate address detection of a peer that came up) crosses a port, at moments
+    // that differ between runs; `showmacs_after_traffic` checks learning with real
+    // pings. Static and local entries of the ports are compared in full.
+    fdb.as_array_mut().unwrap().retain(|e| {
+        !bridges.iter().any(|b| e["ifname"] == b.as_str())
+            && !bridge_macs.iter().any(|m| e["mac"] == m.as_str())
+            && e["state"] != ""
+    });
+    let brlink = json(ns, "bridge", &["-j", "-d", "link", "show"]);
+    let vlan = json(ns, "bridge", &["-j", "vlan", "show"]);
+    format!(
+        "links {}\nfdb {}\nbridge link {}\nvlan {}\n",
+        serde_json::to_string_pretty(&links).unwrap(),
+        serde_json::to_string_pretty(&fdb).unwrap(),
+        serde_json::to_string_pretty(&brlink).unwrap(),
+        serde_json::to_string_pretty(&vlan).unwrap()
+    )
+}
+
+fn json(ns: &TestNs, program: &str, args: &[&str]) -> Value {
+    let out = Command::new(program)
+        .args(["-n", &ns.name])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+fn no_mask(s: &str) -> String {
+    s.to_string()
+}
+
+/// `brctl showstp` prints running timers (hello, gc, forward delay, ...) that tick
+/// between the two runs: their values are replaced by `T`, the layout is kept.
+fn mask_timers(s: &str) -> String {
+    s.lines()
+        .map(|line| {
+            if !line.contains("timer") {
+                return line.to_string();
+            }
+            let fields: Vec<&str> = line.split('\t').collect();
+            let mut out = Vec::new();
+            let mut after_timer_label = false;
+            for f in fields {
+                let t = f.trim();
+                let is_value = !t.is_empty()
+                    && t.split_once('.').is_some_and(|(a, b)| {
+                        a.chars().all(|c| c.is_ascii_digit())
+                            && b.len() == 2
+                            && b.chars().all(|c| c.is_ascii_digit())
+                    });
+                if after_timer_label && is_value {
+                    out.push("T".to_string());
+                    after_timer_label = false;
+                } else {
+                    out.push(f.to_string());
+                    if !t.is_empty() {
+                        after_timer_label = t.ends_with("timer");
+                    }
+                }
+            }
+            out.join("\t")
+        })
+        .map(|l| l + "\n")
+        .collect()
+}
+
+/// `brctl showmacs` prints the age of learned entries, which differs between runs by
+/// the time between the pings: the timer column of non-local rows is masked.
+fn mask_ageing(s: &str) -> String {
+    s.lines()
+        .map(|line| {
+            let mut fields: Vec<&str> = line.split('\t').collect();
+            if fields.get(2) == Some(&"no") && fields.len() >= 5 {
+                fields[4] = "AGE";
+            }
+            fields.join("\t") + "\n"
+        })
+        .collect()
+}
+
+/// Runs the case with both tools and compares transcripts and final state.
+fn differential(tag: &str, steps: &[Step<'_>], mask: fn(&str) -> String) {
+    let tools = tools();
+    let real_ns = TestNs::new(&format!("{tag}-r"));
+    let ours_ns = TestNs::new(&format!("{tag}-o"));
+    let mut all: Vec<&Step<'_>> = SETUP.iter().collect();
+    all.extend(steps.iter());
+    let all: Vec<Step<'_>> = all
+        .into_iter()
+        .map(|s| match s {
+            Brctl(a) => Brctl(a),
+            Ip(a) => Ip(a),
+            Sh(c) => Sh(c),
+        })
+        .collect();
+    let real = transcript(&real_ns, &tools.real, &all, mask);
+    let ours = transcript(&ours_ns, &tools.ours, &all, mask);
+    assert_eq!(
+        ours, real,
+        "vbrctl transcript (left) differs from brctl (right)"
+    );
+    assert_eq!(
+        state(&ours_ns),
+        state(&real_ns),
+        "kernel state after vbrctl (left) differs from brctl (right)"
+    );
+}
+
+#[test]
+fn usage_options_and_argument_errors() {
+    differential(
+        "usage",
+        &[
+            Brctl(&[]),
+            Brctl(&["-h"]),
+            Brctl(&["--help"]),
+            Brctl(&["--he"]),
+            Brctl(&["-V"]),
+            Brctl(&["--version"]),
+            Brctl(&["--version=3"]),
+            Brctl(&["-x"]),
+            Brctl(&["-Vx"]),
+            Brctl(&["-xV"]),
+            Brctl(&["--foo"]),
+            Brctl(&["--"]),
+            Brctl(&["--", "show"]),
+            Brctl(&["show", "-V"]),
+            Brctl(&["frobnicate"]),
+            Brctl(&["addbr"]),
+            Brctl(&["addif", "br0"]),
+            Brctl(&["hairpin", "br0", "v0"]),
+            Brctl(&["setpathcost", "br0", "v0"]),
+            Brctl(&["stp", "br0"]),
+            Brctl(&["showmacs"]),
+            Brctl(&["showstp"]),
+            // GNU getopt permutes: "-1" is taken for an option.
+            Brctl(&["setbridgeprio", "br0", "-1"]),
+        ],
+        no_mask,
+    );
+}
+
+#[test]
+fn bridges_add_delete_show() {
+    differential(
+        "bridges",
+        &[
+            Brctl(&["show"]),
+            Brctl(&["addbr", "br0"]),
+            Brctl(&["addbr", "br0"]),
+            Brctl(&["addbr", "v0"]),
+            Brctl(&["addbr", "br1"]),
+            Brctl(&["addbr", ""]),
+            Brctl(&["addbr", "a/b"]),
+            Brctl(&["addbr", "this_is_a_very_long_name"]),
+            Brctl(&["addbr", "brt%d"]),
+            Brctl(&["show"]),
+            Brctl(&["show", "br1", "br0"]),
+            Brctl(&["show", "nobr"]),
+            Brctl(&["show", "v0"]),
+            Brctl(&["show", "br0", "nobr", "v0", "br1"]),
+            Brctl(&["delbr", "nobr"]),
+            Brctl(&["delbr", "v0"]),
+            Ip(&["link", "set", "br1", "up"]),
+            Brctl(&["delbr", "br1"]),
+            Ip(&["link", "set", "br1", "down"]),
+            Brctl(&["delbr", "br1"]),
+            Brctl(&["delbr", "this_is_a_very_long_name"]),
+            Brctl(&["show"]),
+        ],
+        no_mask,
+    );
+}
+
+#[test]
+fn ports_add_delete() {
+    differential(
+        "ports",
+        &[
+            Brctl(&["addbr", "br0"]),
+            Brctl(&["addbr", "br1"]),
+            Brctl(&["addif", "br0", "v0"]),
+            Brctl(&["addif", "br0", "v0"]),
+            Brctl(&["addif", "br1", "v0"]),
+            Brctl(&["addif", "br0", "br1"]),
+            Brctl(&["addif", "br0", "nodev"]),
+            Brctl(&["addif", "nobr", "v2"]),
+            Brctl(&["addif", "v1", "v2"]),
+            Brctl(&["addif", "br0", "lo"]),
+            Brctl(&["addif", "br0", "v2", "v4", "nodev", "v5"]),
+            Brctl(&["show"]),
+            Brctl(&["delif", "br0", "nodev"]),
+            Brctl(&["delif", "br1", "v0"]),
+            Brctl(&["delif", "nobr", "v0"]),
+            Brctl(&["delif", "v1", "v2"]),
+            Brctl(&["delif", "br0", "v1"]),
+            Brctl(&["delif", "br0", "v2", "v4", "v4"]),
+            Brctl(&["addif", "br1", "v2", "v3"]),
+            Brctl(&["show"]),
+            Brctl(&["show", "br1"]),
+        ],
+        no_mask,
+    );
+}
+
+#[test]
+fn bridge_and_port_settings() {
+    differential(
+        "settings",
+        &[
+            Brctl(&["addbr", "br0"]),
+            Brctl(&["addbr", "br1"]),
+            Brctl(&["addif", "br0", "v0", "v2"]),
+            Brctl(&["setageing", "br0", "abc"]),
+            Brctl(&["setageing", "br0", "12.345"]),
+            Brctl(&["setageing", "nobr", "10"]),
+            Brctl(&["setageing", "v0", "10"]),
+            Brctl(&["setageing", "br1", "1e3"]),
+            Brctl(&["setageing", "br1", " 7x"]),
+            Brctl(&["setbridgeprio", "br0", "x"]),
+            Brctl(&["setbridgeprio", "br0", "0x100"]),
+            Brctl(&["setbridgeprio", "br1", "99999999999"]),
+            Brctl(&["setbridgeprio", "nobr", "1"]),
+            Brctl(&["setbridgeprio", "v0", "1"]),
+            Brctl(&["setfd", "br0", "2.3"]),
+            Brctl(&["setfd", "br1", "0"]),
+            Brctl(&["setfd", "br1", "x"]),
+            Brctl(&["sethello", "br0", "0"]),
+            Brctl(&["sethello", "br0", "3"]),
+            Brctl(&["sethello", "br0", "x"]),
+            Brctl(&["setmaxage", "br0", "1"]),
+            Brctl(&["setmaxage", "br0", "30"]),
+            Brctl(&["setmaxage", "nobr", "30"]),
+            Brctl(&["setmaxage", "br0", "x"]),
+            Brctl(&["stp", "br0", "maybe"]),
+            Brctl(&["stp", "br0", "on"]),
+            Brctl(&["stp", "br1", "yes"]),
+            Brctl(&["stp", "br1", "0"]),
+            Brctl(&["stp", "nobr", "on"]),
+            Brctl(&["stp", "v0", "on"]),
+            // With STP on the kernel allows a forward delay of 2 to 30 s only.
+            Brctl(&["setfd", "br0", "1"]),
+            Brctl(&["setfd", "br0", "31"]),
+            Brctl(&["setfd", "br0", "4"]),
+            Brctl(&["setpathcost", "br0", "v0", "x"]),
+            Brctl(&["setpathcost", "br0", "v0", "0"]),
+            Brctl(&["setpathcost", "br0", "v0", "77"]),
+            Brctl(&["setpathcost", "br0", "v0", "010"]),
+            Brctl(&["setpathcost", "br0", "nodev", "7"]),
+            Brctl(&["setpathcost", "nobr", "v2", "7"]),
+            Brctl(&["setpathcost", "nobr", "v2", "0"]),
+            Brctl(&["setpathcost", "br1", "v2", "0"]),
+            Brctl(&["setpathcost", "v4", "v2", "0"]),
+            Brctl(&["setpathcost", "br0", "v1", "5"]),
+            Brctl(&["setpathcost", "v4", "v1", "5"]),
+            Brctl(&["setpathcost", "br0", "v0", "99999999999"]),
+            Brctl(&["setportprio", "br0", "v0", "x"]),
+            Brctl(&["setportprio", "br0", "v0", "70"]),
+            Brctl(&["setportprio", "br0", "v0", "65537"]),
+            Brctl(&["setportprio", "br0", "v0", "7"]),
+            Brctl(&["setportprio", "br0", "v1", "7"]),
+            Brctl(&["setportprio", "v4", "v1", "7"]),
+            Brctl(&["setportprio", "br0", "nodev", "7"]),
+            Brctl(&["hairpin", "br0", "v0", "maybe"]),
+            Brctl(&["hairpin", "br0", "v0", "on"]),
+            Brctl(&["hairpin", "br0", "nodev", "on"]),
+            Brctl(&["hairpin", "nobr", "v0", "on"]),
+            Brctl(&["hairpin", "br1", "v2", "yes"]),
+            Brctl(&["hairpin", "br0", "v1", "on"]),
+            Brctl(&["hairpin", "v4", "v1", "on"]),
+            Brctl(&["hairpin", "br0", "v2", "1"]),
+            Brctl(&["hairpin", "br0", "v2", "off"]),
+            Brctl(&["show"]),
+        ],
+        no_mask,
+    );
+}
+
+#[test]
+fn showstp_layout_and_states() {
+    differential(
+        "showstp",
+        &[
+            Brctl(&["addbr", "br0"]),
+            Brctl(&["showstp", "br0"]),
+            Brctl(&["addif", "br0", "v0", "v2", "v4"]),
+            Brctl(&["setpathcost", "br0", "v2", "42"]),
+            Brctl(&["setportprio", "br0", "v4", "3"]),
+            Brctl(&["hairpin", "br0", "v0", "on"]),
+            Brctl(&["setbridgeprio", "br0", "4096"]),
+            Brctl(&["setageing", "br0", "12.345"]),
+            Brctl(&["showstp", "br0"]),
+            Brctl(&["showstp", "nobr"]),
+            Brctl(&["showstp", "v0"]),
+            // Ports up with STP off: forwarding at once.
+            Ip(&["link", "set", "br0", "up"]),
+            Ip(&["link", "set", "v0", "up"]),
+            Ip(&["link", "set", "v1", "up"]),
+            Brctl(&["showstp", "br0"]),
+        ],
+        mask_timers,
+    );
+}
+
+#[test]
+fn showmacs_after_traffic() {
+    // Two hosts in their own namespaces, each behind a veth whose bridge end is a port;
+    // pinging across makes the bridge learn both MACs.
+    let tools = tools();
+    let mut transcripts = Vec::new();
+    let mut states = Vec::new();
+    for (tag, dir) in [("macs-r", &tools.real), ("macs-o", &tools.ours)] {
+        let sw = TestNs::new(tag);
+        let h1 = TestNs::new(&format!("{tag}h1"));
+        let h2 = TestNs::new(&format!("{tag}h2"));
+        let mut steps = Vec::new();
+        let add1 = format!(
+            "ip link add p1 address 02:00:00:00:01:01 type veth peer name eth0 address 02:00:00:00:01:02 netns {}",
+            h1.name
+        );
+        let add2 = format!(
+            "ip link add p2 address 02:00:00:00:02:01 type veth peer name eth0 address 02:00:00:00:02:02 netns {}",
+            h2.name
+        );
+        steps.push(Sh(&add1));
+        steps.push(Sh(&add2));
+        steps.push(Brctl(&["addbr", "br0"]));
+        steps.push(Brctl(&["addif", "br0", "p1", "p2"]));
+        steps.push(Sh(
+            "ip link set br0 up && ip link set p1 up && ip link set p2 up",
+        ));
+        steps.push(Brctl(&["showmacs", "br0"]));
+        transcripts.push((tag, String::new()));
+        let t = &mut transcripts.last_mut().unwrap().1;
+        *t += &transcript(&sw, dir, &steps, mask_ageing);
+        for (h, addr) in [(&h1, "10.9.0.1/24"), (&h2, "10.9.0.2/24")] {
+            h.handle.link().up(&ifname("eth0")).unwrap();
+            h.handle
+                .addr()
+                .add(&ifname("eth0"), addr.parse().unwrap())
+                .unwrap();
+        }
+        assert!(
+            h1.ping("10.9.0.2"),
+            "{tag}: h1 cannot ping h2 across the bridge"
+        );
+        *t += &transcript(
+            &sw,
+            dir,
+            &[
+                Brctl(&["showmacs", "br0"]),
+                Brctl(&["showmacs", "nobr"]),
+                Brctl(&["showmacs", "p1"]),
+            ],
+            mask_ageing,
+        );
+        // The learned hosts must be in the table (not only the local port addresses).
+        assert!(
+            t.contains("02:00:00:00:01:02\tno"),
+            "{tag}: h1's MAC not learned:\n{t}"
+        );
+        assert!(
+            t.contains("02:00:00:00:02:02\tno"),
+            "{tag}: h2's MAC not learned:\n{t}"
+        );
+        states.push(state(&sw));
+        drop((h1, h2, sw));
+    }
+    assert_eq!(
+        transcripts[1].1, transcripts[0].1,
+        "vbrctl showmacs (left) differs from brctl (right)"
+    );
+    assert_eq!(states[1], states[0]);
+}
