@@ -16,7 +16,7 @@ fn pair(ns: &TestNs) {
         .link()
         .add(&Veth::new(ifname("d0"), ifname("d1")).up())
         .unwrap();
-    ns.handle.link().up(&ifname("d1")).unwrap();
+    ns.handle.link().up(ifname("d1")).unwrap();
 }
 
 #[test]
@@ -24,9 +24,9 @@ fn addresses_ipv4_and_ipv6_add_list_delete_flush() {
     let ns = TestNs::new("addr");
     pair(&ns);
     let addrs = ns.handle.addr();
-    addrs.add(&ifname("d0"), net("10.20.0.1/24")).unwrap();
-    addrs.add(&ifname("d0"), net("10.20.0.2/24")).unwrap(); // secondary
-    addrs.add(&ifname("d0"), net("fd00:20::1/64")).unwrap();
+    addrs.add(ifname("d0"), net("10.20.0.1/24")).unwrap();
+    addrs.add(ifname("d0"), net("10.20.0.2/24")).unwrap(); // secondary
+    addrs.add(ifname("d0"), net("fd00:20::1/64")).unwrap();
     let mut seen = addresses(&ns, "d0");
     seen.retain(|a| !a.starts_with("fe80"));
     assert_eq!(seen, ["10.20.0.1/24", "10.20.0.2/24", "fd00:20::1/64"]);
@@ -42,17 +42,17 @@ fn addresses_ipv4_and_ipv6_add_list_delete_flush() {
     assert_eq!(listed, ["10.20.0.1/24", "10.20.0.2/24", "fd00:20::1/64"]);
 
     // add is exclusive; ensure is idempotent.
-    let e = addrs.add(&ifname("d0"), net("10.20.0.1/24")).unwrap_err();
+    let e = addrs.add(ifname("d0"), net("10.20.0.1/24")).unwrap_err();
     assert_eq!(
         e.to_string(),
         "adding address 10.20.0.1/24 to 'd0': File exists (ipv4: Address already assigned)"
     );
-    addrs.ensure(&ifname("d0"), net("10.20.0.1/24")).unwrap();
+    addrs.ensure(ifname("d0"), net("10.20.0.1/24")).unwrap();
 
-    addrs.delete(&ifname("d0"), net("fd00:20::1/64")).unwrap();
+    addrs.delete(ifname("d0"), net("fd00:20::1/64")).unwrap();
     assert!(!addresses(&ns, "d0").contains(&"fd00:20::1/64".to_string()));
 
-    addrs.flush(&ifname("d0")).unwrap();
+    addrs.flush(ifname("d0")).unwrap();
     assert!(
         addresses(&ns, "d0").iter().all(|a| a.starts_with("fe80")),
         "{:?}",
@@ -66,11 +66,11 @@ fn routes_default_gateway_device_metric_table() {
     pair(&ns);
     ns.handle
         .addr()
-        .add(&ifname("d0"), net("10.30.0.1/24"))
+        .add(ifname("d0"), net("10.30.0.1/24"))
         .unwrap();
     ns.handle
         .addr()
-        .add(&ifname("d0"), net("fd00:30::1/64"))
+        .add(ifname("d0"), net("fd00:30::1/64"))
         .unwrap();
     let routes = ns.handle.route();
 
@@ -85,7 +85,7 @@ fn routes_default_gateway_device_metric_table() {
         )
         .unwrap();
     routes
-        .add(&Route::new(net("192.168.77.0/24")).dev(&ifname("d0")))
+        .add(&Route::new(net("192.168.77.0/24")).dev(ifname("d0")))
         .unwrap();
     routes
         .add(
@@ -212,15 +212,15 @@ fn neighbours_permanent_and_proxy_entries() {
     pair(&ns);
     ns.handle
         .addr()
-        .add(&ifname("d0"), net("10.40.0.1/24"))
+        .add(ifname("d0"), net("10.40.0.1/24"))
         .unwrap();
     let neigh = ns.handle.neigh();
     let mac: MacAddr = "02:12:34:56:78:9a".parse().unwrap();
     neigh
-        .add(&ifname("d0"), "10.40.0.9".parse().unwrap(), mac)
+        .add(ifname("d0"), "10.40.0.9".parse().unwrap(), mac)
         .unwrap();
     neigh
-        .add(&ifname("d0"), "fd00:40::9".parse().unwrap(), mac)
+        .add(ifname("d0"), "fd00:40::9".parse().unwrap(), mac)
         .unwrap();
     let seen = ns.ip_json(&["neigh", "show", "dev", "d0"]);
     let entry = seen
@@ -244,10 +244,10 @@ fn neighbours_permanent_and_proxy_entries() {
         && n.state == "permanent"));
 
     neigh
-        .add_proxy(&ifname("d0"), "172.16.99.1".parse().unwrap())
+        .add_proxy(ifname("d0"), "172.16.99.1".parse().unwrap())
         .unwrap();
     neigh
-        .add_proxy(&ifname("d0"), "172.16.99.1".parse().unwrap())
+        .add_proxy(ifname("d0"), "172.16.99.1".parse().unwrap())
         .unwrap(); // again: fine
     let proxies = ns.ip_json(&["neigh", "show", "proxy"]);
     assert_eq!(proxies.as_array().unwrap().len(), 1, "{proxies}");
@@ -258,7 +258,7 @@ fn neighbours_permanent_and_proxy_entries() {
     assert!(listed[0].proxy);
 
     neigh
-        .delete_proxy(&ifname("d0"), "172.16.99.1".parse().unwrap())
+        .delete_proxy(ifname("d0"), "172.16.99.1".parse().unwrap())
         .unwrap();
     assert!(
         ns.ip_json(&["neigh", "show", "proxy"])
@@ -267,7 +267,7 @@ fn neighbours_permanent_and_proxy_entries() {
             .is_empty()
     );
     neigh
-        .delete(&ifname("d0"), "10.40.0.9".parse().unwrap())
+        .delete(ifname("d0"), "10.40.0.9".parse().unwrap())
         .unwrap();
     let seen = ns.ip_json(&["neigh", "show", "dev", "d0"]);
     assert!(
@@ -278,7 +278,7 @@ fn neighbours_permanent_and_proxy_entries() {
             .any(|n| n["dst"] == "10.40.0.9")
     );
     let e = neigh
-        .delete(&ifname("d0"), "10.40.0.9".parse().unwrap())
+        .delete(ifname("d0"), "10.40.0.9".parse().unwrap())
         .unwrap_err();
     assert!(
         e.to_string()

@@ -66,7 +66,7 @@ fn bridge_with_options_and_a_port_enslaved_at_creation() {
         .link()
         .add(
             &Veth::new(ifname("p0"), ifname("p0b"))
-                .master(&ifname("br0"))
+                .master(ifname("br0"))
                 .up(),
         )
         .unwrap();
@@ -95,12 +95,12 @@ fn vxlan_and_macvlan() {
         .unwrap();
     ns.handle
         .addr()
-        .add(&ifname("under0"), "192.0.2.1/24".parse().unwrap())
+        .add(ifname("under0"), "192.0.2.1/24".parse().unwrap())
         .unwrap();
     let vx = Vxlan::new(ifname("vxlan42"), Vni::new(42).unwrap())
         .remote("192.0.2.2".parse().unwrap())
         .local("192.0.2.1".parse().unwrap())
-        .parent(&ifname("under0"))
+        .parent(ifname("under0"))
         .port(4789)
         .no_learning();
     ns.handle.link().add(&vx).unwrap();
@@ -125,7 +125,7 @@ fn vxlan_and_macvlan() {
 
     ns.handle
         .link()
-        .add(&MacVlan::new(ifname("mv0"), &ifname("under0")))
+        .add(&MacVlan::new(ifname("mv0"), ifname("under0")))
         .unwrap();
     let mv = ns.link_json("mv0").unwrap();
     assert_eq!(kind(&mv), "macvlan");
@@ -143,7 +143,7 @@ fn vlan_on_this_kernel_fails_with_the_kernels_clear_error() {
         .unwrap();
     let vlan = Vlan::new(
         ifname("eth0.100"),
-        &ifname("eth0"),
+        ifname("eth0"),
         VlanId::new(100).unwrap(),
     )
     .protocol(VlanProtocol::Dot1Q);
@@ -180,9 +180,9 @@ fn set_up_down_mtu_mac_master_nomaster_group() {
         .up()
         .mtu(Mtu::new(1280).unwrap())
         .mac("02:aa:bb:cc:dd:ee".parse().unwrap())
-        .master(&ifname("br0"))
+        .master(ifname("br0"))
         .group(7);
-    links.set(&ifname("a0"), &change).unwrap();
+    links.set(ifname("a0"), &change).unwrap();
     let a0 = ns.link_json("a0").unwrap();
     assert!(a0["flags"].as_array().unwrap().iter().any(|f| f == "UP"));
     assert_eq!(a0["mtu"], 1280);
@@ -191,10 +191,10 @@ fn set_up_down_mtu_mac_master_nomaster_group() {
     assert_eq!(a0["group"], "7");
 
     // Setting the same state again changes nothing and is not an error.
-    links.set(&ifname("a0"), &change).unwrap();
+    links.set(ifname("a0"), &change).unwrap();
 
     links
-        .set(&ifname("a0"), &LinkChange::new().no_master().down())
+        .set(ifname("a0"), &LinkChange::new().no_master().down())
         .unwrap();
     let a0 = ns.link_json("a0").unwrap();
     assert!(a0.get("master").is_none());
@@ -212,7 +212,7 @@ fn rename_and_move_into_another_namespace_in_one_request() {
     host.handle
         .link()
         .set(
-            &ifname("int0"),
+            ifname("int0"),
             &LinkChange::new().netns(&vm.netns).name(ifname("eth0")),
         )
         .unwrap();
@@ -285,7 +285,7 @@ fn delete_one_and_delete_a_whole_group_in_one_request() {
     links
         .add(&Veth::new(ifname("solo0"), ifname("solo1")))
         .unwrap();
-    links.delete(&ifname("solo0")).unwrap();
+    links.delete(ifname("solo0")).unwrap();
     assert!(ns.link_json("solo0").is_none());
     assert!(
         ns.link_json("solo1").is_none(),
@@ -360,7 +360,7 @@ fn kernel_errors_name_the_step_and_object() {
     let e = ns
         .handle
         .link()
-        .add(&Veth::new(ifname("z0"), ifname("z1")).master(&ifname("nobr")))
+        .add(&Veth::new(ifname("z0"), ifname("z1")).master(ifname("nobr")))
         .unwrap_err();
     assert!(e.to_string().contains("'nobr' not found"), "{e}");
     // An MTU the device refuses: the kernel explains in its extended ACK.
@@ -368,10 +368,10 @@ fn kernel_errors_name_the_step_and_object() {
         .handle
         .link()
         .set(
-            &ifname("lo"),
+            ifname("lo"),
             &LinkChange::new()
                 .mtu(Mtu::new(65535).unwrap())
-                .master(&ifname("x0")),
+                .master(ifname("x0")),
         )
         .unwrap_err();
     assert!(e.to_string().starts_with("changing link 'lo'"), "{e}");

@@ -17,20 +17,20 @@ fn course_recipe_veth_into_a_namespace_renamed_eth0() {
         .unwrap();
     links
         .set(
-            &ifname("int0"),
+            ifname("int0"),
             &LinkChange::new().netns(&vm1.netns).name(ifname("eth0")),
         )
         .unwrap();
-    links.up(&ifname("ext0")).unwrap();
+    links.up(ifname("ext0")).unwrap();
     host.handle
         .addr()
-        .add(&ifname("ext0"), "10.0.0.1/24".parse().unwrap())
+        .add(ifname("ext0"), "10.0.0.1/24".parse().unwrap())
         .unwrap();
     let vm = Handle::new(&vm1.netns).unwrap();
-    vm.link().up(&ifname("lo")).unwrap();
-    vm.link().up(&ifname("eth0")).unwrap();
+    vm.link().up(ifname("lo")).unwrap();
+    vm.link().up(ifname("eth0")).unwrap();
     vm.addr()
-        .add(&ifname("eth0"), "10.0.0.2/24".parse().unwrap())
+        .add(ifname("eth0"), "10.0.0.2/24".parse().unwrap())
         .unwrap();
 
     assert_eq!(
@@ -53,21 +53,21 @@ fn bridge_with_three_vms_and_an_outsider() {
         .unwrap();
     host.handle
         .addr()
-        .add(&ifname("br0"), "10.1.0.254/24".parse().unwrap())
+        .add(ifname("br0"), "10.1.0.254/24".parse().unwrap())
         .unwrap();
 
     let vms: Vec<TestNs> = (1..=3).map(|i| TestNs::new(&format!("bvm{i}"))).collect();
     for (i, vm) in vms.iter().enumerate() {
         let veth = Veth::new(ifname(&format!("tap{}", i + 1)), ifname("eth0"))
             .peer_netns(&vm.netns)
-            .master(&ifname("br0"))
+            .master(ifname("br0"))
             .up();
         host.handle.link().add(&veth).unwrap();
-        vm.handle.link().up(&ifname("eth0")).unwrap();
+        vm.handle.link().up(ifname("eth0")).unwrap();
         vm.handle
             .addr()
             .add(
-                &ifname("eth0"),
+                ifname("eth0"),
                 format!("10.1.0.{}/24", i + 1).parse().unwrap(),
             )
             .unwrap();
@@ -80,11 +80,11 @@ fn bridge_with_three_vms_and_an_outsider() {
         .link()
         .add(&Veth::new(ifname("eth0"), ifname("dead0")).up())
         .unwrap();
-    outsider.handle.link().up(&ifname("dead0")).unwrap();
+    outsider.handle.link().up(ifname("dead0")).unwrap();
     outsider
         .handle
         .addr()
-        .add(&ifname("eth0"), "10.1.0.99/24".parse().unwrap())
+        .add(ifname("eth0"), "10.1.0.99/24".parse().unwrap())
         .unwrap();
 
     // Witness: the bridge has exactly the three ports.
