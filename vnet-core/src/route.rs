@@ -293,3 +293,25 @@ fn ip_of(address: RouteAddress) -> Option<IpAddr> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn destinations_are_normalized_and_defaults_have_the_gateways_family() {
+        let r = Route::new("10.1.2.3/8".parse().unwrap());
+        assert_eq!(r.destination.to_string(), "10.0.0.0/8");
+        let d4 = Route::default_via("192.0.2.1".parse().unwrap());
+        assert_eq!(d4.destination.to_string(), "0.0.0.0/0");
+        let d6 = Route::default_via("fd00::1".parse().unwrap());
+        assert_eq!(d6.destination.to_string(), "::/0");
+        assert_eq!(d6.table, MAIN_TABLE);
+    }
+
+    #[test]
+    fn tables_above_255_use_the_compat_header_value_and_an_attribute() {
+        assert_eq!(route_header(AddressFamily::Inet, 100).table, 100);
+        assert_eq!(route_header(AddressFamily::Inet, 1000).table, 252);
+    }
+}

@@ -117,3 +117,29 @@ impl LinkSpec for Bridge {
             .message(links, &self.name, InfoKind::Bridge, data)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_set_options_become_attributes() {
+        assert!(BridgeOptions::default().attributes().is_empty());
+        let options = BridgeOptions {
+            stp: Some(true),
+            forward_delay: Some(400),
+            priority: Some(4096),
+            vlan_filtering: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(
+            options.attributes(),
+            vec![
+                InfoBridge::StpState(BridgeStpState::KernelStp),
+                InfoBridge::ForwardDelay(400),
+                InfoBridge::Priority(4096),
+                InfoBridge::VlanFiltering(false),
+            ]
+        );
+    }
+}
