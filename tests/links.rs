@@ -338,9 +338,39 @@ fn add_many_creates_in_one_round_trip() {
             .len(),
         40
     );
-    // A second time every one exists: the error names the kernel's reason.
+}
+
+#[test]
+fn add_many_rolls_back_when_one_link_is_refused() {
+    let ns = TestNs::new("rollb");
+    // "r5" exists already: the sixth spec of the batch will be refused.
+    ns.handle
+        .link()
+        .add(&Veth::new(ifname("r5"), ifname("old5")))
+        .unwrap();
+    let specs: Vec<Veth> = (0..10)
+        .map(|i| Veth::new(ifname(&format!("r{i}")), ifname(&format!("r{i}p"))))
+        .collect();
+    let refs: Vec<&dyn vnet::LinkSpec> = specs.iter().map(|s| s as &dyn vnet::LinkSpec).collect();
     let e = ns.handle.link().add_many(&refs).unwrap_err();
-    assert!(e.to_string().contains("File exists"), "{e}");
+    assert_eq!(
+        e.to_string(),
+        "creating veth 'r5' (peer 'r5p') (link 6 of 10): File exists"
+    );
+    let names: Vec<String> = ns
+        .ip_json(&["link", "show", "type", "veth"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["ifname"].as_str().unwrap().to_string())
+        .collect();
+    let mut names = names;
+    names.sort();
+    assert_eq!(
+        names,
+        ["old5", "r5"],
+        "everything this call created is gone, the rest stays"
+    );
 }
 
 #[test]

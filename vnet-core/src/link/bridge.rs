@@ -106,6 +106,10 @@ impl LinkSpec for Bridge {
         &self.name
     }
 
+    fn created_elsewhere(&self) -> bool {
+        self.common.netns.is_some()
+    }
+
     fn describe(&self) -> String {
         format!("bridge '{}'{}", self.name, self.common.describe_netns())
     }

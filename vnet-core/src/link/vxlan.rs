@@ -131,6 +131,10 @@ impl LinkSpec for Vxlan {
         &self.name
     }
 
+    fn created_elsewhere(&self) -> bool {
+        self.common.netns.is_some()
+    }
+
     fn describe(&self) -> String {
         format!(
             "vxlan '{}' (VNI {}){}",
