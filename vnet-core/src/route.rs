@@ -186,9 +186,11 @@ impl<'a> RouteHandle<'a> {
     /// Deletes a route, like `ip route del ...`.
     pub fn delete(&self, route: &Route) -> Result<()> {
         let mut message = route.message(self.handle)?;
-        // Deleting matches on what is given; leave protocol and scope open.
+        // Deleting matches on what is given; leave protocol, scope and type open, as
+        // `ip route del` does (the kernel treats RT_SCOPE_NOWHERE as "any scope").
         message.header.protocol = RouteProtocol::Unspec;
         message.header.scope = RouteScope::NoWhere;
+        message.header.kind = RouteType::Unspec;
         self.handle
             .request_ack(RouteNetlinkMessage::DelRoute(message), 0)
             .op(|| format!("deleting {}", route.describe()))
