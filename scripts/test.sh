@@ -24,6 +24,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 echo "== cargo test (private /run/netns)"
 scripts/private-netns.sh cargo test --workspace --all-targets
 cargo test --workspace --doc
+echo "== main job (examples/quickstart)"
+cargo build --quiet --example quickstart
+scripts/private-netns.sh target/debug/examples/quickstart
 
 scripts/host-snapshot.sh >"$after"
 if ! diff -u "$before" "$after"; then

@@ -30,7 +30,7 @@ impl TestNs {
         let name = format!("vt{}-{n}-{tag}", std::process::id());
         let netns = Netns::add(&name).unwrap_or_else(|e| panic!("{e}"));
         let handle = Handle::new(&netns).unwrap();
-        handle.link().up(&ifname("lo")).unwrap();
+        handle.link().up(ifname("lo")).unwrap();
         TestNs {
             name,
             netns,

@@ -90,9 +90,16 @@ impl Handle {
         self.socket().request(message, flags)
     }
 
-    /// Sends several requests in one datagram and waits for all their ACKs.
-    pub(crate) fn batch(&self, messages: Vec<RouteNetlinkMessage>, flags: u16) -> Result<()> {
-        self.socket().batch(messages, flags).map(|_| ())
+    /// Sends several requests in one datagram and returns each one's outcome (`None`
+    /// for success).
+    pub(crate) fn batch_outcomes(
+        &self,
+        messages: Vec<RouteNetlinkMessage>,
+        flags: u16,
+    ) -> Result<Vec<Option<crate::Error>>> {
+        self.socket()
+            .batch_outcomes(messages, flags)
+            .map(|(outcomes, _)| outcomes)
     }
 
     /// Dumps a table.

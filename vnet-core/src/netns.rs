@@ -13,6 +13,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Arc;
 
 use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg};
@@ -29,21 +30,12 @@ pub const NETNS_ETC_DIR: &str = "/etc/netns";
 
 /// An open network namespace.
 ///
-/// Holding a `Netns` keeps the namespace alive even if its name is deleted. Cloning it
-/// duplicates the fd.
-#[derive(Debug)]
+/// Holding a `Netns` keeps the namespace alive even if its name is deleted. Clones share
+/// one fd (it is closed when the last clone goes), so cloning cannot fail.
+#[derive(Debug, Clone)]
 pub struct Netns {
-    fd: OwnedFd,
+    fd: Arc<OwnedFd>,
     name: Option<String>,
-}
-
-impl Clone for Netns {
-    fn clone(&self) -> Self {
-        Netns {
-            fd: self.fd.try_clone().expect("dup of a namespace fd"),
-            name: self.name.clone(),
-        }
-    }
 }
 
 fn check_name(name: &str) -> Result<()> {
@@ -90,7 +82,7 @@ impl Netns {
             .read(true)
             .write(true)
             .create_new(true)
-            .mode(0)
+            .mode(0o000)
             .open(&path)
             .map_err(|e| match e.kind() {
                 io::ErrorKind::AlreadyExists => Error::Kernel {
@@ -120,7 +112,7 @@ impl Netns {
         });
         match mounted {
             Ok(fd) => Ok(Netns {
-                fd,
+                fd: Arc::new(fd),
                 name: Some(name.to_string()),
             }),
             Err(e) => {
@@ -187,7 +179,7 @@ impl Netns {
             _ => e.with_op(format!("opening network namespace '{name}'")),
         })?;
         Ok(Netns {
-            fd,
+            fd: Arc::new(fd),
             name: Some(name.to_string()),
         })
     }
@@ -196,7 +188,10 @@ impl Netns {
     pub fn from_path(path: impl AsRef<Path>) -> Result<Netns> {
         let path = path.as_ref();
         let fd = open_ns_file(path)?;
-        Ok(Netns { fd, name: None })
+        Ok(Netns {
+            fd: Arc::new(fd),
+            name: None,
+        })
     }
 
     /// Opens the network namespace of process `pid`.
@@ -262,13 +257,7 @@ impl Netns {
             }
         }
         let mut command = Command::new(program);
-        crate::sys::netns_exec(
-            &mut command,
-            crate::sys::NetnsExecPlan {
-                netns: netns.fd,
-                etc_binds,
-            },
-        );
+        crate::sys::netns_exec(&mut command, crate::sys::NetnsExecPlan { netns, etc_binds });
         Ok(command)
     }
 }

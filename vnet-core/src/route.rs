@@ -186,9 +186,11 @@ impl<'a> RouteHandle<'a> {
     /// Deletes a route, like `ip route del ...`.
     pub fn delete(&self, route: &Route) -> Result<()> {
         let mut message = route.message(self.handle)?;
-        // Deleting matches on what is given; leave protocol and scope open.
+        // Deleting matches on what is given; leave protocol, scope and type open, as
+        // `ip route del` does (the kernel treats RT_SCOPE_NOWHERE as "any scope").
         message.header.protocol = RouteProtocol::Unspec;
         message.header.scope = RouteScope::NoWhere;
+        message.header.kind = RouteType::Unspec;
         self.handle
             .request_ack(RouteNetlinkMessage::DelRoute(message), 0)
             .op(|| format!("deleting {}", route.describe()))
@@ -291,5 +293,27 @@ fn ip_of(address: RouteAddress) -> Option<IpAddr> {
         RouteAddress::Inet(a) => Some(IpAddr::V4(a)),
         RouteAddress::Inet6(a) => Some(IpAddr::V6(a)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn destinations_are_normalized_and_defaults_have_the_gateways_family() {
+        let r = Route::new("10.1.2.3/8".parse().unwrap());
+        assert_eq!(r.destination.to_string(), "10.0.0.0/8");
+        let d4 = Route::default_via("192.0.2.1".parse().unwrap());
+        assert_eq!(d4.destination.to_string(), "0.0.0.0/0");
+        let d6 = Route::default_via("fd00::1".parse().unwrap());
+        assert_eq!(d6.destination.to_string(), "::/0");
+        assert_eq!(d6.table, MAIN_TABLE);
+    }
+
+    #[test]
+    fn tables_above_255_use_the_compat_header_value_and_an_attribute() {
+        assert_eq!(route_header(AddressFamily::Inet, 100).table, 100);
+        assert_eq!(route_header(AddressFamily::Inet, 1000).table, 252);
     }
 }

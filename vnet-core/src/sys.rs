@@ -7,7 +7,7 @@
 
 use std::ffi::CString;
 use std::io;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd};
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 
@@ -15,7 +15,7 @@ use std::process::Command;
 /// the child only makes raw syscalls.
 pub(crate) struct NetnsExecPlan {
     /// The namespace to enter.
-    pub netns: OwnedFd,
+    pub netns: crate::netns::Netns,
     /// Pairs of (source under `/etc/netns/NAME`, target under `/etc`) to bind-mount.
     pub etc_binds: Vec<(CString, CString)>,
 }
@@ -40,7 +40,10 @@ pub(crate) fn netns_exec(command: &mut Command, plan: NetnsExecPlan) {
                     Ok(())
                 }
             };
-            check(libc::setns(plan.netns.as_raw_fd(), libc::CLONE_NEWNET))?;
+            check(libc::setns(
+                plan.netns.as_fd().as_raw_fd(),
+                libc::CLONE_NEWNET,
+            ))?;
             check(libc::unshare(libc::CLONE_NEWNS))?;
             // Keep mounts made below from propagating back to the parent's namespace.
             check(libc::mount(

@@ -287,6 +287,17 @@ fn parse(message: NeighbourMessage) -> Option<FdbEntry> {
             NeighbourAttribute::Destination(NeighbourAddress::Inet6(a)) => {
                 entry.dst = Some(IpAddr::V6(a))
             }
+            // In AF_BRIDGE messages the crate cannot tell the address family of
+            // NDA_DST and leaves it raw: 4 bytes are IPv4, 16 are IPv6.
+            NeighbourAttribute::Destination(NeighbourAddress::Other(bytes)) => {
+                entry.dst = match bytes.len() {
+                    4 => <[u8; 4]>::try_from(bytes.as_slice()).ok().map(IpAddr::from),
+                    16 => <[u8; 16]>::try_from(bytes.as_slice())
+                        .ok()
+                        .map(IpAddr::from),
+                    _ => None,
+                }
+            }
             NeighbourAttribute::CacheInfo(ci) => entry.updated = Some(ci.updated),
             _ => {}
         }

@@ -265,6 +265,9 @@ impl BridgeHandle<'_> {
 
     /// Enslaves many links to `bridge` in one datagram (one round trip, each request
     /// acknowledged), like an `ip -batch` of `link set X master BR`.
+    ///
+    /// On error the ports that were enslaved stay enslaved; the error names the first
+    /// port the kernel refused.
     pub fn add_ports(&self, bridge: impl Into<LinkRef>, ports: &[LinkRef]) -> Result<()> {
         let bridge = bridge.into();
         let master = self.handle.link().index(&bridge)?;
@@ -277,9 +280,19 @@ impl BridgeHandle<'_> {
                 RouteNetlinkMessage::SetLink(message)
             })
             .collect();
-        self.handle
-            .batch(messages, 0)
-            .op(|| format!("adding {} ports to bridge '{bridge}'", ports.len()))
+        let outcomes = self
+            .handle
+            .batch_outcomes(messages, 0)
+            .op(|| format!("adding {} ports to bridge '{bridge}'", ports.len()))?;
+        match outcomes.into_iter().enumerate().find_map(|(i, o)| o.map(|e| (i, e))) {
+            None => Ok(()),
+            Some((i, e)) => Err(e.with_op(format!(
+                "adding '{}' to bridge '{bridge}' (port {} of {})",
+                ports[i],
+                i + 1,
+                ports.len()
+            ))),
+        }
     }
 
     /// Releases `port` from its bridge, like `ip link set PORT nomaster` (or

@@ -106,14 +106,44 @@ impl LinkSpec for Bridge {
         &self.name
     }
 
+    fn created_elsewhere(&self) -> bool {
+        self.common.netns.is_some()
+    }
+
     fn describe(&self) -> String {
         format!("bridge '{}'{}", self.name, self.common.describe_netns())
     }
 
     fn message(&self, links: &LinkHandle<'_>) -> Result<LinkMessage> {
         let attributes = self.options.attributes();
-        let data = (!attributes.is_empty()).then(|| InfoData::Bridge(attributes));
+        let data = (!attributes.is_empty()).then_some(InfoData::Bridge(attributes));
         self.common
             .message(links, &self.name, InfoKind::Bridge, data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_set_options_become_attributes() {
+        assert!(BridgeOptions::default().attributes().is_empty());
+        let options = BridgeOptions {
+            stp: Some(true),
+            forward_delay: Some(400),
+            priority: Some(4096),
+            vlan_filtering: Some(false),
+            ..Default::default()
+        };
+        assert_eq!(
+            options.attributes(),
+            vec![
+                InfoBridge::StpState(BridgeStpState::KernelStp),
+                InfoBridge::ForwardDelay(400),
+                InfoBridge::Priority(4096),
+                InfoBridge::VlanFiltering(false),
+            ]
+        );
     }
 }

@@ -71,6 +71,10 @@ impl LinkSpec for MacVlan {
         &self.name
     }
 
+    fn created_elsewhere(&self) -> bool {
+        self.common.netns.is_some()
+    }
+
     fn describe(&self) -> String {
         format!(
             "macvlan '{}' on '{}'{}",

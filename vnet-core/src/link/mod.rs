@@ -100,21 +100,60 @@ impl<'a> LinkHandle<'a> {
 
     /// Creates several links in one datagram (one round trip), each acknowledged.
     ///
-    /// On error the links that were created stay; the error names the first failure.
+    /// All or nothing: if the kernel refuses any of them, the ones it created are deleted
+    /// again (in one more datagram), and the error names the first refused spec.
     pub fn add_many(&self, specs: &[&dyn LinkSpec]) -> Result<()> {
         let mut messages = Vec::with_capacity(specs.len());
         for spec in specs {
             messages.push(RouteNetlinkMessage::NewLink(spec.message(self)?));
         }
-        self.handle
-            .batch(messages, NLM_F_CREATE | NLM_F_EXCL)
-            .op(|| {
-                format!(
-                    "creating {} links (first: {})",
-                    specs.len(),
-                    specs[0].describe()
-                )
-            })
+        let outcomes = self
+            .handle
+            .batch_outcomes(messages, NLM_F_CREATE | NLM_F_EXCL)
+            .op(|| format!("creating {} links", specs.len()))?;
+        let Some(failed) = outcomes.iter().position(Option::is_some) else {
+            return Ok(());
+        };
+        // Roll back, newest first, what this call created. A spec created in another
+        // namespace (`netns(..)`) is out of this handle's reach and named in the error.
+        let mut undo = Vec::new();
+        let mut unreachable = Vec::new();
+        for (spec, outcome) in specs.iter().zip(&outcomes).rev() {
+            if outcome.is_none() {
+                if spec.created_elsewhere() {
+                    unreachable.push(spec.name().to_string());
+                } else {
+                    let mut message = LinkMessage::default();
+                    message
+                        .attributes
+                        .push(LinkAttribute::IfName(spec.name().to_string()));
+                    undo.push(RouteNetlinkMessage::DelLink(message));
+                }
+            }
+        }
+        let rollback = self.handle.batch_outcomes(undo, 0);
+        let spec = specs[failed];
+        let error = outcomes
+            .into_iter()
+            .flatten()
+            .next()
+            .expect("a failed outcome");
+        let mut op = format!(
+            "creating {} (link {} of {})",
+            spec.describe(),
+            failed + 1,
+            specs.len()
+        );
+        if !unreachable.is_empty() {
+            op += &format!(
+                "; not rolled back (in another namespace): {}",
+                unreachable.join(", ")
+            );
+        }
+        if let Err(e) | Ok(Some(e)) = rollback.map(|o| o.into_iter().flatten().next()) {
+            op += &format!("; rollback failed: {e}");
+        }
+        Err(error.with_op(op))
     }
 
     /// Changes a link, like `ip link set DEV ...`.

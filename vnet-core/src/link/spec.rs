@@ -21,6 +21,10 @@ pub trait LinkSpec {
     /// A description for messages: "veth 'a' (peer 'b' in netns 'vm1')".
     fn describe(&self) -> String;
 
+    /// True when the link is created in another namespace than the handle's
+    /// (see [`LinkCommon::netns`]).
+    fn created_elsewhere(&self) -> bool;
+
     /// Builds the `RTM_NEWLINK` request. `links` resolves names of related links
     /// (master, parent) in the namespace the request goes to.
     fn message(&self, links: &LinkHandle<'_>) -> Result<LinkMessage>;

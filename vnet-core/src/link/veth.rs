@@ -71,6 +71,10 @@ impl LinkSpec for Veth {
         &self.name
     }
 
+    fn created_elsewhere(&self) -> bool {
+        self.common.netns.is_some()
+    }
+
     fn describe(&self) -> String {
         let peer_ns = match &self.peer_netns {
             Some(ns) => format!(" in {}", ns.describe()),

@@ -78,6 +78,10 @@ impl LinkSpec for Vlan {
         &self.name
     }
 
+    fn created_elsewhere(&self) -> bool {
+        self.common.netns.is_some()
+    }
+
     fn describe(&self) -> String {
         format!(
             "vlan '{}' on '{}'{}",

@@ -131,6 +131,10 @@ impl LinkSpec for Vxlan {
         &self.name
     }
 
+    fn created_elsewhere(&self) -> bool {
+        self.common.netns.is_some()
+    }
+
     fn describe(&self) -> String {
         format!(
             "vxlan '{}' (VNI {}){}",
@@ -165,5 +169,52 @@ impl LinkSpec for Vxlan {
             InfoKind::Vxlan,
             Some(InfoData::Vxlan(data)),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vx() -> Vxlan {
+        Vxlan::new(IfName::new("vx0").unwrap(), Vni::new(7).unwrap())
+    }
+
+    #[test]
+    fn destinations_are_checked_before_any_request() {
+        assert!(vx().validate().is_ok());
+        assert!(vx().remote("192.0.2.2".parse().unwrap()).validate().is_ok());
+        let both = vx()
+            .remote("192.0.2.2".parse().unwrap())
+            .multicast_group("239.1.1.1".parse().unwrap());
+        assert!(
+            both.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("mutually exclusive")
+        );
+        let unicast_group = vx().multicast_group("192.0.2.2".parse().unwrap());
+        assert!(
+            unicast_group
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("not a multicast")
+        );
+        let multicast_remote = vx().remote("239.1.1.1".parse().unwrap());
+        assert!(
+            multicast_remote
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("is a group")
+        );
+        assert!(
+            vx().port(0)
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("VXLAN port '0'")
+        );
     }
 }

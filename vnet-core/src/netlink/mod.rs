@@ -107,19 +107,37 @@ impl NetlinkSocket {
     ///
     /// Returns the non-ACK messages the kernel answered with, in order. The first error
     /// the kernel reports is returned after every answer has been read, so the socket is
-    /// left clean; for nfnetlink batches the kernel aborts the whole transaction then.
+    /// left clean. See [`NetlinkSocket::batch_outcomes`] to learn which requests failed.
     pub fn batch<I>(&mut self, messages: Vec<I>, flags: u16) -> Result<Vec<I>>
     where
         I: NetlinkSerializable + NetlinkDeserializable,
     {
-        if messages.is_empty() {
-            return Ok(Vec::new());
+        let (outcomes, replies) = self.batch_outcomes(messages, flags)?;
+        match outcomes.into_iter().flatten().next() {
+            Some(e) => Err(e),
+            None => Ok(replies),
         }
+    }
+
+    /// Like [`NetlinkSocket::batch`], but reports each request's outcome: `outcomes[i]`
+    /// is `None` when request `i` was acknowledged and `Some(error)` when the kernel
+    /// refused it. The outer error is for failures to talk to the kernel at all.
+    pub fn batch_outcomes<I>(
+        &mut self,
+        messages: Vec<I>,
+        flags: u16,
+    ) -> Result<(Vec<Option<Error>>, Vec<I>)>
+    where
+        I: NetlinkSerializable + NetlinkDeserializable,
+    {
         let count = messages.len();
+        let mut outcomes: Vec<Option<Error>> = (0..count).map(|_| None).collect();
+        let mut replies = Vec::new();
+        if count == 0 {
+            return Ok((outcomes, replies));
+        }
         let first_seq = self.send(messages, flags | NLM_F_REQUEST | NLM_F_ACK)?;
         let mut acked = 0usize;
-        let mut replies = Vec::new();
-        let mut first_error: Option<Error> = None;
         while acked < count {
             self.receive(|header, payload| {
                 let seq = header.sequence_number;
@@ -130,8 +148,8 @@ impl NetlinkSocket {
                     NetlinkPayload::Error(err) => {
                         acked += 1;
                         if let Some(code) = err.code {
-                            let e = kernel_error(header.flags, code.get(), &err.header);
-                            first_error.get_or_insert(e);
+                            outcomes[(seq - first_seq) as usize] =
+                                Some(kernel_error(header.flags, code.get(), &err.header));
                         }
                     }
                     NetlinkPayload::Done(_) => acked += 1,
@@ -140,10 +158,7 @@ impl NetlinkSocket {
                 }
             })?;
         }
-        match first_error {
-            Some(e) => Err(e),
-            None => Ok(replies),
-        }
+        Ok((outcomes, replies))
     }
 
     /// Dumps a table: sends `message` with `NLM_F_DUMP` and collects every reply until

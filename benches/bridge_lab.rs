@@ -1,0 +1,291 @@
+//! The bridge lab of NOTES.md, built and torn down side by side in one run:
+//! vnet (the library), the best `ip -batch` scripts, and a shell loop of `ip` commands.
+//!
+//! A lab of N nodes: one bridge with an address; N named namespaces, each with a veth
+//! whose peer is created inside it, enslaved to the bridge, an address on the peer, and
+//! every link up. Teardown deletes the namespaces and the bridge.
+//!
+//! Everything happens inside throwaway namespaces; run it under the private
+//! `/run/netns` wrapper, as root:
+//!
+//! ```text
+//! scripts/private-netns.sh cargo bench --bench bridge_lab            # N = 10, 100, 1000
+//! scripts/private-netns.sh cargo bench --bench bridge_lab -- 10 100  # chosen sizes
+//! ```
+//!
+//! It prints a Markdown table of medians and ratios for BENCHMARKS.md.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use vnet::{Bridge, Handle, IfName, Netns, Veth};
+
+/// One way of building and tearing down the lab.
+#[derive(Clone, Copy, PartialEq)]
+enum Tool {
+    Vnet,
+    IpBatch,
+    ShellLoop,
+}
+
+impl Tool {
+    fn label(self) -> &'static str {
+        match self {
+            Tool::Vnet => "vnet (library)",
+            Tool::IpBatch => "ip -batch",
+            Tool::ShellLoop => "shell loop of ip",
+        }
+    }
+}
+
+fn node_addr(i: usize) -> String {
+    format!("10.{}.{}.{}/8", 1 + i / 62500, (i / 250) % 250, i % 250 + 1)
+}
+
+fn ifname(s: &str) -> IfName {
+    IfName::new(s).expect("valid name")
+}
+
+/// Builds the lab with vnet; `host` is the lab's host namespace.
+fn build_vnet(host: &Netns, prefix: &str, n: usize) -> vnet::Result<()> {
+    let h = Handle::new(host)?;
+    h.link().add(&Bridge::new(ifname("br0")).up())?;
+    h.addr()
+        .add(ifname("br0"), "10.0.0.254/8".parse().expect("prefix"))?;
+    let br = h.link().get(&ifname("br0"))?.index;
+    let eth0 = ifname("eth0");
+    for i in 0..n {
+        let vm = Netns::add(&format!("{prefix}{i}"))?;
+        h.link().add(
+            &Veth::new(ifname(&format!("v{i}")), eth0.clone())
+                .peer_netns(&vm)
+                .master(br)
+                .up(),
+        )?;
+        let inside = Handle::new(&vm)?;
+        inside.link().up(&eth0)?;
+        inside
+            .addr()
+            .add(&eth0, node_addr(i).parse().expect("prefix"))?;
+    }
+    Ok(())
+}
+
+fn teardown_vnet(host: &Netns, prefix: &str, n: usize) -> vnet::Result<()> {
+    for i in 0..n {
+        Netns::delete(&format!("{prefix}{i}"))?;
+    }
+    Handle::new(host)?.link().delete(ifname("br0"))
+}
+
+/// Runs `ip [-n NETNS] -batch -` with `script` on its standard input.
+fn ip_batch(netns: Option<&str>, script: &str) {
+    let mut args = Vec::new();
+    if let Some(ns) = netns {
+        args.extend(["-n", ns]);
+    }
+    let mut child = Command::new("ip")
+        .args(args)
+        .args(["-batch", "-"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("ip");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success(), "ip -batch failed");
+}
+
+/// The best `ip -batch` build: one batch creates the namespaces (it cannot run under
+/// `-n`, whose private mount namespace would hide the new bind mounts); one batch in the
+/// host namespace creates the bridge and the veths (peers straight into their
+/// namespace); one batch per namespace brings the peer up and adds its address (a batch
+/// line cannot name another namespace).
+fn build_ip_batch(host: &str, prefix: &str, n: usize) {
+    let mut s = String::new();
+    for i in 0..n {
+        writeln!(s, "netns add {prefix}{i}").unwrap();
+    }
+    ip_batch(None, &s);
+    let mut s = String::from("link add br0 up type bridge\naddress add 10.0.0.254/8 dev br0\n");
+    for i in 0..n {
+        writeln!(
+            s,
+            "link add v{i} master br0 up type veth peer name eth0 netns {prefix}{i}"
+        )
+        .unwrap();
+    }
+    ip_batch(Some(host), &s);
+    for i in 0..n {
+        let ns = format!("{prefix}{i}");
+        ip_batch(
+            Some(&ns),
+            &format!("link set eth0 up\naddress add {} dev eth0\n", node_addr(i)),
+        );
+    }
+}
+
+fn teardown_ip_batch(host: &str, prefix: &str, n: usize) {
+    let mut s = String::new();
+    for i in 0..n {
+        writeln!(s, "netns delete {prefix}{i}").unwrap();
+    }
+    ip_batch(None, &s);
+    ip_batch(Some(host), "link delete br0\n");
+}
+
+fn sh(script: &str) {
+    assert!(
+        Command::new("sh")
+            .args(["-ec", script])
+            .status()
+            .unwrap()
+            .success(),
+        "shell loop failed"
+    );
+}
+
+fn build_shell_loop(host: &str, prefix: &str, n: usize) {
+    sh(&format!(
+        "ip -n {host} link add br0 type bridge; ip -n {host} link set br0 up; \
+         ip -n {host} address add 10.0.0.254/8 dev br0; \
+         i=0; while [ $i -lt {n} ]; do \
+           ip netns add {prefix}$i; \
+           ip -n {host} link add v$i type veth peer name eth0 netns {prefix}$i; \
+           ip -n {host} link set v$i master br0 up; \
+           ip -n {prefix}$i link set eth0 up; \
+           ip -n {prefix}$i address add 10.$((1 + i / 62500)).$(((i / 250) % 250)).$((i % 250 + 1))/8 dev eth0; \
+           i=$((i + 1)); done"
+    ));
+}
+
+fn teardown_shell_loop(host: &str, prefix: &str, n: usize) {
+    sh(&format!(
+        "i=0; while [ $i -lt {n} ]; do ip netns delete {prefix}$i; i=$((i + 1)); done; \
+         ip -n {host} link delete br0"
+    ));
+}
+
+/// Checks, with iproute2 as the witness, that the lab is really there.
+fn verify(host: &str, prefix: &str, n: usize) {
+    let out = Command::new("ip")
+        .args(["-n", host, "-o", "link", "show", "master", "br0"])
+        .output()
+        .unwrap();
+    let ports = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("state UP"))
+        .count();
+    assert_eq!(ports, n, "every veth is an UP port of br0");
+    let last = n - 1;
+    let out = Command::new("ip")
+        .args([
+            "-n",
+            &format!("{prefix}{last}"),
+            "-o",
+            "addr",
+            "show",
+            "eth0",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(node_addr(last).as_str()),
+        "address on the last node: {text}"
+    );
+}
+
+/// Runs one build + teardown and returns their durations.
+fn one_run(tool: Tool, n: usize, run: usize) -> (Duration, Duration) {
+    let host = format!("bl{}-{run}-h", std::process::id());
+    let prefix = format!("bl{}-{run}-", std::process::id());
+    let host_ns = Netns::add(&host).expect("host netns");
+    let t = Instant::now();
+    match tool {
+        Tool::Vnet => build_vnet(&host_ns, &prefix, n).expect("vnet build"),
+        Tool::IpBatch => build_ip_batch(&host, &prefix, n),
+        Tool::ShellLoop => build_shell_loop(&host, &prefix, n),
+    }
+    let build = t.elapsed();
+    verify(&host, &prefix, n);
+    let t = Instant::now();
+    match tool {
+        Tool::Vnet => teardown_vnet(&host_ns, &prefix, n).expect("vnet teardown"),
+        Tool::IpBatch => teardown_ip_batch(&host, &prefix, n),
+        Tool::ShellLoop => teardown_shell_loop(&host, &prefix, n),
+    }
+    let teardown = t.elapsed();
+    drop(host_ns);
+    Netns::delete(&host).expect("delete host netns");
+    // Let the kernel finish destroying the namespaces (asynchronous) before the next run.
+    std::thread::sleep(Duration::from_millis(300 + n as u64 * 2));
+    (build, teardown)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+fn main() {
+    // `cargo bench` passes --bench; `cargo test` runs this binary without it, and then a
+    // tiny lab (N = 3, once) checks that every contender still works.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let bench_mode = args.iter().any(|a| a == "--bench");
+    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
+    let sizes = match (bench_mode, sizes.is_empty()) {
+        (false, _) => vec![3],
+        (true, true) => vec![10, 100, 1000],
+        (true, false) => sizes,
+    };
+    let tools = [Tool::Vnet, Tool::IpBatch, Tool::ShellLoop];
+    println!(
+        "| N | tool | build (median) | teardown (median) | build: x faster than this | teardown: vs vnet |"
+    );
+    println!("|---|---|---|---|---|---|");
+    let mut run = 0;
+    for &n in &sizes {
+        let reps = match n {
+            _ if !bench_mode => 1,
+            0..=10 => 7,
+            11..=100 => 5,
+            _ => 1,
+        };
+        let mut results = Vec::new();
+        for tool in tools {
+            let (mut builds, mut teardowns) = (Vec::new(), Vec::new());
+            for _ in 0..reps {
+                run += 1;
+                let (b, t) = one_run(tool, n, run);
+                builds.push(b);
+                teardowns.push(t);
+            }
+            results.push((tool, median(builds), median(teardowns)));
+        }
+        let (_, vb, vt) = results[0];
+        for (tool, b, t) in results {
+            let ratio = if tool == Tool::Vnet {
+                "1.0x (reference)".to_string()
+            } else {
+                format!("vnet {:.1}x faster", b.as_secs_f64() / vb.as_secs_f64())
+            };
+            let tratio = format!("{:.2}x of vnet", t.as_secs_f64() / vt.as_secs_f64());
+            println!(
+                "| {n} | {} | {} | {} | {ratio} | {tratio} |",
+                tool.label(),
+                ms(b),
+                ms(t)
+            );
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! Addresses, routes and neighbours, witnessed by `ip -j addr`, `ip -j route`,
+//! `ip -j neigh`.
+
+mod common;
+
+use common::*;
+use vnet::ipnetwork::IpNetwork;
+use vnet::{LinkRef, MacAddr, Route, Veth};
+
+fn net(s: &str) -> IpNetwork {
+    s.parse().unwrap()
+}
+
+fn pair(ns: &TestNs) {
+    ns.handle
+        .link()
+        .add(&Veth::new(ifname("d0"), ifname("d1")).up())
+        .unwrap();
+    ns.handle.link().up(ifname("d1")).unwrap();
+}
+
+#[test]
+fn addresses_ipv4_and_ipv6_add_list_delete_flush() {
+    let ns = TestNs::new("addr");
+    pair(&ns);
+    let addrs = ns.handle.addr();
+    addrs.add(ifname("d0"), net("10.20.0.1/24")).unwrap();
+    addrs.add(ifname("d0"), net("10.20.0.2/24")).unwrap(); // secondary
+    addrs.add(ifname("d0"), net("fd00:20::1/64")).unwrap();
+    let mut seen = addresses(&ns, "d0");
+    seen.retain(|a| !a.starts_with("fe80"));
+    assert_eq!(seen, ["10.20.0.1/24", "10.20.0.2/24", "fd00:20::1/64"]);
+
+    let mut listed: Vec<String> = addrs
+        .list(Some(LinkRef::Name(ifname("d0"))))
+        .unwrap()
+        .into_iter()
+        .map(|a| a.network.to_string())
+        .filter(|a| !a.starts_with("fe80"))
+        .collect();
+    listed.sort();
+    assert_eq!(listed, ["10.20.0.1/24", "10.20.0.2/24", "fd00:20::1/64"]);
+
+    // add is exclusive; ensure is idempotent.
+    let e = addrs.add(ifname("d0"), net("10.20.0.1/24")).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "adding address 10.20.0.1/24 to 'd0': File exists (ipv4: Address already assigned)"
+    );
+    addrs.ensure(ifname("d0"), net("10.20.0.1/24")).unwrap();
+
+    addrs.delete(ifname("d0"), net("fd00:20::1/64")).unwrap();
+    assert!(!addresses(&ns, "d0").contains(&"fd00:20::1/64".to_string()));
+
+    addrs.flush(ifname("d0")).unwrap();
+    assert!(
+        addresses(&ns, "d0").iter().all(|a| a.starts_with("fe80")),
+        "{:?}",
+        addresses(&ns, "d0")
+    );
+}
+
+#[test]
+fn routes_default_gateway_device_metric_table() {
+    let ns = TestNs::new("route");
+    pair(&ns);
+    ns.handle
+        .addr()
+        .add(ifname("d0"), net("10.30.0.1/24"))
+        .unwrap();
+    ns.handle
+        .addr()
+        .add(ifname("d0"), net("fd00:30::1/64"))
+        .unwrap();
+    let routes = ns.handle.route();
+
+    routes
+        .add(&Route::default_via("10.30.0.254".parse().unwrap()))
+        .unwrap();
+    routes
+        .add(
+            &Route::new(net("172.16.0.0/16"))
+                .via("10.30.0.253".parse().unwrap())
+                .metric(50),
+        )
+        .unwrap();
+    routes
+        .add(&Route::new(net("192.168.77.0/24")).dev(ifname("d0")))
+        .unwrap();
+    routes
+        .add(
+            &Route::new(net("198.51.100.0/24"))
+                .via("10.30.0.252".parse().unwrap())
+                .table(100),
+        )
+        .unwrap();
+    routes
+        .add(
+            &Route::new(net("203.0.113.0/24"))
+                .via("10.30.0.251".parse().unwrap())
+                .table(1000),
+        )
+        .unwrap();
+    routes
+        .add(&Route::default_via("fd00:30::fe".parse().unwrap()))
+        .unwrap();
+    routes
+        .add(&Route::new(net("fd00:99::/48")).via("fd00:30::fd".parse().unwrap()))
+        .unwrap();
+
+    let main = ns.ip_json(&["route", "show"]);
+    let find = |v: &serde_json::Value, dst: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["dst"] == dst)
+            .cloned()
+    };
+    let d = find(&main, "default").expect("default route");
+    assert_eq!(d["gateway"], "10.30.0.254");
+    let r = find(&main, "172.16.0.0/16").unwrap();
+    assert_eq!(r["gateway"], "10.30.0.253");
+    assert_eq!(r["metric"], 50);
+    let r = find(&main, "192.168.77.0/24").unwrap();
+    assert_eq!(r["dev"], "d0");
+    assert_eq!(r["scope"], "link");
+    let t100 = ns.ip_json(&["route", "show", "table", "100"]);
+    assert_eq!(
+        find(&t100, "198.51.100.0/24").unwrap()["gateway"],
+        "10.30.0.252"
+    );
+    let t1000 = ns.ip_json(&["route", "show", "table", "1000"]);
+    assert_eq!(
+        find(&t1000, "203.0.113.0/24").unwrap()["gateway"],
+        "10.30.0.251"
+    );
+    let v6 = ns.ip_json(&["-6", "route", "show"]);
+    assert_eq!(find(&v6, "default").unwrap()["gateway"], "fd00:30::fe");
+    assert_eq!(find(&v6, "fd00:99::/48").unwrap()["gateway"], "fd00:30::fd");
+
+    // The library's own listing agrees with the witness.
+    let listed = routes.list(false).unwrap();
+    assert!(
+        listed.iter().any(|r| r.destination == net("0.0.0.0/0")
+            && r.gateway == Some("10.30.0.254".parse().unwrap()))
+    );
+    assert!(
+        listed
+            .iter()
+            .any(|r| r.destination == net("172.16.0.0/16") && r.metric == Some(50))
+    );
+    assert!(
+        routes
+            .list_table(false, 1000)
+            .unwrap()
+            .iter()
+            .any(|r| r.destination == net("203.0.113.0/24"))
+    );
+    assert!(
+        routes
+            .list(true)
+            .unwrap()
+            .iter()
+            .any(|r| r.destination == net("fd00:99::/48"))
+    );
+
+    routes
+        .delete(&Route::new(net("172.16.0.0/16")).via("10.30.0.253".parse().unwrap()))
+        .unwrap();
+    routes
+        .delete(&Route::default_via("10.30.0.254".parse().unwrap()))
+        .unwrap();
+    routes
+        .delete(
+            &Route::new(net("203.0.113.0/24"))
+                .via("10.30.0.251".parse().unwrap())
+                .table(1000),
+        )
+        .unwrap();
+    let main = ns.ip_json(&["route", "show"]);
+    assert!(find(&main, "172.16.0.0/16").is_none());
+    assert!(find(&main, "default").is_none());
+    assert!(
+        ns.ip_json(&["route", "show", "table", "1000"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // A route needs a gateway or a device; a gateway must match the family.
+    let e = routes.add(&Route::new(net("10.99.0.0/16"))).unwrap_err();
+    assert!(e.to_string().contains("needs a gateway"), "{e}");
+    let e = routes
+        .add(&Route::new(net("10.99.0.0/16")).via("fd00::1".parse().unwrap()))
+        .unwrap_err();
+    assert!(e.to_string().contains("same address family"), "{e}");
+    // Unreachable gateway: the kernel's reason is kept.
+    let e = routes
+        .add(&Route::new(net("10.98.0.0/16")).via("10.77.0.1".parse().unwrap()))
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("adding route 10.98.0.0/16 via 10.77.0.1:"),
+        "{e}"
+    );
+    assert_eq!(e.errno(), 101, "{e}"); // ENETUNREACH
+}
+
+#[test]
+fn neighbours_permanent_and_proxy_entries() {
+    let ns = TestNs::new("neigh");
+    pair(&ns);
+    ns.handle
+        .addr()
+        .add(ifname("d0"), net("10.40.0.1/24"))
+        .unwrap();
+    let neigh = ns.handle.neigh();
+    let mac: MacAddr = "02:12:34:56:78:9a".parse().unwrap();
+    neigh
+        .add(ifname("d0"), "10.40.0.9".parse().unwrap(), mac)
+        .unwrap();
+    neigh
+        .add(ifname("d0"), "fd00:40::9".parse().unwrap(), mac)
+        .unwrap();
+    let seen = ns.ip_json(&["neigh", "show", "dev", "d0"]);
+    let entry = seen
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["dst"] == "10.40.0.9")
+        .unwrap()
+        .clone();
+    assert_eq!(entry["lladdr"], "02:12:34:56:78:9a");
+    assert_eq!(entry["state"][0], "PERMANENT");
+    assert!(
+        seen.as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["dst"] == "fd00:40::9")
+    );
+    let listed = neigh.list(false).unwrap();
+    assert!(listed.iter().any(|n| n.address.to_string() == "10.40.0.9"
+        && n.mac == Some(mac)
+        && n.state == "permanent"));
+
+    neigh
+        .add_proxy(ifname("d0"), "172.16.99.1".parse().unwrap())
+        .unwrap();
+    neigh
+        .add_proxy(ifname("d0"), "172.16.99.1".parse().unwrap())
+        .unwrap(); // again: fine
+    let proxies = ns.ip_json(&["neigh", "show", "proxy"]);
+    assert_eq!(proxies.as_array().unwrap().len(), 1, "{proxies}");
+    assert_eq!(proxies[0]["dst"], "172.16.99.1");
+    assert_eq!(proxies[0]["dev"], "d0");
+    let listed = neigh.list(true).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].proxy);
+
+    neigh
+        .delete_proxy(ifname("d0"), "172.16.99.1".parse().unwrap())
+        .unwrap();
+    assert!(
+        ns.ip_json(&["neigh", "show", "proxy"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    neigh
+        .delete(ifname("d0"), "10.40.0.9".parse().unwrap())
+        .unwrap();
+    let seen = ns.ip_json(&["neigh", "show", "dev", "d0"]);
+    assert!(
+        !seen
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["dst"] == "10.40.0.9")
+    );
+    let e = neigh
+        .delete(ifname("d0"), "10.40.0.9".parse().unwrap())
+        .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("deleting neighbour 10.40.0.9 on 'd0': "),
+        "{e}"
+    );
+}

@@ -1,0 +1,454 @@
+//! Link creation, change, lookup, listing and deletion, witnessed by `ip -d -j link`.
+
+mod common;
+
+use common::*;
+use vnet::{
+    Bridge, BridgeOptions, Error, LinkChange, LinkDetails, LinkRef, MacAddr, MacVlan, Mtu, Veth,
+    Vlan, VlanId, VlanProtocol, Vni, Vxlan,
+};
+
+fn kind(v: &serde_json::Value) -> &str {
+    v["linkinfo"]["info_kind"].as_str().unwrap_or("")
+}
+
+#[test]
+fn veth_peer_is_created_inside_its_namespace_with_its_own_mac_and_mtu() {
+    let host = TestNs::new("host");
+    let vm = TestNs::new("vm");
+    let mac: MacAddr = "02:00:00:00:00:01".parse().unwrap();
+    let peer_mac: MacAddr = "02:00:00:00:00:02".parse().unwrap();
+    let veth = Veth::new(ifname("ext0"), ifname("int0"))
+        .peer_netns(&vm.netns)
+        .mac(mac)
+        .mtu(Mtu::new(1400).unwrap())
+        .peer_mac(peer_mac)
+        .peer_mtu(Mtu::new(1300).unwrap())
+        .up();
+    host.handle.link().add(&veth).unwrap();
+
+    let ext = host.link_json("ext0").expect("ext0 in host");
+    assert_eq!(kind(&ext), "veth");
+    assert_eq!(ext["address"], "02:00:00:00:00:01");
+    assert_eq!(ext["mtu"], 1400);
+    assert!(ext["flags"].as_array().unwrap().iter().any(|f| f == "UP"));
+    assert!(
+        host.link_json("int0").is_none(),
+        "the peer must not appear in the host namespace"
+    );
+
+    let int = vm.link_json("int0").expect("int0 in vm");
+    assert_eq!(kind(&int), "veth");
+    assert_eq!(int["address"], "02:00:00:00:00:02");
+    assert_eq!(int["mtu"], 1300);
+    // The peer cannot be set up in the create request; it is down until asked.
+    assert!(!int["flags"].as_array().unwrap().iter().any(|f| f == "UP"));
+}
+
+#[test]
+fn bridge_with_options_and_a_port_enslaved_at_creation() {
+    let ns = TestNs::new("br");
+    let options = BridgeOptions {
+        stp: Some(true),
+        forward_delay: Some(400),
+        hello_time: Some(300),
+        max_age: Some(1000),
+        ageing_time: Some(12_000),
+        priority: Some(4096),
+        multicast_snooping: Some(false),
+        ..Default::default()
+    };
+    ns.handle
+        .link()
+        .add(&Bridge::new(ifname("br0")).options(options).up())
+        .unwrap();
+    ns.handle
+        .link()
+        .add(
+            &Veth::new(ifname("p0"), ifname("p0b"))
+                .master(ifname("br0"))
+                .up(),
+        )
+        .unwrap();
+
+    let br = ns.link_json("br0").unwrap();
+    let data = &br["linkinfo"]["info_data"];
+    assert_eq!(kind(&br), "bridge");
+    assert_eq!(data["stp_state"], 1);
+    assert_eq!(data["forward_delay"], 400);
+    assert_eq!(data["hello_time"], 300);
+    assert_eq!(data["max_age"], 1000);
+    assert_eq!(data["ageing_time"], 12_000);
+    assert_eq!(data["priority"], 4096);
+    assert_eq!(data["mcast_snooping"], 0);
+    let port = ns.link_json("p0").unwrap();
+    assert_eq!(port["master"], "br0");
+    assert!(port["flags"].as_array().unwrap().iter().any(|f| f == "UP"));
+}
+
+#[test]
+fn vxlan_and_macvlan() {
+    let ns = TestNs::new("vx");
+    ns.handle
+        .link()
+        .add(&Veth::new(ifname("under0"), ifname("under1")))
+        .unwrap();
+    ns.handle
+        .addr()
+        .add(ifname("under0"), "192.0.2.1/24".parse().unwrap())
+        .unwrap();
+    let vx = Vxlan::new(ifname("vxlan42"), Vni::new(42).unwrap())
+        .remote("192.0.2.2".parse().unwrap())
+        .local("192.0.2.1".parse().unwrap())
+        .parent(ifname("under0"))
+        .port(4789)
+        .no_learning();
+    ns.handle.link().add(&vx).unwrap();
+    let v = ns.link_json("vxlan42").unwrap();
+    let data = &v["linkinfo"]["info_data"];
+    assert_eq!(kind(&v), "vxlan");
+    assert_eq!(data["id"], 42);
+    assert_eq!(data["remote"], "192.0.2.2");
+    assert_eq!(data["local"], "192.0.2.1");
+    assert_eq!(data["port"], 4789);
+    assert_eq!(data["link"], "under0");
+    assert_eq!(data["learning"], false);
+    let parsed = ns.handle.link().get(&ifname("vxlan42")).unwrap();
+    assert_eq!(
+        parsed.details,
+        LinkDetails::Vxlan {
+            vni: 42,
+            port: Some(4789),
+            learning: Some(false)
+        }
+    );
+
+    ns.handle
+        .link()
+        .add(&MacVlan::new(ifname("mv0"), ifname("under0")))
+        .unwrap();
+    let mv = ns.link_json("mv0").unwrap();
+    assert_eq!(kind(&mv), "macvlan");
+    assert_eq!(mv["linkinfo"]["info_data"]["mode"], "bridge");
+    assert_eq!(mv["link"], "under0");
+}
+
+#[test]
+fn vlan_on_this_kernel_fails_with_the_kernels_clear_error() {
+    // This kernel has no CONFIG_VLAN_8021Q; the stock-kernel lane proves VLANs for real.
+    let ns = TestNs::new("vlan");
+    ns.handle
+        .link()
+        .add(&Veth::new(ifname("eth0"), ifname("eth0p")))
+        .unwrap();
+    let vlan = Vlan::new(
+        ifname("eth0.100"),
+        ifname("eth0"),
+        VlanId::new(100).unwrap(),
+    )
+    .protocol(VlanProtocol::Dot1Q);
+    match ns.handle.link().add(&vlan) {
+        Err(e) if e.errno() == libc_eopnotsupp() => {
+            assert_eq!(
+                e.to_string(),
+                "creating vlan 'eth0.100' on 'eth0': Operation not supported (Unknown device type)"
+            );
+            assert_eq!(e.kernel_message(), Some("Unknown device type"));
+            assert!(ns.link_json("eth0.100").is_none());
+        }
+        Err(e) => panic!("unexpected error: {e}"),
+        Ok(()) => {
+            // A kernel with 802.1Q: then the VLAN must really be there.
+            let v = ns.link_json("eth0.100").unwrap();
+            assert_eq!(v["linkinfo"]["info_data"]["id"], 100);
+        }
+    }
+}
+
+fn libc_eopnotsupp() -> i32 {
+    95
+}
+
+#[test]
+fn set_up_down_mtu_mac_master_nomaster_group() {
+    let ns = TestNs::new("set");
+    let links = ns.handle.link();
+    links.add(&Bridge::new(ifname("br0"))).unwrap();
+    links.add(&Veth::new(ifname("a0"), ifname("a1"))).unwrap();
+
+    let change = LinkChange::new()
+        .up()
+        .mtu(Mtu::new(1280).unwrap())
+        .mac("02:aa:bb:cc:dd:ee".parse().unwrap())
+        .master(ifname("br0"))
+        .group(7);
+    links.set(ifname("a0"), &change).unwrap();
+    let a0 = ns.link_json("a0").unwrap();
+    assert!(a0["flags"].as_array().unwrap().iter().any(|f| f == "UP"));
+    assert_eq!(a0["mtu"], 1280);
+    assert_eq!(a0["address"], "02:aa:bb:cc:dd:ee");
+    assert_eq!(a0["master"], "br0");
+    assert_eq!(a0["group"], "7");
+
+    // Setting the same state again changes nothing and is not an error.
+    links.set(ifname("a0"), &change).unwrap();
+
+    links
+        .set(ifname("a0"), &LinkChange::new().no_master().down())
+        .unwrap();
+    let a0 = ns.link_json("a0").unwrap();
+    assert!(a0.get("master").is_none());
+    assert!(!a0["flags"].as_array().unwrap().iter().any(|f| f == "UP"));
+}
+
+#[test]
+fn rename_and_move_into_another_namespace_in_one_request() {
+    let host = TestNs::new("mvh");
+    let vm = TestNs::new("mvv");
+    host.handle
+        .link()
+        .add(&Veth::new(ifname("ext0"), ifname("int0")))
+        .unwrap();
+    host.handle
+        .link()
+        .set(
+            ifname("int0"),
+            &LinkChange::new().netns(&vm.netns).name(ifname("eth0")),
+        )
+        .unwrap();
+    assert!(host.link_json("int0").is_none());
+    let eth0 = vm.link_json("eth0").expect("eth0 in vm");
+    assert_eq!(kind(&eth0), "veth");
+
+    // Plain rename in place, by index.
+    let index = host.handle.link().get(&ifname("ext0")).unwrap().index;
+    host.handle
+        .link()
+        .set(
+            LinkRef::Index(index),
+            &LinkChange::new().name(ifname("ext1")),
+        )
+        .unwrap();
+    assert!(host.link_json("ext1").is_some());
+}
+
+#[test]
+fn get_by_name_and_index_and_list() {
+    let ns = TestNs::new("get");
+    ns.handle
+        .link()
+        .add(&Veth::new(ifname("v0"), ifname("v1")).mtu(Mtu::new(1450).unwrap()))
+        .unwrap();
+    let v0 = ns.handle.link().get(&ifname("v0")).unwrap();
+    let witness = ns.link_json("v0").unwrap();
+    assert_eq!(v0.index as u64, witness["ifindex"].as_u64().unwrap());
+    assert_eq!(v0.kind.as_deref(), Some("veth"));
+    assert_eq!(v0.mtu, Some(1450));
+    assert_eq!(
+        v0.mac.unwrap().to_string(),
+        witness["address"].as_str().unwrap()
+    );
+    let v1 = ns.handle.link().get(&ifname("v1")).unwrap();
+    assert_eq!(v0.parent, Some(v1.index), "a veth's IFLA_LINK is its peer");
+    assert_eq!(ns.handle.link().get_index(v0.index).unwrap().name, "v0");
+
+    let names: Vec<String> = ns
+        .handle
+        .link()
+        .list()
+        .unwrap()
+        .into_iter()
+        .map(|l| l.name)
+        .collect();
+    let witness: Vec<String> = ns
+        .ip_json(&["link", "show"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["ifname"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names, witness);
+
+    match ns.handle.link().get(&ifname("missing0")) {
+        Err(Error::NotFound {
+            what: "link", name, ..
+        }) => assert_eq!(name, "missing0"),
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    assert!(!ns.handle.link().exists(&ifname("missing0")).unwrap());
+}
+
+#[test]
+fn delete_one_and_delete_a_whole_group_in_one_request() {
+    let ns = TestNs::new("del");
+    let links = ns.handle.link();
+    links
+        .add(&Veth::new(ifname("solo0"), ifname("solo1")))
+        .unwrap();
+    links.delete(ifname("solo0")).unwrap();
+    assert!(ns.link_json("solo0").is_none());
+    assert!(
+        ns.link_json("solo1").is_none(),
+        "deleting one end deletes the pair"
+    );
+
+    for i in 0..5 {
+        links
+            .add(&Veth::new(ifname(&format!("g{i}a")), ifname(&format!("g{i}b"))).group(42))
+            .unwrap();
+    }
+    links
+        .add(&Veth::new(ifname("keep0"), ifname("keep1")))
+        .unwrap();
+    links.delete_group(42).unwrap();
+    let remaining: Vec<String> = ns
+        .ip_json(&["link", "show"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["ifname"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        remaining.iter().all(|n| !n.starts_with('g')),
+        "{remaining:?}"
+    );
+    assert!(remaining.contains(&"keep0".to_string()));
+    // Group 0 would be every device: refused before any request.
+    assert!(
+        links
+            .delete_group(0)
+            .unwrap_err()
+            .to_string()
+            .contains("group 0")
+    );
+}
+
+#[test]
+fn add_many_creates_in_one_round_trip() {
+    let ns = TestNs::new("many");
+    let specs: Vec<Veth> = (0..20)
+        .map(|i| Veth::new(ifname(&format!("m{i}")), ifname(&format!("m{i}p"))))
+        .collect();
+    let refs: Vec<&dyn vnet::LinkSpec> = specs.iter().map(|s| s as &dyn vnet::LinkSpec).collect();
+    ns.handle.link().add_many(&refs).unwrap();
+    assert_eq!(
+        ns.ip_json(&["link", "show", "type", "veth"])
+            .as_array()
+            .unwrap()
+            .len(),
+        40
+    );
+}
+
+#[test]
+fn add_many_rolls_back_when_one_link_is_refused() {
+    let ns = TestNs::new("rollb");
+    // "r5" exists already: the sixth spec of the batch will be refused.
+    ns.handle
+        .link()
+        .add(&Veth::new(ifname("r5"), ifname("old5")))
+        .unwrap();
+    let specs: Vec<Veth> = (0..10)
+        .map(|i| Veth::new(ifname(&format!("r{i}")), ifname(&format!("r{i}p"))))
+        .collect();
+    let refs: Vec<&dyn vnet::LinkSpec> = specs.iter().map(|s| s as &dyn vnet::LinkSpec).collect();
+    let e = ns.handle.link().add_many(&refs).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "creating veth 'r5' (peer 'r5p') (link 6 of 10): File exists"
+    );
+    let names: Vec<String> = ns
+        .ip_json(&["link", "show", "type", "veth"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["ifname"].as_str().unwrap().to_string())
+        .collect();
+    let mut names = names;
+    names.sort();
+    assert_eq!(
+        names,
+        ["old5", "r5"],
+        "everything this call created is gone, the rest stays"
+    );
+}
+
+#[test]
+fn kernel_errors_name_the_step_and_object() {
+    let ns = TestNs::new("err");
+    ns.handle
+        .link()
+        .add(&Veth::new(ifname("x0"), ifname("x1")))
+        .unwrap();
+    let e = ns
+        .handle
+        .link()
+        .add(&Veth::new(ifname("x0"), ifname("y1")))
+        .unwrap_err();
+    assert_eq!(e.to_string(), "creating veth 'x0' (peer 'y1'): File exists");
+    assert_eq!(e.errno(), 17);
+    let e = ns
+        .handle
+        .link()
+        .add(&Veth::new(ifname("z0"), ifname("z1")).master(ifname("nobr")))
+        .unwrap_err();
+    assert!(e.to_string().contains("'nobr' not found"), "{e}");
+    // An MTU the device refuses: the kernel explains in its extended ACK.
+    let e = ns
+        .handle
+        .link()
+        .set(
+            ifname("lo"),
+            &LinkChange::new()
+                .mtu(Mtu::new(65535).unwrap())
+                .master(ifname("x0")),
+        )
+        .unwrap_err();
+    assert!(e.to_string().starts_with("changing link 'lo'"), "{e}");
+}
+
+#[test]
+fn invalid_input_is_refused_before_any_syscall() {
+    for (bad, reason) in [
+        ("0123456789abcdef", "longer than 15 bytes"),
+        ("a/b", "'/'"),
+        ("has space", "whitespace"),
+        ("", "empty"),
+    ] {
+        let e = vnet::IfName::new(bad).unwrap_err();
+        assert!(e.to_string().contains(reason), "{e}");
+    }
+    assert!(VlanId::new(4095).unwrap_err().to_string().contains("4095"));
+    assert!(
+        Vni::new(16_777_216)
+            .unwrap_err()
+            .to_string()
+            .contains("16777216")
+    );
+    assert!(Mtu::new(20).unwrap_err().to_string().contains("'20'"));
+    assert!(
+        "zz:00:00:00:00:00"
+            .parse::<MacAddr>()
+            .unwrap_err()
+            .to_string()
+            .contains("zz:")
+    );
+    assert!(
+        vnet::parse_cidr("10.0.0.0/40")
+            .unwrap_err()
+            .to_string()
+            .contains("10.0.0.0/40")
+    );
+    // A VXLAN multicast group without a parent is refused before the kernel is asked.
+    let ns = TestNs::new("inv");
+    let e = ns
+        .handle
+        .link()
+        .add(
+            &Vxlan::new(ifname("vx0"), Vni::new(1).unwrap())
+                .multicast_group("239.1.1.1".parse().unwrap()),
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("parent"), "{e}");
+    assert!(ns.link_json("vx0").is_none());
+}
