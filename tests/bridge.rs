@@ -66,7 +66,7 @@ fn options_set_on_an_existing_bridge_and_read_back() {
         multicast_snooping: Some(false),
         ..Default::default()
     };
-    br.set_options(&ifname("br0"), &options).unwrap();
+    br.set_options(ifname("br0"), &options).unwrap();
     let d = info_data(&ns, "br0");
     assert_eq!(d["stp_state"], 1);
     assert_eq!(d["forward_delay"], 400);
@@ -76,7 +76,7 @@ fn options_set_on_an_existing_bridge_and_read_back() {
     assert_eq!(d["priority"], 4096);
     assert_eq!(d["mcast_snooping"], 0);
 
-    let info = br.info(&ifname("br0")).unwrap();
+    let info = br.info(ifname("br0")).unwrap();
     for (field, ours) in [
         ("forward_delay", info.options.forward_delay),
         ("hello_time", info.options.hello_time),
@@ -97,7 +97,7 @@ fn options_set_on_an_existing_bridge_and_read_back() {
     // Out of the kernel's range with STP on: ERANGE, and nothing changes.
     let e = br
         .set_options(
-            &ifname("br0"),
+            ifname("br0"),
             &BridgeOptions {
                 forward_delay: Some(100),
                 ..Default::default()
@@ -121,7 +121,7 @@ fn options_errors_name_the_object() {
     let br = ns.handle.bridge();
     let e = br
         .set_options(
-            &ifname("nobr"),
+            ifname("nobr"),
             &BridgeOptions {
                 stp: Some(true),
                 ..Default::default()
@@ -131,7 +131,7 @@ fn options_errors_name_the_object() {
     assert!(matches!(e, Error::NotFound { .. }), "{e:?}");
     let e = br
         .set_options(
-            &ifname("v0"),
+            ifname("v0"),
             &BridgeOptions {
                 stp: Some(true),
                 ..Default::default()
@@ -140,7 +140,7 @@ fn options_errors_name_the_object() {
         .unwrap_err();
     assert_eq!(e.errno(), errno::EOPNOTSUPP, "{e}");
     assert!(e.to_string().contains("'v0'"), "{e}");
-    let e = br.info(&ifname("v0")).unwrap_err();
+    let e = br.info(ifname("v0")).unwrap_err();
     assert_eq!(e.errno(), errno::EOPNOTSUPP, "{e}");
 }
 
@@ -152,9 +152,9 @@ fn ports_add_remove_and_options() {
         veth(&ns, &format!("p{i}"), &format!("q{i}"), i);
     }
     let br = ns.handle.bridge();
-    br.add_port(&ifname("br0"), &ifname("p0")).unwrap();
+    br.add_port(ifname("br0"), ifname("p0")).unwrap();
     br.add_ports(
-        &ifname("br0"),
+        ifname("br0"),
         &[
             ifname("p1").into(),
             ifname("p2").into(),
@@ -170,7 +170,7 @@ fn ports_add_remove_and_options() {
         .map(|l| l["ifname"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(witness.len(), 4, "{witness:?}");
-    let ports = br.ports(&ifname("br0")).unwrap();
+    let ports = br.ports(ifname("br0")).unwrap();
     let names: Vec<&str> = ports.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["p0", "p1", "p2", "p3"]);
 
@@ -184,7 +184,7 @@ fn ports_add_remove_and_options() {
         broadcast_flooding: Some(false),
         isolated: Some(true),
     };
-    br.set_port_options(&ifname("p1"), &options).unwrap();
+    br.set_port_options(ifname("p1"), &options).unwrap();
     let s = slave_data(&ns, "p1");
     assert_eq!(s["cost"], 77);
     assert_eq!(s["priority"], 5);
@@ -194,7 +194,7 @@ fn ports_add_remove_and_options() {
     assert_eq!(s["mcast_flood"], false);
     assert_eq!(s["bcast_flood"], false);
     assert_eq!(s["isolated"], true);
-    let p1 = br.port_info(&ifname("p1")).unwrap();
+    let p1 = br.port_info(ifname("p1")).unwrap();
     assert_eq!(
         (
             p1.cost,
@@ -225,7 +225,7 @@ fn ports_add_remove_and_options() {
     // The kernel's ranges: cost 1..65535, priority 0..63.
     let e = br
         .set_port_options(
-            &ifname("p1"),
+            ifname("p1"),
             &PortOptions {
                 cost: Some(0),
                 ..Default::default()
@@ -235,7 +235,7 @@ fn ports_add_remove_and_options() {
     assert_eq!(e.errno(), errno::ERANGE, "{e}");
     let e = br
         .set_port_options(
-            &ifname("p1"),
+            ifname("p1"),
             &PortOptions {
                 priority: Some(64),
                 ..Default::default()
@@ -246,10 +246,10 @@ fn ports_add_remove_and_options() {
     assert!(e.to_string().contains("'p1'"), "{e}");
     assert_eq!(slave_data(&ns, "p1")["priority"], 5);
 
-    br.remove_port(&ifname("p2")).unwrap();
+    br.remove_port(ifname("p2")).unwrap();
     assert!(ns.link_json("p2").unwrap().get("master").is_none());
-    assert_eq!(br.ports(&ifname("br0")).unwrap().len(), 3);
-    let e = br.port_info(&ifname("p2")).unwrap_err();
+    assert_eq!(br.ports(ifname("br0")).unwrap().len(), 3);
+    let e = br.port_info(ifname("p2")).unwrap_err();
     assert_eq!(e.errno(), errno::EINVAL, "{e}");
 }
 
@@ -270,19 +270,19 @@ fn fdb_learned_static_and_local_entries() {
             .mac(MacAddr([2, 0, 0, 6, n, 1]))
             .peer_mac(MacAddr([2, 0, 0, 6, n, 2]))
             .peer_netns(&h.netns)
-            .master(&ifname("br0"))
+            .master(ifname("br0"))
             .up();
         sw.handle.link().add(&spec).unwrap();
-        h.handle.link().up(&ifname("eth0")).unwrap();
+        h.handle.link().up(ifname("eth0")).unwrap();
         h.handle
             .addr()
-            .add(&ifname("eth0"), addr.parse().unwrap())
+            .add(ifname("eth0"), addr.parse().unwrap())
             .unwrap();
     }
     assert!(h1.ping("10.6.0.2"));
     let br = sw.handle.bridge();
     let p1 = sw.handle.link().get(&ifname("p1")).unwrap().index;
-    let entries = br.fdb_list(&ifname("br0")).unwrap();
+    let entries = br.fdb_list(ifname("br0")).unwrap();
     let learned = entries
         .iter()
         .find(|e| e.mac == MacAddr([2, 0, 0, 6, 1, 2]))
@@ -299,7 +299,7 @@ fn fdb_learned_static_and_local_entries() {
 
     // A static entry, like `bridge fdb add MAC dev p2 master static`.
     let mac = MacAddr([2, 0, 0, 6, 9, 9]);
-    br.fdb_add(&FdbSpec::port(mac, &ifname("p2"))).unwrap();
+    br.fdb_add(&FdbSpec::port(mac, ifname("p2"))).unwrap();
     let witness = bridge_json(&sw, &["fdb", "show", "br", "br0"]);
     let w = witness
         .as_array()
@@ -310,11 +310,11 @@ fn fdb_learned_static_and_local_entries() {
     assert_eq!(w["ifname"], "p2");
     assert_eq!(w["state"], "static");
     assert_eq!(w["master"], "br0");
-    let e = br.fdb_add(&FdbSpec::port(mac, &ifname("p2"))).unwrap_err();
+    let e = br.fdb_add(&FdbSpec::port(mac, ifname("p2"))).unwrap_err();
     assert_eq!(e.errno(), errno::EEXIST, "{e}");
     assert!(e.to_string().contains("02:00:00:06:09:09"), "{e}");
     // Learned entries agree with iproute2's view of the same table.
-    for e in br.fdb_list(&ifname("br0")).unwrap() {
+    for e in br.fdb_list(ifname("br0")).unwrap() {
         let found = witness
             .as_array()
             .unwrap()
@@ -325,7 +325,7 @@ fn fdb_learned_static_and_local_entries() {
             "{e:?} not in {witness}"
         );
     }
-    br.fdb_del(&FdbSpec::port(mac, &ifname("p2"))).unwrap();
+    br.fdb_del(&FdbSpec::port(mac, ifname("p2"))).unwrap();
     let witness = bridge_json(&sw, &["fdb", "show", "br", "br0"]);
     assert!(
         !witness
@@ -336,7 +336,7 @@ fn fdb_learned_static_and_local_entries() {
     );
 
     // Flushing drops the learned entries.
-    br.flush_fdb(&ifname("br0")).unwrap();
+    br.flush_fdb(ifname("br0")).unwrap();
     let after = bridge_json(&sw, &["fdb", "show", "br", "br0"]);
     assert!(
         !after
@@ -358,10 +358,8 @@ fn fdb_vxlan_remotes_appended_and_deleted() {
     let br = ns.handle.bridge();
     // bridge fdb append 00:00:00:00:00:00 dev vxlan42 dst 192.0.2.2 (and .3)
     for dst in ["192.0.2.2", "192.0.2.3"] {
-        br.fdb_append(
-            &FdbSpec::device(MacAddr::ZERO, &ifname("vxlan42")).dst(dst.parse().unwrap()),
-        )
-        .unwrap();
+        br.fdb_append(&FdbSpec::device(MacAddr::ZERO, ifname("vxlan42")).dst(dst.parse().unwrap()))
+            .unwrap();
     }
     let witness = bridge_json(&ns, &["fdb", "show", "dev", "vxlan42"]);
     let mut dsts: Vec<&str> = witness
@@ -373,7 +371,7 @@ fn fdb_vxlan_remotes_appended_and_deleted() {
         .collect();
     dsts.sort();
     assert_eq!(dsts, ["192.0.2.2", "192.0.2.3"], "{witness}");
-    let ours = br.fdb_list_dev(&ifname("vxlan42")).unwrap();
+    let ours = br.fdb_list_dev(ifname("vxlan42")).unwrap();
     let mut our_dsts: Vec<String> = ours
         .iter()
         .filter(|e| e.mac == MacAddr::ZERO)
@@ -387,7 +385,7 @@ fn fdb_vxlan_remotes_appended_and_deleted() {
     );
 
     br.fdb_del(
-        &FdbSpec::device(MacAddr::ZERO, &ifname("vxlan42")).dst("192.0.2.2".parse().unwrap()),
+        &FdbSpec::device(MacAddr::ZERO, ifname("vxlan42")).dst("192.0.2.2".parse().unwrap()),
     )
     .unwrap();
     let witness = bridge_json(&ns, &["fdb", "show", "dev", "vxlan42"]);
@@ -410,7 +408,7 @@ fn vlans_report_the_kernels_answer() {
     ns.handle.link().add(&Bridge::new(ifname("br0"))).unwrap();
     veth(&ns, "p0", "q0", 1);
     let br = ns.handle.bridge();
-    br.add_port(&ifname("br0"), &ifname("p0")).unwrap();
+    br.add_port(ifname("br0"), ifname("p0")).unwrap();
     let witness = |args: &[&str]| {
         Command::new("bridge")
             .args(["-n", &ns.name, "vlan"])
@@ -427,7 +425,7 @@ fn vlans_report_the_kernels_answer() {
         untagged: true,
     };
 
-    let ours = br.vlan_add(&ifname("p0"), &vlan);
+    let ours = br.vlan_add(ifname("p0"), &vlan);
     let theirs = witness(&["add", "dev", "p0", "vid", "10", "pvid", "untagged"]);
     assert_eq!(ours.is_ok(), theirs, "{ours:?}");
     let e = ours.unwrap_err();
@@ -437,15 +435,15 @@ fn vlans_report_the_kernels_answer() {
         "{e}"
     );
 
-    let ours = br.vlan_add_self(&ifname("br0"), &vlan);
+    let ours = br.vlan_add_self(ifname("br0"), &vlan);
     let theirs = witness(&["add", "dev", "br0", "vid", "10", "self"]);
     assert_eq!(ours.is_ok(), theirs, "{ours:?}");
     assert_eq!(ours.unwrap_err().errno(), errno::EOPNOTSUPP);
 
-    let ours = br.vlan_del(&ifname("p0"), vid);
+    let ours = br.vlan_del(ifname("p0"), vid);
     let theirs = witness(&["del", "dev", "p0", "vid", "10"]);
     assert_eq!(ours.is_ok(), theirs, "{ours:?}");
-    let ours = br.vlan_del_self(&ifname("br0"), vid);
+    let ours = br.vlan_del_self(ifname("br0"), vid);
     let theirs = witness(&["del", "dev", "br0", "vid", "10", "self"]);
     assert_eq!(ours.is_ok(), theirs, "{ours:?}");
 
@@ -473,7 +471,7 @@ fn vlans_report_the_kernels_answer() {
         .unwrap_err();
     assert_eq!(e.errno(), errno::EOPNOTSUPP, "{e}");
     assert!(ns.link_json("br1").is_none());
-    let e = br.set_options(&ifname("br0"), &filtering).unwrap_err();
+    let e = br.set_options(ifname("br0"), &filtering).unwrap_err();
     assert_eq!(e.errno(), errno::EOPNOTSUPP, "{e}");
     // default_pvid alone is accepted (the kernel ignores it without VLAN filtering),
     // as `ip link set br0 type bridge vlan_default_pvid 5` is.
@@ -481,7 +479,7 @@ fn vlans_report_the_kernels_answer() {
         default_pvid: Some(5),
         ..Default::default()
     };
-    br.set_options(&ifname("br0"), &pvid).unwrap();
+    br.set_options(ifname("br0"), &pvid).unwrap();
     ns.handle
         .link()
         .add(&Bridge::new(ifname("br2")).options(pvid))

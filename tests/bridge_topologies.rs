@@ -25,13 +25,13 @@ fn attach_vm(sw: &TestNs, vm: &TestNs, port: &str, mac: &str, addr: &str, bridge
         .peer_mac(mac.parse::<MacAddr>().unwrap())
         .up();
     if let Some(br) = bridge {
-        veth = veth.master(&ifname(br));
+        veth = veth.master(ifname(br));
     }
     sw.handle.link().add(&veth).unwrap();
-    vm.handle.link().up(&ifname("eth0")).unwrap();
+    vm.handle.link().up(ifname("eth0")).unwrap();
     vm.handle
         .addr()
-        .add(&ifname("eth0"), addr.parse().unwrap())
+        .add(ifname("eth0"), addr.parse().unwrap())
         .unwrap();
 }
 
@@ -121,12 +121,12 @@ fn bridge_with_address_is_the_gateway() {
     bridge_up(&host.handle, "br0", BridgeOptions::default());
     host.handle
         .addr()
-        .add(&ifname("br0"), "10.2.0.1/24".parse().unwrap())
+        .add(ifname("br0"), "10.2.0.1/24".parse().unwrap())
         .unwrap();
     // An address of the host outside the VMs' subnet: only the default route reaches it.
     host.handle
         .addr()
-        .add(&ifname("lo"), "192.168.77.1/32".parse().unwrap())
+        .add(ifname("lo"), "192.168.77.1/32".parse().unwrap())
         .unwrap();
     for (i, vm) in [&vm1, &vm2].into_iter().enumerate() {
         attach_vm(
@@ -170,15 +170,15 @@ fn uplink_inside_the_bridge() {
                 .up(),
         )
         .unwrap();
-    outside.handle.link().up(&ifname("eth0")).unwrap();
+    outside.handle.link().up(ifname("eth0")).unwrap();
     outside
         .handle
         .addr()
-        .add(&ifname("eth0"), "10.3.0.1/24".parse().unwrap())
+        .add(ifname("eth0"), "10.3.0.1/24".parse().unwrap())
         .unwrap();
     host.handle
         .addr()
-        .add(&ifname("eth0"), "10.3.0.2/24".parse().unwrap())
+        .add(ifname("eth0"), "10.3.0.2/24".parse().unwrap())
         .unwrap();
     assert!(host.ping("10.3.0.1"));
 
@@ -186,15 +186,15 @@ fn uplink_inside_the_bridge() {
     bridge_up(&host.handle, "br0", BridgeOptions::default());
     host.handle
         .bridge()
-        .add_port(&ifname("br0"), &ifname("eth0"))
+        .add_port(ifname("br0"), ifname("eth0"))
         .unwrap();
     host.handle
         .addr()
-        .delete(&ifname("eth0"), "10.3.0.2/24".parse().unwrap())
+        .delete(ifname("eth0"), "10.3.0.2/24".parse().unwrap())
         .unwrap();
     host.handle
         .addr()
-        .add(&ifname("br0"), "10.3.0.2/24".parse().unwrap())
+        .add(ifname("br0"), "10.3.0.2/24".parse().unwrap())
         .unwrap();
     attach_vm(
         &host,
@@ -362,7 +362,7 @@ fn stp_port_listens_and_learns_before_forwarding() {
     assert!(vm1.ping("10.4.0.2"), "no traffic across a forwarding port");
 
     // The library reads the same.
-    let port = sw.handle.bridge().port_info(&ifname("tap2")).unwrap();
+    let port = sw.handle.bridge().port_info(ifname("tap2")).unwrap();
     assert_eq!(port.state, PortState::Forwarding);
 }
 
@@ -443,9 +443,9 @@ fn stp_off_port_forwards_at_once() {
     // Bringing a port down and up again does not pass through listening either.
     sw.handle
         .link()
-        .set(&ifname("tap2"), &LinkChange::new().down())
+        .set(ifname("tap2"), &LinkChange::new().down())
         .unwrap();
     assert_eq!(showstp_state(&sw, "br0", "tap2"), "disabled");
-    sw.handle.link().up(&ifname("tap2")).unwrap();
+    sw.handle.link().up(ifname("tap2")).unwrap();
     assert_eq!(showstp_state(&sw, "br0", "tap2"), "forwarding");
 }

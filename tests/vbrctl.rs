@@ -542,10 +542,10 @@ fn showmacs_after_traffic() {
         let t = &mut transcripts.last_mut().unwrap().1;
         *t += &transcript(&sw, dir, &steps, mask_ageing);
         for (h, addr) in [(&h1, "10.9.0.1/24"), (&h2, "10.9.0.2/24")] {
-            h.handle.link().up(&ifname("eth0")).unwrap();
+            h.handle.link().up(ifname("eth0")).unwrap();
             h.handle
                 .addr()
-                .add(&ifname("eth0"), addr.parse().unwrap())
+                .add(ifname("eth0"), addr.parse().unwrap())
                 .unwrap();
         }
         assert!(

@@ -284,7 +284,11 @@ impl BridgeHandle<'_> {
             .handle
             .batch_outcomes(messages, 0)
             .op(|| format!("adding {} ports to bridge '{bridge}'", ports.len()))?;
-        match outcomes.into_iter().enumerate().find_map(|(i, o)| o.map(|e| (i, e))) {
+        match outcomes
+            .into_iter()
+            .enumerate()
+            .find_map(|(i, o)| o.map(|e| (i, e)))
+        {
             None => Ok(()),
             Some((i, e)) => Err(e.with_op(format!(
                 "adding '{}' to bridge '{bridge}' (port {} of {})",
