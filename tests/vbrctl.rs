@@ -580,3 +580,53 @@ fn showmacs_after_traffic() {
     );
     assert_eq!(states[1], states[0]);
 }
+
+/// Where brctl goes wrong and vbrctl does not: a process whose `/sys` was mounted for
+/// namespace A (`ip netns exec A`) enters namespace B's network only (`nsenter --net`).
+/// brctl reads sysfs and lists A's bridge; vbrctl asks the kernel over netlink and lists
+/// B's.
+#[test]
+fn right_inside_a_namespace_whatever_sysfs_shows() {
+    let tools = tools();
+    let a = TestNs::new("sysfs-a");
+    let b = TestNs::new("sysfs-b");
+    a.handle
+        .link()
+        .add(&vnet::Bridge::new(ifname("bra")))
+        .unwrap();
+    b.handle
+        .link()
+        .add(&vnet::Bridge::new(ifname("brb")))
+        .unwrap();
+    let run = |dir: &Path| {
+        let out = Command::new("ip")
+            .args(["netns", "exec", &a.name, "nsenter"])
+            .arg(format!("--net=/run/netns/{}", b.name))
+            .args([dir.join("brctl").to_str().unwrap(), "show"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let ours = run(&tools.ours);
+    assert!(
+        ours.contains("brb\t\t8000.000000000000\tno\t\t\n"),
+        "{ours}"
+    );
+    assert!(!ours.contains("bra"), "{ours}");
+    // The witness: brb is B's, bra is A's.
+    assert_eq!(
+        b.link_json("brb").unwrap()["linkinfo"]["info_kind"],
+        "bridge"
+    );
+    assert!(b.link_json("bra").is_none());
+    let real = run(&tools.real);
+    assert!(
+        real.contains("bra") && !real.contains("brb"),
+        "brctl was expected to show A's bridge from A's sysfs:\n{real}"
+    );
+}
