@@ -6,6 +6,11 @@
 //! reads sysfs (which shows the namespace it was mounted in) and falls back to the old
 //! bridge ioctls, vbrctl asks the kernel over netlink and reproduces the errno the
 //! original would have reported at that step, so it is right inside any namespace.
+//!
+//! Known differences, all for absurd inputs: brctl writes times to sysfs as 64-bit
+//! values while netlink carries 32 bits, so a forward delay (with STP off) or an ageing
+//! time above 2^32 hundredths of a second (about 497 days) is stored as the 32-bit
+//! maximum instead of the kernel's own conversion of the larger value.
 
 use std::process::ExitCode;
 
@@ -519,20 +524,21 @@ impl Ctl<'_> {
         err != 0
     }
 
-    /// The errno brctl reports for a value the kernel refuses as out of range.
+    /// The errno brctl reports for a port value beyond netlink's width, which the
+    /// kernel would refuse as out of range: its sysfs write fails (`ERANGE` on a port,
+    /// `ENOENT` when the port directory does not exist), then the ioctl fallback on the
+    /// named bridge fails too, with its own errno when it cannot even start.
     fn port_range_error(&self, brname: &str, portname: &str) -> i32 {
-        let port = self.lookup(portname);
-        let first = match port.as_ref().and_then(PortInfo::from_link) {
-            Some(_) => ERANGE,
-            None => ENOENT,
-        };
-        let Some(port) = port else {
+        let Some(port) = self.lookup(portname) else {
             return ENODEV;
         };
-        match self.bridge(brname) {
-            Err(e) => e,
-            Ok(br) if port.master != Some(br.index) => first,
-            Ok(_) => first,
+        if let Err(e) = self.bridge(brname) {
+            return e;
+        }
+        if PortInfo::from_link(&port).is_some() {
+            ERANGE
+        } else {
+            ENOENT
         }
     }
 
