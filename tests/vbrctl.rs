@@ -50,13 +50,16 @@ fn tools() -> &'static Tools {
         let exe = std::env::current_exe().unwrap();
         let vbrctl = exe.parent().unwrap().parent().unwrap().join("vbrctl");
         assert!(vbrctl.exists(), "{} missing", vbrctl.display());
-        let base = std::env::temp_dir().join(format!("vbrctl-diff-{}", std::process::id()));
+        // The symlinks live in the target directory (no temporary files left behind).
+        let base = vbrctl.parent().unwrap().join("vbrctl-diff");
         let link = |dir: &str, target: &Path| {
             let d = base.join(dir);
             std::fs::create_dir_all(&d).unwrap();
-            let l = d.join("brctl");
-            let _ = std::fs::remove_file(&l);
-            std::os::unix::fs::symlink(target, &l).unwrap();
+            // Made under a private name and renamed: atomic if two runs race.
+            let tmp = d.join(format!("brctl.{}", std::process::id()));
+            let _ = std::fs::remove_file(&tmp);
+            std::os::unix::fs::symlink(target, &tmp).unwrap();
+            std::fs::rename(&tmp, d.join("brctl")).unwrap();
             d
         };
         Tools {
