@@ -289,6 +289,27 @@ fn mask_ageing(s: &str) -> String {
         .collect()
 }
 
+/// Fails with the first differing line and its surroundings, readably, when vbrctl's
+/// `ours` is not byte for byte brctl's `real`.
+fn assert_same(what: &str, ours: &str, real: &str) {
+    if ours == real {
+        return;
+    }
+    let (o, r): (Vec<&str>, Vec<&str>) = (ours.split('\n').collect(), real.split('\n').collect());
+    let at = o
+        .iter()
+        .zip(&r)
+        .position(|(a, b)| a != b)
+        .unwrap_or(o.len().min(r.len()));
+    let from = at.saturating_sub(8);
+    panic!(
+        "{what}: vbrctl differs from brctl at line {}\n--- brctl ---\n{}\n--- vbrctl ---\n{}\n",
+        at + 1,
+        r[from..(at + 3).min(r.len())].join("\n"),
+        o[from..(at + 3).min(o.len())].join("\n"),
+    );
+}
+
 /// Runs the case with both tools and compares transcripts and final state.
 fn differential(tag: &str, steps: &[Step<'_>], mask: fn(&str) -> String) {
     let tools = tools();
@@ -306,15 +327,8 @@ fn differential(tag: &str, steps: &[Step<'_>], mask: fn(&str) -> String) {
         .collect();
     let real = transcript(&real_ns, &tools.real, &all, mask);
     let ours = transcript(&ours_ns, &tools.ours, &all, mask);
-    assert_eq!(
-        ours, real,
-        "vbrctl transcript (left) differs from brctl (right)"
-    );
-    assert_eq!(
-        state(&ours_ns),
-        state(&real_ns),
-        "kernel state after vbrctl (left) differs from brctl (right)"
-    );
+    assert_same("transcript", &ours, &real);
+    assert_same("kernel state", &state(&ours_ns), &state(&real_ns));
 }
 
 #[test]
@@ -577,11 +591,8 @@ fn showmacs_after_traffic() {
         states.push(state(&sw));
         drop((h1, h2, sw));
     }
-    assert_eq!(
-        transcripts[1].1, transcripts[0].1,
-        "vbrctl showmacs (left) differs from brctl (right)"
-    );
-    assert_eq!(states[1], states[0]);
+    assert_same("showmacs transcript", &transcripts[1].1, &transcripts[0].1);
+    assert_same("kernel state", &states[1], &states[0]);
 }
 
 /// Where brctl goes wrong and vbrctl does not: a process whose `/sys` was mounted for
