@@ -528,6 +528,29 @@ fn showstp_layout_and_states() {
 }
 
 #[test]
+fn showstp_with_stp_on() {
+    // Forward delay 30 s (the kernel's maximum with STP on): the ports stay in
+    // listening for the whole case in both runs.
+    differential(
+        "stpon",
+        &[
+            Brctl(&["addbr", "br0"]),
+            Brctl(&["addif", "br0", "v0", "v2"]),
+            Brctl(&["stp", "br0", "on"]),
+            Brctl(&["setfd", "br0", "30"]),
+            Brctl(&["setmaxage", "br0", "12"]),
+            Brctl(&["sethello", "br0", "1.5"]),
+            Ip(&["link", "set", "br0", "up"]),
+            Ip(&["link", "set", "v0", "up"]),
+            Ip(&["link", "set", "v1", "up"]),
+            Brctl(&["showstp", "br0"]),
+            Brctl(&["show"]),
+        ],
+        mask_timers,
+    );
+}
+
+#[test]
 fn showmacs_after_traffic() {
     // Two hosts in their own namespaces, each behind a veth whose bridge end is a port;
     // pinging across makes the bridge learn both MACs.
