@@ -90,7 +90,7 @@ impl Netns {
             .read(true)
             .write(true)
             .create_new(true)
-            .mode(0)
+            .mode(0o000)
             .open(&path)
             .map_err(|e| match e.kind() {
                 io::ErrorKind::AlreadyExists => Error::Kernel {

@@ -112,7 +112,7 @@ impl LinkSpec for Bridge {
 
     fn message(&self, links: &LinkHandle<'_>) -> Result<LinkMessage> {
         let attributes = self.options.attributes();
-        let data = (!attributes.is_empty()).then(|| InfoData::Bridge(attributes));
+        let data = (!attributes.is_empty()).then_some(InfoData::Bridge(attributes));
         self.common
             .message(links, &self.name, InfoKind::Bridge, data)
     }

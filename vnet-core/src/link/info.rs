@@ -132,10 +132,8 @@ fn details(data: &InfoData) -> LinkDetails {
             for a in attrs {
                 match a {
                     InfoVlan::Id(v) => id = *v,
-                    InfoVlan::Protocol(p) => {
-                        if *p == netlink_packet_route::link::VlanProtocol::Ieee8021Ad {
-                            protocol = VlanProtocol::Dot1Ad;
-                        }
+                    InfoVlan::Protocol(netlink_packet_route::link::VlanProtocol::Ieee8021Ad) => {
+                        protocol = VlanProtocol::Dot1Ad
                     }
                     _ => {}
                 }
