@@ -31,7 +31,11 @@ impl TestNs {
         let netns = Netns::add(&name).unwrap_or_else(|e| panic!("{e}"));
         let handle = Handle::new(&netns).unwrap();
         handle.link().up(&ifname("lo")).unwrap();
-        TestNs { name, netns, handle }
+        TestNs {
+            name,
+            netns,
+            handle,
+        }
     }
 
     /// `ip -n NAME -j ARGS...`, parsed.
@@ -50,12 +54,17 @@ impl TestNs {
 
     /// True when `ping -c 1 -W 2 ADDR` from this namespace succeeds.
     pub fn ping(&self, addr: &str) -> bool {
-        self.exec("ping", &["-c", "1", "-W", "2", "-q", addr]).status.success()
+        self.exec("ping", &["-c", "1", "-W", "2", "-q", addr])
+            .status
+            .success()
     }
 
     /// True when one ping of `ADDR` with a short timeout fails (no reply).
     pub fn cannot_ping(&self, addr: &str) -> bool {
-        !self.exec("ping", &["-c", "1", "-W", "1", "-q", addr]).status.success()
+        !self
+            .exec("ping", &["-c", "1", "-W", "1", "-q", addr])
+            .status
+            .success()
     }
 
     /// The link `name` as `ip -d -j link show` describes it, or None.
@@ -80,8 +89,16 @@ impl Drop for TestNs {
 
 /// `ip -n NS -j ARGS...`, parsed as JSON.
 pub fn ip_json(ns: &str, args: &[&str]) -> Value {
-    let out = Command::new("ip").args(["-n", ns, "-j"]).args(args).output().expect("running ip");
-    assert!(out.status.success(), "ip {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("ip")
+        .args(["-n", ns, "-j"])
+        .args(args)
+        .output()
+        .expect("running ip");
+    assert!(
+        out.status.success(),
+        "ip {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
 }
 
