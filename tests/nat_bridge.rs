@@ -10,6 +10,8 @@
 //! the host's MASQUERADE, and it reaches vm1's port 22 only through the host's port
 //! forward 5555 -> 192.168.0.11:22.
 
+// tests/common predates clippy 1.95's needless_borrows_for_generic_args.
+#[allow(clippy::needless_borrows_for_generic_args)]
 mod common;
 
 use std::io::{Read, Write};
@@ -56,10 +58,10 @@ fn lab() -> Lab {
                     .up(),
             )
             .unwrap();
-        vm.handle.link().up(&ifname("eth0")).unwrap();
+        vm.handle.link().up(ifname("eth0")).unwrap();
         vm.handle
             .addr()
-            .add(&ifname("eth0"), addr.parse().unwrap())
+            .add(ifname("eth0"), addr.parse().unwrap())
             .unwrap();
         vm.handle
             .route()
@@ -76,13 +78,13 @@ fn lab() -> Lab {
         .unwrap();
     host.handle
         .addr()
-        .add(&ifname("uplink"), "10.99.0.1/24".parse().unwrap())
+        .add(ifname("uplink"), "10.99.0.1/24".parse().unwrap())
         .unwrap();
-    outside.handle.link().up(&ifname("eth0")).unwrap();
+    outside.handle.link().up(ifname("eth0")).unwrap();
     outside
         .handle
         .addr()
-        .add(&ifname("eth0"), "10.99.0.2/24".parse().unwrap())
+        .add(ifname("eth0"), "10.99.0.2/24".parse().unwrap())
         .unwrap();
     Sysctls::new(&host.netns)
         .set(&SysctlKey::IpForward, 1)

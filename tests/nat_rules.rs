@@ -2,6 +2,8 @@
 //! the test's namespace: what is installed, idempotent add, exact delete, coexistence with
 //! iptables rules and other nftables tables.
 
+// tests/common predates clippy 1.95's needless_borrows_for_generic_args.
+#[allow(clippy::needless_borrows_for_generic_args)]
 mod common;
 
 use common::*;

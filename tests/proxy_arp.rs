@@ -9,6 +9,8 @@
 //! and ARPs for it; the host, forwarding, answers for the VM, so the ping works with no
 //! route change on the second machine. Without the proxy answer it cannot.
 
+// tests/common predates clippy 1.95's needless_borrows_for_generic_args.
+#[allow(clippy::needless_borrows_for_generic_args)]
 mod common;
 
 use common::*;
@@ -23,14 +25,14 @@ fn wire(a: &TestNs, a_if: &str, a_addr: &str, b: &TestNs, b_if: &str, b_addr: &s
                 .up(),
         )
         .unwrap();
-    b.handle.link().up(&ifname(b_if)).unwrap();
+    b.handle.link().up(ifname(b_if)).unwrap();
     a.handle
         .addr()
-        .add(&ifname(a_if), a_addr.parse().unwrap())
+        .add(ifname(a_if), a_addr.parse().unwrap())
         .unwrap();
     b.handle
         .addr()
-        .add(&ifname(b_if), b_addr.parse().unwrap())
+        .add(ifname(b_if), b_addr.parse().unwrap())
         .unwrap();
 }
 
@@ -96,7 +98,7 @@ fn proxy_entry_answers_for_the_vm() {
 
     host.handle
         .neigh()
-        .add_proxy(&ifname("lan0"), "172.16.99.1".parse().unwrap())
+        .add_proxy(ifname("lan0"), "172.16.99.1".parse().unwrap())
         .unwrap();
     // Witness: ip neigh show proxy lists the entry on lan0.
     let proxies = host.ip_json(&["neigh", "show", "proxy"]).to_string();
@@ -126,7 +128,7 @@ fn proxy_entry_answers_for_the_vm() {
 
     host.handle
         .neigh()
-        .delete_proxy(&ifname("lan0"), "172.16.99.1".parse().unwrap())
+        .delete_proxy(ifname("lan0"), "172.16.99.1".parse().unwrap())
         .unwrap();
     flush_neighbours(&second);
     assert!(

@@ -9,6 +9,8 @@
 //! 1.0.0.1 interface instead of the route, Host2 sees 1.0.0.1, conntrack lists the
 //! translated flow, and deleting the rule stops new and existing flows at once.
 
+// tests/common predates clippy 1.95's needless_borrows_for_generic_args.
+#[allow(clippy::needless_borrows_for_generic_args)]
 mod common;
 
 use std::io::{Read, Write};
@@ -28,14 +30,14 @@ fn wire(a: &TestNs, a_if: &str, a_addr: &str, b: &TestNs, b_if: &str, b_addr: &s
                 .up(),
         )
         .unwrap();
-    b.handle.link().up(&ifname(b_if)).unwrap();
+    b.handle.link().up(ifname(b_if)).unwrap();
     a.handle
         .addr()
-        .add(&ifname(a_if), a_addr.parse().unwrap())
+        .add(ifname(a_if), a_addr.parse().unwrap())
         .unwrap();
     b.handle
         .addr()
-        .add(&ifname(b_if), b_addr.parse().unwrap())
+        .add(ifname(b_if), b_addr.parse().unwrap())
         .unwrap();
 }
 

@@ -1,6 +1,8 @@
 //! Per-namespace sysctls, witnessed by the `sysctl` command run inside the namespace
 //! (`ip netns exec NS sysctl`), with the host's own values checked untouched.
 
+// tests/common predates clippy 1.95's needless_borrows_for_generic_args.
+#[allow(clippy::needless_borrows_for_generic_args)]
 mod common;
 
 use common::*;

@@ -175,9 +175,9 @@ impl Sysctls {
     /// Writes a value, like `sysctl -w KEY=VALUE` inside the namespace, and returns the
     /// value it had before. Writes nothing when the value is already `value`.
     pub fn set(&self, key: &SysctlKey, value: u32) -> Result<u32> {
-        let previous = self.get(key)?;
+        let op = || format!("setting {key} to {value} in {}", self.netns.describe());
+        let previous = self.get(key).map_err(|e| e.with_op(op()))?;
         if previous != value {
-            let op = || format!("setting {key} to {value} in {}", self.netns.describe());
             let path = key.path();
             self.netns
                 .run(|| {

@@ -341,7 +341,7 @@ impl<'a> NatHandle<'a> {
         let installed = self.list().map_err(|e| e.with_op(op()))?;
         let Some(found) = installed.iter().find(|r| r.rule == *rule) else {
             return Err(Error::NotFound {
-                op: op(),
+                op: format!("deleting NAT rule in {}", self.describe()),
                 what: "NAT rule",
                 name: rule.to_string(),
             });
