@@ -8,6 +8,7 @@ use netlink_packet_netfilter::NetfilterMessage;
 use crate::conntrack::ConntrackHandle;
 use crate::error::Result;
 use crate::nat::NatHandle;
+use crate::netlink::raw::RawMessage;
 use crate::netlink::{NETLINK_NETFILTER, NetlinkSocket};
 use crate::netns::Netns;
 
@@ -70,6 +71,12 @@ impl Netfilter {
 
     /// Dumps a table.
     pub(crate) fn dump(&self, message: NetfilterMessage) -> Result<Vec<NetfilterMessage>> {
+        self.socket().dump(message)
+    }
+
+    /// Dumps a table, keeping the answers raw (for callers that decode them
+    /// themselves).
+    pub(crate) fn dump_raw(&self, message: RawMessage) -> Result<Vec<RawMessage>> {
         self.socket().dump(message)
     }
 

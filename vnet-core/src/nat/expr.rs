@@ -25,7 +25,8 @@
 //!   [ nat dnat ip addr_min reg 1 proto_min reg 2 flags 0x2 ]
 //! ```
 //!
-//! Reading back runs the program symbolically: it tracks what each register holds and
+//! Reading back works on the bytes the kernel dumps (see [`crate::netlink::raw`]) and
+//! runs the program symbolically: it tracks what each register holds and
 //! collects the comparisons, then recognises the two shapes above. Anything else (a rule
 //! someone added to vnet's table by hand) is reported as not vnet's.
 
@@ -33,13 +34,14 @@ use std::collections::HashMap;
 use std::net::Ipv4Addr;
 
 use ipnetwork::Ipv4Network;
-use netlink_packet_core::{DefaultNla, Nla};
+use netlink_packet_core::DefaultNla;
 use netlink_packet_netfilter::nftables::{
     Bitwise, Cmp, DataAttribute, ExpressionAttribute, Expressions, Immediate, ListAttribute, Meta,
     MetaKey, Operator, Payload, Register,
 };
 
 use super::{L4Protocol, Masquerade, NatRule, PortForward};
+use crate::netlink::raw::attributes;
 use crate::values::IfName;
 
 /// `IFNAMSIZ`: interface names are compared as 16 zero-padded bytes.
@@ -170,10 +172,37 @@ fn u32_attr(kind: u16, value: u32) -> DefaultNla {
     DefaultNla::new(kind, value.to_be_bytes().to_vec())
 }
 
+/// Attribute numbers of the expressions vnet reads back (`linux/netfilter/nf_tables.h`).
+const NFTA_LIST_ELEM: u16 = 1;
+const NFTA_EXPR_NAME: u16 = 1;
+const NFTA_EXPR_DATA: u16 = 2;
+const NFTA_DATA_VALUE: u16 = 1;
+const NFTA_META_DREG: u16 = 1;
+const NFTA_META_KEY: u16 = 2;
+const NFTA_PAYLOAD_DREG: u16 = 1;
+const NFTA_PAYLOAD_BASE: u16 = 2;
+const NFTA_PAYLOAD_OFFSET: u16 = 3;
+const NFTA_PAYLOAD_LEN: u16 = 4;
+const NFTA_BITWISE_SREG: u16 = 1;
+const NFTA_BITWISE_DREG: u16 = 2;
+const NFTA_BITWISE_LEN: u16 = 3;
+const NFTA_BITWISE_MASK: u16 = 4;
+const NFTA_BITWISE_XOR: u16 = 5;
+const NFTA_BITWISE_OP: u16 = 6;
+const NFTA_CMP_SREG: u16 = 1;
+const NFTA_CMP_OP: u16 = 2;
+const NFTA_CMP_DATA: u16 = 3;
+const NFTA_IMMEDIATE_DREG: u16 = 1;
+const NFTA_IMMEDIATE_DATA: u16 = 2;
+const NFT_CMP_EQ: u32 = 0;
+const NFT_META_IIFNAME: u32 = 6;
+const NFT_META_OIFNAME: u32 = 7;
+const NFT_META_L4PROTO: u32 = 16;
+
 /// What a register holds while a rule is read back.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Value {
-    Meta(MetaKey),
+    Meta(u32),
     Payload {
         base: u32,
         offset: u32,
@@ -203,43 +232,57 @@ enum Action {
     },
 }
 
-/// Reads a rule's expressions back into a [`NatRule`], or None when it is not one of
-/// the shapes vnet writes.
-pub(super) fn decode(expressions: &[Expr]) -> Option<NatRule> {
+fn be32(bytes: &[u8]) -> Option<u32> {
+    Some(u32::from_be_bytes(bytes.try_into().ok()?))
+}
+
+/// The bytes of an `NFTA_DATA_VALUE` inside a data attribute (a verdict is not a value).
+fn data_value(nested: &[u8]) -> Option<Vec<u8>> {
+    let (kind, value) = attributes(nested).next()?;
+    (kind == NFTA_DATA_VALUE).then(|| value.to_vec())
+}
+
+/// Reads a rule's expressions (the value of `NFTA_RULE_EXPRESSIONS`, as the kernel
+/// dumps it) back into a [`NatRule`], or None when it is not one of the shapes vnet
+/// writes.
+pub(super) fn decode(expressions: &[u8]) -> Option<NatRule> {
     let mut registers: HashMap<u32, Value> = HashMap::new();
     let mut matches = Vec::new();
     let mut action = None;
-    for expression in expressions {
-        if action.is_some() {
+    for (kind, element) in attributes(expressions) {
+        if kind != NFTA_LIST_ELEM || action.is_some() {
             return None; // vnet's rules end with their action
         }
-        let ListAttribute::Element(attributes) = expression else {
-            return None;
-        };
-        let data = attributes.iter().find_map(|a| match a {
-            ExpressionAttribute::Data(d) => Some(d),
-            _ => None,
-        })?;
-        match data {
-            Expressions::Meta(attrs) => {
+        let (mut name, mut data) = (None, None);
+        for (kind, value) in attributes(element) {
+            match kind {
+                NFTA_EXPR_NAME => name = std::str::from_utf8(value).ok(),
+                NFTA_EXPR_DATA => data = Some(value),
+                _ => {}
+            }
+        }
+        let name = name?.trim_end_matches('\0');
+        let data = data.unwrap_or_default();
+        match name {
+            "meta" => {
                 let (mut key, mut dreg) = (None, None);
-                for a in attrs {
-                    match a {
-                        Meta::Key(k) => key = Some(*k),
-                        Meta::DestinationRegister(r) => dreg = Some(u32::from(*r)),
-                        _ => {}
+                for (kind, value) in attributes(data) {
+                    match kind {
+                        NFTA_META_DREG => dreg = be32(value),
+                        NFTA_META_KEY => key = be32(value),
+                        _ => return None, // a meta set, not a load
                     }
                 }
                 registers.insert(dreg?, Value::Meta(key?));
             }
-            Expressions::Payload(attrs) => {
+            "payload" => {
                 let (mut dreg, mut base, mut offset, mut len) = (None, None, None, None);
-                for a in attrs {
-                    match a {
-                        Payload::DestinationRegister(r) => dreg = Some(u32::from(*r)),
-                        Payload::Base(b) => base = Some(*b),
-                        Payload::Offset(o) => offset = Some(*o),
-                        Payload::Len(l) => len = Some(*l),
+                for (kind, value) in attributes(data) {
+                    match kind {
+                        NFTA_PAYLOAD_DREG => dreg = be32(value),
+                        NFTA_PAYLOAD_BASE => base = be32(value),
+                        NFTA_PAYLOAD_OFFSET => offset = be32(value),
+                        NFTA_PAYLOAD_LEN => len = be32(value),
                         _ => return None, // a payload write, not a load
                     }
                 }
@@ -250,15 +293,16 @@ pub(super) fn decode(expressions: &[Expr]) -> Option<NatRule> {
                 };
                 registers.insert(dreg?, value);
             }
-            Expressions::Bitwise(attrs) => {
+            "bitwise" => {
                 let (mut sreg, mut dreg, mut mask, mut xor) = (None, None, None, None);
-                for a in attrs {
-                    match a {
-                        Bitwise::SourceRegister(r) => sreg = Some(u32::from(*r)),
-                        Bitwise::DestinationRegister(r) => dreg = Some(u32::from(*r)),
-                        Bitwise::Mask(DataAttribute::Value(m)) => mask = Some(m.clone()),
-                        Bitwise::Xor(DataAttribute::Value(x)) => xor = Some(x.clone()),
-                        Bitwise::Op(0) | Bitwise::Length(_) => {}
+                for (kind, value) in attributes(data) {
+                    match kind {
+                        NFTA_BITWISE_SREG => sreg = be32(value),
+                        NFTA_BITWISE_DREG => dreg = be32(value),
+                        NFTA_BITWISE_MASK => mask = data_value(value),
+                        NFTA_BITWISE_XOR => xor = data_value(value),
+                        NFTA_BITWISE_LEN => {}
+                        NFTA_BITWISE_OP if be32(value) == Some(0) => {} // mask-and-xor
                         _ => return None,
                     }
                 }
@@ -272,17 +316,17 @@ pub(super) fn decode(expressions: &[Expr]) -> Option<NatRule> {
                 let mask = mask?;
                 registers.insert(dreg?, Value::Masked { base, offset, mask });
             }
-            Expressions::Cmp(attrs) => {
+            "cmp" => {
                 let (mut sreg, mut op, mut value) = (None, None, None);
-                for a in attrs {
-                    match a {
-                        Cmp::SourceRegister(r) => sreg = Some(u32::from(*r)),
-                        Cmp::Op(o) => op = Some(*o),
-                        Cmp::Data(DataAttribute::Value(v)) => value = Some(v.clone()),
+                for (kind, v) in attributes(data) {
+                    match kind {
+                        NFTA_CMP_SREG => sreg = be32(v),
+                        NFTA_CMP_OP => op = be32(v),
+                        NFTA_CMP_DATA => value = data_value(v),
                         _ => return None,
                     }
                 }
-                if op? != Operator::Equal {
+                if op? != NFT_CMP_EQ {
                     return None;
                 }
                 let held = registers.get(&sreg?)?.clone();
@@ -291,32 +335,24 @@ pub(super) fn decode(expressions: &[Expr]) -> Option<NatRule> {
                     data: value?,
                 });
             }
-            Expressions::Immediate(attrs) => {
+            "immediate" => {
                 let (mut dreg, mut value) = (None, None);
-                for a in attrs {
-                    match a {
-                        Immediate::DestinationRegister(r) => dreg = Some(u32::from(*r)),
-                        Immediate::Data(DataAttribute::Value(v)) => value = Some(v.clone()),
+                for (kind, v) in attributes(data) {
+                    match kind {
+                        NFTA_IMMEDIATE_DREG => dreg = be32(v),
+                        NFTA_IMMEDIATE_DATA => value = data_value(v),
                         _ => return None,
                     }
                 }
                 registers.insert(dreg?, Value::Constant(value?));
             }
-            Expressions::Other {
-                expression_type,
-                attributes,
-            } if expression_type == "masq" => {
-                if !attributes.is_empty() {
-                    return None;
+            "masq" => {
+                if attributes(data).next().is_some() {
+                    return None; // flags or a port range: not vnet's
                 }
                 action = Some(Action::Masquerade);
             }
-            Expressions::Other {
-                expression_type,
-                attributes,
-            } if expression_type == "nat" => {
-                action = Some(decode_nat(attributes, &registers)?);
-            }
+            "nat" => action = Some(decode_nat(data, &registers)?),
             _ => return None,
         }
     }
@@ -326,7 +362,7 @@ pub(super) fn decode(expressions: &[Expr]) -> Option<NatRule> {
     }
 }
 
-fn decode_nat(attributes: &[DefaultNla], registers: &HashMap<u32, Value>) -> Option<Action> {
+fn decode_nat(data: &[u8], registers: &HashMap<u32, Value>) -> Option<Action> {
     let mut kind = None;
     let mut family = None;
     let mut addr = None;
@@ -335,9 +371,9 @@ fn decode_nat(attributes: &[DefaultNla], registers: &HashMap<u32, Value>) -> Opt
         Some(Value::Constant(bytes)) => Some(bytes.clone()),
         _ => None,
     };
-    for attribute in attributes {
-        let value = nla_u32(attribute)?;
-        match attribute.kind() & 0x3fff {
+    for (attribute, value) in attributes(data) {
+        let value = be32(value)?;
+        match attribute {
             NFTA_NAT_TYPE => kind = Some(value),
             NFTA_NAT_FAMILY => family = Some(value),
             NFTA_NAT_REG_ADDR_MIN => addr = Some(constant(value)?),
@@ -351,15 +387,6 @@ fn decode_nat(attributes: &[DefaultNla], registers: &HashMap<u32, Value>) -> Opt
     Some(Action::Dnat { addr, port })
 }
 
-fn nla_u32(nla: &DefaultNla) -> Option<u32> {
-    if nla.value_len() != 4 {
-        return None;
-    }
-    let mut bytes = [0u8; 4];
-    nla.emit_value(&mut bytes);
-    Some(u32::from_be_bytes(bytes))
-}
-
 fn ifname(data: &[u8]) -> Option<IfName> {
     let end = data.iter().position(|&b| b == 0).unwrap_or(data.len());
     IfName::new(std::str::from_utf8(&data[..end]).ok()?).ok()
@@ -370,7 +397,7 @@ fn masquerade(matches: &[Match]) -> Option<NatRule> {
     let mut source = None;
     for m in matches {
         match &m.value {
-            Value::Meta(MetaKey::Oifname) => out = Some(ifname(&m.data)?),
+            Value::Meta(NFT_META_OIFNAME) => out = Some(ifname(&m.data)?),
             Value::Payload {
                 base: NFT_PAYLOAD_NETWORK_HEADER,
                 offset: 12,
@@ -401,8 +428,8 @@ fn port_forward(matches: &[Match], addr: Vec<u8>, port: Option<Vec<u8>>) -> Opti
     let mut dport = None;
     for m in matches {
         match &m.value {
-            Value::Meta(MetaKey::Iifname) => input = Some(ifname(&m.data)?),
-            Value::Meta(MetaKey::L4Proto) => {
+            Value::Meta(NFT_META_IIFNAME) => input = Some(ifname(&m.data)?),
+            Value::Meta(NFT_META_L4PROTO) => {
                 protocol = Some(match m.data.as_slice() {
                     [6] => L4Protocol::Tcp,
                     [17] => L4Protocol::Udp,
@@ -437,7 +464,18 @@ fn ipv4(bytes: &[u8]) -> Option<Ipv4Addr> {
 
 #[cfg(test)]
 mod tests {
+    use netlink_packet_core::Emitable;
+    use netlink_packet_netfilter::nftables::RuleAttribute;
+
     use super::*;
+
+    /// The bytes of `NFTA_RULE_EXPRESSIONS` as they go on the wire.
+    fn wire(expressions: &[Expr]) -> Vec<u8> {
+        let attribute = RuleAttribute::Expressions(expressions.to_vec());
+        let mut bytes = vec![0; attribute.buffer_len()];
+        attribute.emit(&mut bytes);
+        bytes[4..].to_vec()
+    }
 
     fn rules() -> Vec<NatRule> {
         let eth0 = IfName::new("eth0.100").unwrap();
@@ -465,7 +503,7 @@ mod tests {
     #[test]
     fn every_rule_reads_back_as_itself() {
         for rule in rules() {
-            assert_eq!(decode(&encode(&rule)), Some(rule.clone()), "{rule}");
+            assert_eq!(decode(&wire(&encode(&rule))), Some(rule.clone()), "{rule}");
         }
     }
 
@@ -485,10 +523,13 @@ mod tests {
         let mut exprs = encode(&rules()[0]);
         exprs.insert(0, meta(MetaKey::Mark)); // an unknown load is harmless...
         exprs.insert(1, cmp_eq(vec![1, 0, 0, 0])); // ...but an unknown match is not
-        assert_eq!(decode(&exprs), None);
+        assert_eq!(decode(&wire(&exprs)), None);
         let mut exprs = encode(&rules()[3]);
         exprs.push(named("counter", Vec::new()));
-        assert_eq!(decode(&exprs), None);
+        assert_eq!(decode(&wire(&exprs)), None);
+        let mut exprs = encode(&rules()[0]);
+        exprs.insert(0, meta(MetaKey::Mark)); // an unknown load alone is harmless
+        assert_eq!(decode(&wire(&exprs)), Some(rules()[0].clone()));
         assert_eq!(decode(&[]), None);
     }
 }

@@ -33,15 +33,14 @@ use netlink_packet_netfilter::nftables::{
     ChainAttribute, ChainMessage, Hook, HookNumber, InetHookNumber, NfTablesMessage, RuleAttribute,
     RuleMessage, TableAttribute, TableMessage,
 };
-use netlink_packet_netfilter::{
-    NetfilterHeader, NetfilterMessage, NetfilterMessageInner, NetfilterProtoFamily,
-};
+use netlink_packet_netfilter::{NetfilterHeader, NetfilterMessage, NetfilterProtoFamily};
 
 use crate::conntrack::ConntrackEntry;
 use crate::error::{Context, Error, Result};
 use crate::handle::Handle;
 use crate::link::LinkRef;
 use crate::netfilter::Netfilter;
+use crate::netlink::raw::{RawMessage, attributes};
 use crate::values::IfName;
 
 /// The nf_tables table vnet keeps its NAT rules in (family `ip`).
@@ -50,6 +49,16 @@ pub const TABLE: &str = "vnet";
 pub const POSTROUTING: &str = "postrouting";
 /// The chain of port forwarding rules: `type nat hook prerouting priority dstnat` (-100).
 pub const PREROUTING: &str = "prerouting";
+
+/// `NFT_MSG_NEWRULE` in the nf_tables subsystem (`NFNL_SUBSYS_NFTABLES << 8 | 6`).
+const NFT_NEWRULE: u16 = (10 << 8) | 6;
+/// The `struct nfgenmsg` that starts every nfnetlink payload.
+const NFGENMSG_LEN: usize = 4;
+const NFTA_RULE_TABLE: u16 = 1;
+const NFTA_RULE_HANDLE: u16 = 3;
+const NFTA_RULE_EXPRESSIONS: u16 = 4;
+/// The table name as the kernel sends it (NUL-terminated).
+const TABLE_ATTRIBUTE: &[u8] = b"vnet\0";
 
 /// A layer-4 protocol a port forward applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -371,33 +380,32 @@ impl<'a> NatHandle<'a> {
     /// Lists the rules in vnet's table that vnet recognises (`nft -a list table ip
     /// vnet`); rules someone else put there are left out.
     pub fn list(&self) -> Result<Vec<InstalledRule>> {
-        let request = message(NfTablesMessage::GetRule(RuleMessage {
+        // Dumped raw and decoded here: see netlink::raw for why.
+        let request = RawMessage::from_message(&message(NfTablesMessage::GetRule(RuleMessage {
             attributes: vec![RuleAttribute::Table(TABLE.to_string())],
-        }));
+        })));
         let replies = self
             .netfilter
-            .dump(request)
+            .dump_raw(request)
             .op(|| format!("listing NAT rules in {}", self.describe()))?;
         let mut out = Vec::new();
         for reply in replies {
-            let NetfilterMessageInner::NfTables(NfTablesMessage::NewRule(rule)) = reply.inner
-            else {
+            if reply.message_type != NFT_NEWRULE || reply.payload.len() < NFGENMSG_LEN {
                 continue;
-            };
+            }
             let (mut table, mut handle, mut expressions) = (None, None, None);
-            for attribute in rule.attributes {
-                match attribute {
-                    RuleAttribute::Table(t) => table = Some(t),
-                    RuleAttribute::Handle(h) => handle = Some(h),
-                    RuleAttribute::Expressions(e) => expressions = Some(e),
+            for (kind, value) in attributes(&reply.payload[NFGENMSG_LEN..]) {
+                match kind {
+                    NFTA_RULE_TABLE => table = Some(value),
+                    NFTA_RULE_HANDLE => handle = value.try_into().ok().map(u64::from_be_bytes),
+                    NFTA_RULE_EXPRESSIONS => expressions = Some(value),
                     _ => {}
                 }
             }
-            if table.as_deref() != Some(TABLE) {
+            if table != Some(TABLE_ATTRIBUTE) {
                 continue;
             }
-            if let (Some(handle), Some(rule)) = (handle, expressions.and_then(|e| expr::decode(&e)))
-            {
+            if let (Some(handle), Some(rule)) = (handle, expressions.and_then(expr::decode)) {
                 out.push(InstalledRule { rule, handle });
             }
         }

@@ -18,6 +18,7 @@
 
 pub mod ext_ack;
 pub mod nfnl;
+pub mod raw;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
