@@ -22,9 +22,6 @@ _vnet() {
             vnet,forward)
                 cmd="vnet__subcmd__forward"
                 ;;
-            vnet,help)
-                cmd="vnet__subcmd__help"
-                ;;
             vnet,nat)
                 cmd="vnet__subcmd__nat"
                 ;;
@@ -34,23 +31,8 @@ _vnet() {
             vnet__subcmd__conntrack,flush)
                 cmd="vnet__subcmd__conntrack__subcmd__flush"
                 ;;
-            vnet__subcmd__conntrack,help)
-                cmd="vnet__subcmd__conntrack__subcmd__help"
-                ;;
             vnet__subcmd__conntrack,list)
                 cmd="vnet__subcmd__conntrack__subcmd__list"
-                ;;
-            vnet__subcmd__conntrack__subcmd__help,flush)
-                cmd="vnet__subcmd__conntrack__subcmd__help__subcmd__flush"
-                ;;
-            vnet__subcmd__conntrack__subcmd__help,help)
-                cmd="vnet__subcmd__conntrack__subcmd__help__subcmd__help"
-                ;;
-            vnet__subcmd__conntrack__subcmd__help,list)
-                cmd="vnet__subcmd__conntrack__subcmd__help__subcmd__list"
-                ;;
-            vnet__subcmd__forward,help)
-                cmd="vnet__subcmd__forward__subcmd__help"
                 ;;
             vnet__subcmd__forward,off)
                 cmd="vnet__subcmd__forward__subcmd__off"
@@ -61,89 +43,8 @@ _vnet() {
             vnet__subcmd__forward,show)
                 cmd="vnet__subcmd__forward__subcmd__show"
                 ;;
-            vnet__subcmd__forward__subcmd__help,help)
-                cmd="vnet__subcmd__forward__subcmd__help__subcmd__help"
-                ;;
-            vnet__subcmd__forward__subcmd__help,off)
-                cmd="vnet__subcmd__forward__subcmd__help__subcmd__off"
-                ;;
-            vnet__subcmd__forward__subcmd__help,on)
-                cmd="vnet__subcmd__forward__subcmd__help__subcmd__on"
-                ;;
-            vnet__subcmd__forward__subcmd__help,show)
-                cmd="vnet__subcmd__forward__subcmd__help__subcmd__show"
-                ;;
-            vnet__subcmd__help,conntrack)
-                cmd="vnet__subcmd__help__subcmd__conntrack"
-                ;;
-            vnet__subcmd__help,forward)
-                cmd="vnet__subcmd__help__subcmd__forward"
-                ;;
-            vnet__subcmd__help,help)
-                cmd="vnet__subcmd__help__subcmd__help"
-                ;;
-            vnet__subcmd__help,nat)
-                cmd="vnet__subcmd__help__subcmd__nat"
-                ;;
-            vnet__subcmd__help,proxy-arp)
-                cmd="vnet__subcmd__help__subcmd__proxy__subcmd__arp"
-                ;;
-            vnet__subcmd__help__subcmd__conntrack,flush)
-                cmd="vnet__subcmd__help__subcmd__conntrack__subcmd__flush"
-                ;;
-            vnet__subcmd__help__subcmd__conntrack,list)
-                cmd="vnet__subcmd__help__subcmd__conntrack__subcmd__list"
-                ;;
-            vnet__subcmd__help__subcmd__forward,off)
-                cmd="vnet__subcmd__help__subcmd__forward__subcmd__off"
-                ;;
-            vnet__subcmd__help__subcmd__forward,on)
-                cmd="vnet__subcmd__help__subcmd__forward__subcmd__on"
-                ;;
-            vnet__subcmd__help__subcmd__forward,show)
-                cmd="vnet__subcmd__help__subcmd__forward__subcmd__show"
-                ;;
-            vnet__subcmd__help__subcmd__nat,forward)
-                cmd="vnet__subcmd__help__subcmd__nat__subcmd__forward"
-                ;;
-            vnet__subcmd__help__subcmd__nat,masquerade)
-                cmd="vnet__subcmd__help__subcmd__nat__subcmd__masquerade"
-                ;;
-            vnet__subcmd__help__subcmd__nat,show)
-                cmd="vnet__subcmd__help__subcmd__nat__subcmd__show"
-                ;;
-            vnet__subcmd__help__subcmd__nat__subcmd__forward,add)
-                cmd="vnet__subcmd__help__subcmd__nat__subcmd__forward__subcmd__add"
-                ;;
-            vnet__subcmd__help__subcmd__nat__subcmd__forward,del)
-                cmd="vnet__subcmd__help__subcmd__nat__subcmd__forward__subcmd__del"
-                ;;
-            vnet__subcmd__help__subcmd__nat__subcmd__masquerade,add)
-                cmd="vnet__subcmd__help__subcmd__nat__subcmd__masquerade__subcmd__add"
-                ;;
-            vnet__subcmd__help__subcmd__nat__subcmd__masquerade,del)
-                cmd="vnet__subcmd__help__subcmd__nat__subcmd__masquerade__subcmd__del"
-                ;;
-            vnet__subcmd__help__subcmd__proxy__subcmd__arp,add)
-                cmd="vnet__subcmd__help__subcmd__proxy__subcmd__arp__subcmd__add"
-                ;;
-            vnet__subcmd__help__subcmd__proxy__subcmd__arp,del)
-                cmd="vnet__subcmd__help__subcmd__proxy__subcmd__arp__subcmd__del"
-                ;;
-            vnet__subcmd__help__subcmd__proxy__subcmd__arp,off)
-                cmd="vnet__subcmd__help__subcmd__proxy__subcmd__arp__subcmd__off"
-                ;;
-            vnet__subcmd__help__subcmd__proxy__subcmd__arp,on)
-                cmd="vnet__subcmd__help__subcmd__proxy__subcmd__arp__subcmd__on"
-                ;;
-            vnet__subcmd__help__subcmd__proxy__subcmd__arp,show)
-                cmd="vnet__subcmd__help__subcmd__proxy__subcmd__arp__subcmd__show"
-                ;;
             vnet__subcmd__nat,forward)
                 cmd="vnet__subcmd__nat__subcmd__forward"
-                ;;
-            vnet__subcmd__nat,help)
-                cmd="vnet__subcmd__nat__subcmd__help"
                 ;;
             vnet__subcmd__nat,masquerade)
                 cmd="vnet__subcmd__nat__subcmd__masquerade"
@@ -157,68 +58,17 @@ _vnet() {
             vnet__subcmd__nat__subcmd__forward,del)
                 cmd="vnet__subcmd__nat__subcmd__forward__subcmd__del"
                 ;;
-            vnet__subcmd__nat__subcmd__forward,help)
-                cmd="vnet__subcmd__nat__subcmd__forward__subcmd__help"
-                ;;
-            vnet__subcmd__nat__subcmd__forward__subcmd__help,add)
-                cmd="vnet__subcmd__nat__subcmd__forward__subcmd__help__subcmd__add"
-                ;;
-            vnet__subcmd__nat__subcmd__forward__subcmd__help,del)
-                cmd="vnet__subcmd__nat__subcmd__forward__subcmd__help__subcmd__del"
-                ;;
-            vnet__subcmd__nat__subcmd__forward__subcmd__help,help)
-                cmd="vnet__subcmd__nat__subcmd__forward__subcmd__help__subcmd__help"
-                ;;
-            vnet__subcmd__nat__subcmd__help,forward)
-                cmd="vnet__subcmd__nat__subcmd__help__subcmd__forward"
-                ;;
-            vnet__subcmd__nat__subcmd__help,help)
-                cmd="vnet__subcmd__nat__subcmd__help__subcmd__help"
-                ;;
-            vnet__subcmd__nat__subcmd__help,masquerade)
-                cmd="vnet__subcmd__nat__subcmd__help__subcmd__masquerade"
-                ;;
-            vnet__subcmd__nat__subcmd__help,show)
-                cmd="vnet__subcmd__nat__subcmd__help__subcmd__show"
-                ;;
-            vnet__subcmd__nat__subcmd__help__subcmd__forward,add)
-                cmd="vnet__subcmd__nat__subcmd__help__subcmd__forward__subcmd__add"
-                ;;
-            vnet__subcmd__nat__subcmd__help__subcmd__forward,del)
-                cmd="vnet__subcmd__nat__subcmd__help__subcmd__forward__subcmd__del"
-                ;;
-            vnet__subcmd__nat__subcmd__help__subcmd__masquerade,add)
-                cmd="vnet__subcmd__nat__subcmd__help__subcmd__masquerade__subcmd__add"
-                ;;
-            vnet__subcmd__nat__subcmd__help__subcmd__masquerade,del)
-                cmd="vnet__subcmd__nat__subcmd__help__subcmd__masquerade__subcmd__del"
-                ;;
             vnet__subcmd__nat__subcmd__masquerade,add)
                 cmd="vnet__subcmd__nat__subcmd__masquerade__subcmd__add"
                 ;;
             vnet__subcmd__nat__subcmd__masquerade,del)
                 cmd="vnet__subcmd__nat__subcmd__masquerade__subcmd__del"
                 ;;
-            vnet__subcmd__nat__subcmd__masquerade,help)
-                cmd="vnet__subcmd__nat__subcmd__masquerade__subcmd__help"
-                ;;
-            vnet__subcmd__nat__subcmd__masquerade__subcmd__help,add)
-                cmd="vnet__subcmd__nat__subcmd__masquerade__subcmd__help__subcmd__add"
-                ;;
-            vnet__subcmd__nat__subcmd__masquerade__subcmd__help,del)
-                cmd="vnet__subcmd__nat__subcmd__masquerade__subcmd__help__subcmd__del"
-                ;;
-            vnet__subcmd__nat__subcmd__masquerade__subcmd__help,help)
-                cmd="vnet__subcmd__nat__subcmd__masquerade__subcmd__help__subcmd__help"
-                ;;
             vnet__subcmd__proxy__subcmd__arp,add)
                 cmd="vnet__subcmd__proxy__subcmd__arp__subcmd__add"
                 ;;
             vnet__subcmd__proxy__subcmd__arp,del)
                 cmd="vnet__subcmd__proxy__subcmd__arp__subcmd__del"
-                ;;
-            vnet__subcmd__proxy__subcmd__arp,help)
-                cmd="vnet__subcmd__proxy__subcmd__arp__subcmd__help"
                 ;;
             vnet__subcmd__proxy__subcmd__arp,off)
                 cmd="vnet__subcmd__proxy__subcmd__arp__subcmd__off"
@@ -229,24 +79,6 @@ _vnet() {
             vnet__subcmd__proxy__subcmd__arp,show)
                 cmd="vnet__subcmd__proxy__subcmd__arp__subcmd__show"
                 ;;
-            vnet__subcmd__proxy__subcmd__arp__subcmd__help,add)
-                cmd="vnet__subcmd__proxy__subcmd__arp__subcmd__help__subcmd__add"
-                ;;
-            vnet__subcmd__proxy__subcmd__arp__subcmd__help,del)
-                cmd="vnet__subcmd__proxy__subcmd__arp__subcmd__help__subcmd__del"
-                ;;
-            vnet__subcmd__proxy__subcmd__arp__subcmd__help,help)
-                cmd="vnet__subcmd__proxy__subcmd__arp__subcmd__help__subcmd__help"
-                ;;
-            vnet__subcmd__proxy__subcmd__arp__subcmd__help,off)
-                cmd="vnet__subcmd__proxy__subcmd__arp__subcmd__help__subcmd__off"
-                ;;
-            vnet__subcmd__proxy__subcmd__arp__subcmd__help,on)
-                cmd="vnet__subcmd__proxy__subcmd__arp__subcmd__help__subcmd__on"
-                ;;
-            vnet__subcmd__proxy__subcmd__arp__subcmd__help,show)
-                cmd="vnet__subcmd__proxy__subcmd__arp__subcmd__help__subcmd__show"
-                ;;
             *)
                 ;;
         esac
@@ -254,7 +86,7 @@ _vnet() {
 
     case "${cmd}" in
         vnet)
-            opts="-n -j -h -V --netns --json --help --version forward proxy-arp nat conntrack help"
+            opts="-n -j -h -V --netns --json --help --version forward proxy-arp nat conntrack"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -276,7 +108,7 @@ _vnet() {
             return 0
             ;;
         vnet__subcmd__conntrack)
-            opts="-n -j -h -V --netns --json --help --version list flush help"
+            opts="-n -j -h -V --netns --json --help --version list flush"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -327,62 +159,6 @@ _vnet() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        vnet__subcmd__conntrack__subcmd__help)
-            opts="list flush help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__conntrack__subcmd__help__subcmd__flush)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__conntrack__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__conntrack__subcmd__help__subcmd__list)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         vnet__subcmd__conntrack__subcmd__list)
             opts="-s -n -j -h -V --address --netns --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -414,7 +190,7 @@ _vnet() {
             return 0
             ;;
         vnet__subcmd__forward)
-            opts="-n -j -h -V --netns --json --help --version show on off help"
+            opts="-n -j -h -V --netns --json --help --version show on off"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -428,76 +204,6 @@ _vnet() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__forward__subcmd__help)
-            opts="show on off help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__forward__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__forward__subcmd__help__subcmd__off)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__forward__subcmd__help__subcmd__on)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__forward__subcmd__help__subcmd__show)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -579,330 +285,8 @@ _vnet() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        vnet__subcmd__help)
-            opts="forward proxy-arp nat conntrack help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__conntrack)
-            opts="list flush"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__conntrack__subcmd__flush)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__conntrack__subcmd__list)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__forward)
-            opts="show on off"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__forward__subcmd__off)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__forward__subcmd__on)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__forward__subcmd__show)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__nat)
-            opts="masquerade forward show"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__nat__subcmd__forward)
-            opts="add del"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__nat__subcmd__forward__subcmd__add)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__nat__subcmd__forward__subcmd__del)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__nat__subcmd__masquerade)
-            opts="add del"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__nat__subcmd__masquerade__subcmd__add)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__nat__subcmd__masquerade__subcmd__del)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__nat__subcmd__show)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__proxy__subcmd__arp)
-            opts="on off add del show"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__proxy__subcmd__arp__subcmd__add)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__proxy__subcmd__arp__subcmd__del)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__proxy__subcmd__arp__subcmd__off)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__proxy__subcmd__arp__subcmd__on)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__help__subcmd__proxy__subcmd__arp__subcmd__show)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         vnet__subcmd__nat)
-            opts="-n -j -h -V --netns --json --help --version masquerade forward show help"
+            opts="-n -j -h -V --netns --json --help --version masquerade forward show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -924,7 +308,7 @@ _vnet() {
             return 0
             ;;
         vnet__subcmd__nat__subcmd__forward)
-            opts="-n -j -h -V --netns --json --help --version add del help"
+            opts="-n -j -h -V --netns --json --help --version add del"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1037,190 +421,8 @@ _vnet() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        vnet__subcmd__nat__subcmd__forward__subcmd__help)
-            opts="add del help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__nat__subcmd__forward__subcmd__help__subcmd__add)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__nat__subcmd__forward__subcmd__help__subcmd__del)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__nat__subcmd__forward__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__nat__subcmd__help)
-            opts="masquerade forward show help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__nat__subcmd__help__subcmd__forward)
-            opts="add del"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__nat__subcmd__help__subcmd__forward__subcmd__add)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__nat__subcmd__help__subcmd__forward__subcmd__del)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__nat__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__nat__subcmd__help__subcmd__masquerade)
-            opts="add del"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__nat__subcmd__help__subcmd__masquerade__subcmd__add)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__nat__subcmd__help__subcmd__masquerade__subcmd__del)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__nat__subcmd__help__subcmd__show)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         vnet__subcmd__nat__subcmd__masquerade)
-            opts="-n -j -h -V --netns --json --help --version add del help"
+            opts="-n -j -h -V --netns --json --help --version add del"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1317,62 +519,6 @@ _vnet() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        vnet__subcmd__nat__subcmd__masquerade__subcmd__help)
-            opts="add del help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__nat__subcmd__masquerade__subcmd__help__subcmd__add)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__nat__subcmd__masquerade__subcmd__help__subcmd__del)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__nat__subcmd__masquerade__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         vnet__subcmd__nat__subcmd__show)
             opts="-n -j -h -V --netns --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1396,7 +542,7 @@ _vnet() {
             return 0
             ;;
         vnet__subcmd__proxy__subcmd__arp)
-            opts="-n -j -h -V --netns --json --help --version on off add del show help"
+            opts="-n -j -h -V --netns --json --help --version on off add del show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1454,104 +600,6 @@ _vnet() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__proxy__subcmd__arp__subcmd__help)
-            opts="on off add del show help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__proxy__subcmd__arp__subcmd__help__subcmd__add)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__proxy__subcmd__arp__subcmd__help__subcmd__del)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__proxy__subcmd__arp__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__proxy__subcmd__arp__subcmd__help__subcmd__off)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__proxy__subcmd__arp__subcmd__help__subcmd__on)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        vnet__subcmd__proxy__subcmd__arp__subcmd__help__subcmd__show)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

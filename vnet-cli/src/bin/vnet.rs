@@ -34,7 +34,13 @@ use vnet_core::{
 /// MASQUERADE, port forwarding and connection tracking, through netlink and /proc/sys
 /// (no iptables, nft or sysctl binary needed).
 #[derive(Parser, Debug)]
-#[command(name = "vnet", version, propagate_version = true, after_long_help = OVERVIEW)]
+#[command(
+    name = "vnet",
+    version,
+    propagate_version = true,
+    disable_help_subcommand = true,
+    after_long_help = OVERVIEW
+)]
 struct Cli {
     /// Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`.
     #[arg(short = 'n', long = "netns", value_name = "NETNS", global = true)]
@@ -65,6 +71,7 @@ enum Object {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(disable_help_subcommand = true)]
 enum ForwardCommand {
     /// Shows forwarding for the namespace and for each interface.
     Show,
@@ -85,13 +92,15 @@ struct ForwardArgs {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(disable_help_subcommand = true)]
 enum ProxyArpCommand {
     /// Answers ARP on IF for addresses routed through other interfaces
-    /// (net.ipv4.conf.IF.proxy_arp=1).
+    /// (net.ipv4.conf.IF.proxy_arp=1; needs forwarding on).
     On(DevArg),
     /// Stops answering ARP on IF for other hosts (net.ipv4.conf.IF.proxy_arp=0).
     Off(DevArg),
-    /// Answers ARP on IF for ADDR (ip neigh add proxy ADDR dev IF).
+    /// Answers ARP on IF for ADDR (ip neigh add proxy ADDR dev IF; needs forwarding
+    /// on and a route to ADDR through another interface).
     Add(ProxyEntryArgs),
     /// Deletes a proxy entry (ip neigh del proxy ADDR dev IF).
     #[command(alias = "delete")]
@@ -124,6 +133,7 @@ struct ProxyEntryArgs {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(disable_help_subcommand = true)]
 enum NatCommand {
     /// MASQUERADE: traffic leaving through an interface takes its address.
     #[command(subcommand)]
@@ -136,6 +146,7 @@ enum NatCommand {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(disable_help_subcommand = true)]
 enum MasqueradeCommand {
     /// Adds the rule (nothing changes if it is there already).
     Add(MasqueradeArgs),
@@ -155,6 +166,7 @@ struct MasqueradeArgs {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(disable_help_subcommand = true)]
 enum PortForwardCommand {
     /// Adds the rule (nothing changes if it is there already).
     Add(PortForwardArgs),
@@ -186,6 +198,7 @@ struct Target {
 }
 
 #[derive(Subcommand, Debug)]
+#[command(disable_help_subcommand = true)]
 enum ConntrackCommand {
     /// Lists the entries (conntrack -L).
     List(AddressFilter),

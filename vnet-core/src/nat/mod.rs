@@ -335,6 +335,9 @@ impl<'a> NatHandle<'a> {
                 ],
             })),
         ];
+        // NLM_F_CREATE without NLM_F_EXCL: an existing table or chain is left as it is.
+        // NLM_F_APPEND puts the rule at the end of its chain (it means nothing to the
+        // table and chain messages).
         self.netfilter
             .transaction(messages, NLM_F_CREATE | NLM_F_APPEND)
             .op(op)?;
