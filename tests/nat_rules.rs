@@ -359,3 +359,77 @@ fn a_failed_transaction_reports_the_kernel_error_and_leaves_the_socket_usable() 
 
 const NLM_F_CREATE: u16 = 0x400;
 const ENOENT: i32 = 2;
+
+#[test]
+fn a_transaction_at_a_stale_generation_is_refused_whole() {
+    use netlink_packet_netfilter::nftables::{NfTablesMessage, TableAttribute, TableMessage};
+    use netlink_packet_netfilter::{NetfilterHeader, NetfilterMessage, NetfilterProtoFamily};
+    use vnet::netlink::{NETLINK_NETFILTER, NetlinkSocket};
+
+    let ns = with_link("genid");
+    let mut socket = ns
+        .netns
+        .run(|| NetlinkSocket::open(NETLINK_NETFILTER))
+        .unwrap()
+        .unwrap();
+    let table = NetfilterMessage::new(
+        NetfilterHeader::new(NetfilterProtoFamily::IPv4, 0, 0),
+        NfTablesMessage::NewTable(TableMessage {
+            attributes: vec![TableAttribute::Name("t2".into())],
+        }),
+    );
+    let generation = socket.nft_generation().unwrap();
+    // Someone else changes the ruleset after we read it...
+    let out = ns.exec("nft", &["add table inet other"]);
+    assert!(out.status.success());
+    assert!(socket.nft_generation().unwrap() > generation);
+    // ...so a change based on what we read is refused, and nothing of it is applied.
+    let e = socket
+        .nfnl_transaction_at(Some(generation), vec![table.clone()], NLM_F_CREATE)
+        .unwrap_err();
+    assert_eq!(e.errno(), ERESTART, "{e}");
+    assert!(!tables(&ns).contains(&"ip t2".to_string()));
+    let current = socket.nft_generation().unwrap();
+    socket
+        .nfnl_transaction_at(Some(current), vec![table], NLM_F_CREATE)
+        .unwrap();
+    assert!(tables(&ns).contains(&"ip t2".to_string()));
+
+    // vnet's own add and delete read the generation themselves and still work.
+    let nf = Netfilter::new(&ns.netns).unwrap();
+    let rule = NatRule::from(Masquerade::new(ifname("eth0.100")));
+    assert!(nf.nat().add(&rule).unwrap());
+    nf.nat().delete(&rule).unwrap();
+}
+
+const ERESTART: i32 = 85;
+
+#[test]
+fn concurrent_adds_of_one_rule_leave_one_rule() {
+    let ns = with_link("race");
+    let rule = NatRule::from(Masquerade::new(ifname("peer0")));
+    for round in 0..5 {
+        let added: Vec<bool> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..4)
+                .map(|_| {
+                    s.spawn(|| {
+                        let nf = Netfilter::new(&ns.netns).unwrap();
+                        nf.nat().add(&rule).unwrap()
+                    })
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap()).collect()
+        });
+        assert_eq!(
+            added.iter().filter(|&&a| a).count(),
+            1,
+            "round {round}: {added:?}"
+        );
+        assert_eq!(vnet_rules(&ns).len(), 1, "round {round}");
+        Netfilter::new(&ns.netns)
+            .unwrap()
+            .nat()
+            .delete(&rule)
+            .unwrap();
+    }
+}

@@ -59,9 +59,21 @@ impl Netfilter {
         ConntrackHandle::new(self)
     }
 
-    /// Sends an nf_tables transaction and waits for the kernel's verdict.
-    pub(crate) fn transaction(&self, messages: Vec<NetfilterMessage>, flags: u16) -> Result<()> {
-        self.socket().nfnl_transaction(messages, flags)
+    /// Sends an nf_tables transaction, to be applied only if the ruleset is still at
+    /// `generation` (when given), and waits for the kernel's verdict.
+    pub(crate) fn transaction_at(
+        &self,
+        generation: Option<u32>,
+        messages: Vec<NetfilterMessage>,
+        flags: u16,
+    ) -> Result<()> {
+        self.socket()
+            .nfnl_transaction_at(generation, messages, flags)
+    }
+
+    /// The current nf_tables ruleset generation.
+    pub(crate) fn generation(&self) -> Result<u32> {
+        self.socket().nft_generation()
     }
 
     /// Sends one request and waits for its ACK.

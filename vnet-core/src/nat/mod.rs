@@ -34,6 +34,7 @@ use netlink_packet_netfilter::nftables::{
     RuleMessage, TableAttribute, TableMessage,
 };
 use netlink_packet_netfilter::{NetfilterHeader, NetfilterMessage, NetfilterProtoFamily};
+use nix::errno::Errno;
 
 use crate::conntrack::ConntrackEntry;
 use crate::error::{Context, Error, Result};
@@ -57,6 +58,8 @@ const NFGENMSG_LEN: usize = 4;
 const NFTA_RULE_TABLE: u16 = 1;
 const NFTA_RULE_HANDLE: u16 = 3;
 const NFTA_RULE_EXPRESSIONS: u16 = 4;
+/// How many times a change is retried when the ruleset keeps changing under it.
+const RESTARTS: usize = 10;
 /// The table name as the kernel sends it (NUL-terminated).
 const TABLE_ATTRIBUTE: &[u8] = b"vnet\0";
 
@@ -313,14 +316,6 @@ impl<'a> NatHandle<'a> {
     /// transaction (`nft add table ip vnet; nft add chain ...; nft add rule ...`).
     pub fn add(&self, rule: &NatRule) -> Result<bool> {
         let op = || format!("adding NAT rule '{rule}' in {}", self.describe());
-        if self
-            .list()
-            .map_err(|e| e.with_op(op()))?
-            .iter()
-            .any(|r| r.rule == *rule)
-        {
-            return Ok(false);
-        }
         let messages = vec![
             message(NfTablesMessage::NewTable(TableMessage {
                 attributes: vec![TableAttribute::Name(TABLE.to_string())],
@@ -335,13 +330,21 @@ impl<'a> NatHandle<'a> {
                 ],
             })),
         ];
-        // NLM_F_CREATE without NLM_F_EXCL: an existing table or chain is left as it is.
-        // NLM_F_APPEND puts the rule at the end of its chain (it means nothing to the
-        // table and chain messages).
-        self.netfilter
-            .transaction(messages, NLM_F_CREATE | NLM_F_APPEND)
-            .op(op)?;
-        Ok(true)
+        self.retrying(|generation| {
+            if self.list()?.iter().any(|r| r.rule == *rule) {
+                return Ok(false);
+            }
+            // NLM_F_CREATE without NLM_F_EXCL: an existing table or chain is left as it
+            // is. NLM_F_APPEND puts the rule at the end of its chain (it means nothing to
+            // the table and chain messages).
+            self.netfilter.transaction_at(
+                generation,
+                messages.clone(),
+                NLM_F_CREATE | NLM_F_APPEND,
+            )?;
+            Ok(true)
+        })
+        .op(op)
     }
 
     /// Deletes the installed rule identical to `rule` (by its handle), then deletes the
@@ -350,34 +353,54 @@ impl<'a> NatHandle<'a> {
     /// rule is installed.
     pub fn delete(&self, rule: &NatRule) -> Result<()> {
         let op = || format!("deleting NAT rule '{rule}' in {}", self.describe());
-        let installed = self.list().map_err(|e| e.with_op(op()))?;
-        let Some(found) = installed.iter().find(|r| r.rule == *rule) else {
+        let found = self
+            .retrying(|generation| {
+                let installed = self.list()?;
+                let Some(found) = installed.iter().find(|r| r.rule == *rule) else {
+                    return Ok(false);
+                };
+                let change = if installed.len() == 1 {
+                    NfTablesMessage::DeleteTable(TableMessage {
+                        attributes: vec![TableAttribute::Name(TABLE.to_string())],
+                    })
+                } else {
+                    NfTablesMessage::DeleteRule(RuleMessage {
+                        attributes: vec![
+                            RuleAttribute::Table(TABLE.to_string()),
+                            RuleAttribute::Chain(rule.chain().to_string()),
+                            RuleAttribute::Handle(found.handle),
+                        ],
+                    })
+                };
+                self.netfilter
+                    .transaction_at(generation, vec![message(change)], 0)?;
+                Ok(true)
+            })
+            .op(op)?;
+        if !found {
             return Err(Error::NotFound {
                 op: format!("deleting NAT rule in {}", self.describe()),
                 what: "NAT rule",
                 name: rule.to_string(),
             });
-        };
-        let last = installed.len() == 1;
-        let change = if last {
-            NfTablesMessage::DeleteTable(TableMessage {
-                attributes: vec![TableAttribute::Name(TABLE.to_string())],
-            })
-        } else {
-            NfTablesMessage::DeleteRule(RuleMessage {
-                attributes: vec![
-                    RuleAttribute::Table(TABLE.to_string()),
-                    RuleAttribute::Chain(rule.chain().to_string()),
-                    RuleAttribute::Handle(found.handle),
-                ],
-            })
-        };
-        self.netfilter
-            .transaction(vec![message(change)], 0)
-            .op(op)?;
+        }
         self.flush_flows(rule)
             .map_err(|e| e.with_op(format!("{}: flushing its conntrack entries", op())))?;
         Ok(())
+    }
+
+    /// Runs a read-then-write `attempt` with the ruleset generation read before it, and
+    /// again when the kernel refuses the write because the ruleset changed in between
+    /// (`ERESTART`: someone else changed nf_tables meanwhile).
+    fn retrying<T>(&self, attempt: impl Fn(Option<u32>) -> Result<T>) -> Result<T> {
+        let mut tries = 0;
+        loop {
+            let generation = self.netfilter.generation()?;
+            match attempt(Some(generation)) {
+                Err(e) if e.is_errno(Errno::ERESTART) && tries < RESTARTS => tries += 1,
+                other => return other,
+            }
+        }
     }
 
     /// Lists the rules in vnet's table that vnet recognises (`nft -a list table ip
