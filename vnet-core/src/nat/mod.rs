@@ -14,10 +14,10 @@
 //! table appears with the first rule and is deleted with the last one.
 //!
 //! Rules are identified by what they do, not by a name: adding a rule that is already
-//! there changes nothing, and deleting one finds it by reading the chain back
-//! ([`expr`] decodes the bytecode) and removes it by its handle. Deleting also deletes the
-//! conntrack entries the rule created, since NAT is decided once per flow and the
-//! existing flows would otherwise keep their translation.
+//! there changes nothing, and deleting one finds it by reading the chain back (the
+//! private `expr` module decodes the bytecode) and removes it by its handle. Deleting
+//! also deletes the conntrack entries the rule created, since NAT is decided once per
+//! flow and the existing flows would otherwise keep their translation.
 //!
 //! Only IPv4 is handled (the `ip` family), like `iptables -t nat`.
 
@@ -347,10 +347,10 @@ impl<'a> NatHandle<'a> {
         .op(op)
     }
 
-    /// Deletes the installed rule identical to `rule` (by its handle), then deletes the
-    /// conntrack entries it created so that their flows stop being translated at once.
-    /// Deleting the last rule deletes vnet's table. Fails with "not found" when no such
-    /// rule is installed.
+    /// Deletes the installed rule identical to `rule` by its handle (`nft delete rule ip
+    /// vnet CHAIN handle H`), then deletes the conntrack entries it created (`conntrack
+    /// -D ...`) so that their flows stop being translated at once. Deleting the last
+    /// rule deletes vnet's table. Fails with "not found" when no such rule is installed.
     pub fn delete(&self, rule: &NatRule) -> Result<()> {
         let op = || format!("deleting NAT rule '{rule}' in {}", self.describe());
         let found = self
