@@ -231,3 +231,60 @@ fn outside_reaches_a_vm_port_through_a_host_port() {
     );
     assert!(connect(&outside, "10.99.0.1:5555").is_err());
 }
+
+#[test]
+fn udp_port_forward_reaches_a_vm() {
+    use std::net::UdpSocket;
+    let Lab {
+        host,
+        vm1: _vm1,
+        vm2,
+        outside,
+    } = lab();
+    let server = vm2
+        .netns
+        .run(|| UdpSocket::bind("0.0.0.0:53"))
+        .unwrap()
+        .unwrap();
+    server
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let client = outside
+        .netns
+        .run(|| UdpSocket::bind("0.0.0.0:0"))
+        .unwrap()
+        .unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+
+    let nf = Netfilter::new(&host.netns).unwrap();
+    let rule = NatRule::from(
+        PortForward::new(L4Protocol::Udp, 5353, "192.168.0.12".parse().unwrap())
+            .unwrap()
+            .to_port(53)
+            .unwrap(),
+    );
+    nf.nat().add(&rule).unwrap();
+    client.send_to(b"query", "10.99.0.1:5353").unwrap();
+    let mut buf = [0u8; 16];
+    let (n, from) = server.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"query");
+    assert_eq!(from.ip(), "10.99.0.2".parse::<IpAddr>().unwrap());
+    server.send_to(b"answer", from).unwrap();
+    let (n, replier) = client.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"answer");
+    assert_eq!(
+        replier,
+        "10.99.0.1:5353".parse().unwrap(),
+        "the reply comes back from the host port"
+    );
+
+    // After the delete (and its conntrack flush) the same client socket gets nowhere.
+    nf.nat().delete(&rule).unwrap();
+    client.send_to(b"again", "10.99.0.1:5353").unwrap();
+    assert!(
+        server.recv_from(&mut buf).is_err(),
+        "the forward is gone for this flow too"
+    );
+}
