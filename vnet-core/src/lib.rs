@@ -13,6 +13,9 @@
 //! - [`Handle`]: rtnetlink of one namespace, with sub-handles per object, the way `ip`
 //!   groups them: [`Handle::link`], [`Handle::addr`], [`Handle::route`],
 //!   [`Handle::neigh`];
+//! - [`Netfilter`]: nfnetlink of one namespace: NAT rules in vnet's own nf_tables table
+//!   ([`Netfilter::nat`]) and connection tracking ([`Netfilter::conntrack`]);
+//! - [`Sysctls`]: forwarding, proxy ARP and rp_filter switches of one namespace;
 //! - [`values`]: validated input types ([`IfName`], [`VlanId`], [`Vni`], [`Mtu`],
 //!   [`MacAddr`]);
 //! - [`Error`]: the one error type, naming the step and the object.
@@ -43,14 +46,18 @@
 
 pub mod addr;
 pub mod bridge;
+pub mod conntrack;
 pub mod error;
 pub mod handle;
 pub mod link;
+pub mod nat;
 pub mod neigh;
+pub mod netfilter;
 pub mod netlink;
 pub mod netns;
 pub mod route;
 mod sys;
+pub mod sysctl;
 pub mod values;
 
 pub use addr::Address;
@@ -58,15 +65,19 @@ pub use bridge::{
     BridgeHandle, BridgeId, BridgeInfo, BridgeStp, FdbEntry, FdbEntryKind, FdbSpec, PortInfo,
     PortOptions, PortState, PortVlan,
 };
+pub use conntrack::{ConntrackEntry, FlowTuple};
 pub use error::{Error, Result};
 pub use handle::Handle;
 pub use link::{
     Bridge, BridgeOptions, Link, LinkChange, LinkDetails, LinkRef, LinkSpec, MacVlan, MacVlanMode,
     Veth, Vlan, VlanProtocol, Vxlan,
 };
+pub use nat::{InstalledRule, L4Protocol, Masquerade, NatRule, PortForward};
 pub use neigh::Neighbour;
+pub use netfilter::Netfilter;
 pub use netns::Netns;
 pub use route::{Route, RouteEntry};
+pub use sysctl::{Conf, SysctlGuard, SysctlKey, Sysctls};
 pub use values::{IfName, MacAddr, Mtu, VlanId, Vni, parse_cidr};
 
 pub use ipnetwork;

@@ -7,14 +7,18 @@
 //! - [`NetlinkSocket::request`]: send one request, collect its reply messages;
 //! - [`NetlinkSocket::dump`]: a multi-part dump, restarted when the kernel flags it
 //!   `NLM_F_DUMP_INTR` (the table changed while it was being read);
-//! - [`NetlinkSocket::batch`]: several requests in one `send()`, each ACKed (nfnetlink
-//!   transactions, bulk link creation).
+//! - [`NetlinkSocket::batch`]: several requests in one `send()`, each ACKed (bulk link
+//!   creation);
+//! - [`NetlinkSocket::nfnl_transaction`]: an nfnetlink transaction (nf_tables), framed by
+//!   batch begin/end messages and committed or aborted as a whole (see [`nfnl`]).
 //!
 //! Kernel errors keep the errno and the extended-ACK text (see [`ext_ack`]). A socket
 //! belongs to the network namespace of the thread that opened it; [`crate::Netns`] opens
 //! sockets on a short-lived thread inside the target namespace.
 
 pub mod ext_ack;
+pub mod nfnl;
+pub mod raw;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -136,7 +140,8 @@ impl NetlinkSocket {
         if count == 0 {
             return Ok((outcomes, replies));
         }
-        let first_seq = self.send(messages, flags | NLM_F_REQUEST | NLM_F_ACK)?;
+        let flags = flags | NLM_F_REQUEST | NLM_F_ACK;
+        let first_seq = self.send(messages.into_iter().map(|m| (m, flags)).collect())?;
         let mut acked = 0usize;
         while acked < count {
             self.receive(|header, payload| {
@@ -168,7 +173,7 @@ impl NetlinkSocket {
         I: NetlinkSerializable + NetlinkDeserializable + Clone,
     {
         for _ in 0..DUMP_RETRIES {
-            let seq = self.send(vec![message.clone()], NLM_F_REQUEST | NLM_F_DUMP)?;
+            let seq = self.send(vec![(message.clone(), NLM_F_REQUEST | NLM_F_DUMP)])?;
             let mut done = false;
             let mut interrupted = false;
             let mut replies = Vec::new();
@@ -212,16 +217,17 @@ impl NetlinkSocket {
         })
     }
 
-    /// Serializes `messages` back to back into one buffer and sends it. Returns the
-    /// sequence number of the first; the others follow it.
-    fn send<I>(&mut self, messages: Vec<I>, flags: u16) -> Result<u32>
+    /// Serializes `messages`, each with its own header flags, back to back into one
+    /// buffer and sends it. Returns the sequence number of the first; the others follow
+    /// it.
+    fn send<I>(&mut self, messages: Vec<(I, u16)>) -> Result<u32>
     where
         I: NetlinkSerializable,
     {
         let count = messages.len();
         let first = SEQUENCE.fetch_add(count as u32, Ordering::Relaxed);
         let mut out = Vec::new();
-        for (i, inner) in messages.into_iter().enumerate() {
+        for (i, (inner, flags)) in messages.into_iter().enumerate() {
             let mut header = NetlinkHeader::default();
             header.flags = flags;
             header.sequence_number = first + i as u32;

@@ -1,0 +1,288 @@
+//! NATed VMs on a bridge, and port forwarding to one of them, with real traffic:
+//!
+//! ```text
+//! vm1 (192.168.0.11) --\
+//!                       br0 (192.168.0.1/24) host (uplink 10.99.0.1/24) ---- (10.99.0.2) outside
+//! vm2 (192.168.0.12) --/
+//! ```
+//!
+//! The outside namespace has no route to 192.168.0.0/24: the VMs reach it only through
+//! the host's MASQUERADE, and it reaches vm1's port 22 only through the host's port
+//! forward 5555 -> 192.168.0.11:22.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::time::Duration;
+
+use common::*;
+use vnet::{
+    Bridge, L4Protocol, Masquerade, NatRule, Netfilter, PortForward, Route, SysctlKey, Sysctls,
+    Veth,
+};
+
+struct Lab {
+    host: TestNs,
+    vm1: TestNs,
+    vm2: TestNs,
+    outside: TestNs,
+}
+
+fn lab() -> Lab {
+    let host = TestNs::new("br-host");
+    let vm1 = TestNs::new("br-vm1");
+    let vm2 = TestNs::new("br-vm2");
+    let outside = TestNs::new("br-out");
+    let br = ifname("br0");
+    host.handle
+        .link()
+        .add(&Bridge::new(br.clone()).up())
+        .unwrap();
+    host.handle
+        .addr()
+        .add(&br, "192.168.0.1/24".parse().unwrap())
+        .unwrap();
+    for (vm, tap, addr) in [
+        (&vm1, "tap1", "192.168.0.11/24"),
+        (&vm2, "tap2", "192.168.0.12/24"),
+    ] {
+        host.handle
+            .link()
+            .add(
+                &Veth::new(ifname(tap), ifname("eth0"))
+                    .peer_netns(&vm.netns)
+                    .master(&br)
+                    .up(),
+            )
+            .unwrap();
+        vm.handle.link().up(ifname("eth0")).unwrap();
+        vm.handle
+            .addr()
+            .add(ifname("eth0"), addr.parse().unwrap())
+            .unwrap();
+        vm.handle
+            .route()
+            .add(&Route::default_via("192.168.0.1".parse().unwrap()))
+            .unwrap();
+    }
+    host.handle
+        .link()
+        .add(
+            &Veth::new(ifname("uplink"), ifname("eth0"))
+                .peer_netns(&outside.netns)
+                .up(),
+        )
+        .unwrap();
+    host.handle
+        .addr()
+        .add(ifname("uplink"), "10.99.0.1/24".parse().unwrap())
+        .unwrap();
+    outside.handle.link().up(ifname("eth0")).unwrap();
+    outside
+        .handle
+        .addr()
+        .add(ifname("eth0"), "10.99.0.2/24".parse().unwrap())
+        .unwrap();
+    Sysctls::new(&host.netns)
+        .set(&SysctlKey::IpForward, 1)
+        .unwrap();
+    Lab {
+        host,
+        vm1,
+        vm2,
+        outside,
+    }
+}
+
+fn listen(ns: &TestNs, port: u16) -> TcpListener {
+    ns.netns
+        .run(move || TcpListener::bind(("0.0.0.0", port)))
+        .unwrap()
+        .unwrap()
+}
+
+fn connect(ns: &TestNs, to: &str) -> std::io::Result<TcpStream> {
+    let to: SocketAddr = to.parse().unwrap();
+    ns.netns
+        .run(move || TcpStream::connect_timeout(&to, Duration::from_secs(2)))
+        .unwrap()
+}
+
+fn echo(client: &mut TcpStream, server: &mut TcpStream, data: &[u8]) -> Vec<u8> {
+    client.write_all(data).unwrap();
+    server
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let mut buf = vec![0; data.len()];
+    match server.read_exact(&mut buf) {
+        Ok(()) => buf,
+        Err(_) => Vec::new(),
+    }
+}
+
+#[test]
+fn vms_behind_a_bridge_reach_outside_and_each_other() {
+    let Lab {
+        host,
+        vm1,
+        vm2,
+        outside,
+    } = lab();
+    assert!(
+        vm1.ping("192.168.0.12") && vm2.ping("192.168.0.11"),
+        "the bridge joins the VMs"
+    );
+    assert!(
+        vm1.cannot_ping("10.99.0.2"),
+        "outside cannot answer 192.168.0.11 without NAT"
+    );
+
+    let nf = Netfilter::new(&host.netns).unwrap();
+    let rule =
+        NatRule::from(Masquerade::new(ifname("uplink")).source("192.168.0.0/24".parse().unwrap()));
+    nf.nat().add(&rule).unwrap();
+    assert!(vm1.ping("10.99.0.2"));
+    assert!(vm2.ping("10.99.0.2"));
+    assert!(
+        vm1.ping("192.168.0.12") && vm2.ping("192.168.0.11"),
+        "traffic inside the bridge still flows"
+    );
+
+    let server = listen(&outside, 8080);
+    for vm in [&vm1, &vm2] {
+        let mut client = connect(vm, "10.99.0.2:8080").unwrap();
+        let (mut accepted, peer) = server.accept().unwrap();
+        assert_eq!(
+            peer.ip(),
+            "10.99.0.1".parse::<IpAddr>().unwrap(),
+            "masqueraded to the uplink"
+        );
+        assert_eq!(echo(&mut client, &mut accepted, b"hi"), b"hi");
+    }
+    // Traffic between the VMs is not translated: vm2 sees vm1's own address.
+    let server = listen(&vm2, 8081);
+    let _client = connect(&vm1, "192.168.0.12:8081").unwrap();
+    let (_, peer) = server.accept().unwrap();
+    assert_eq!(peer.ip(), "192.168.0.11".parse::<IpAddr>().unwrap());
+}
+
+#[test]
+fn outside_reaches_a_vm_port_through_a_host_port() {
+    let Lab {
+        host,
+        vm1,
+        vm2: _vm2,
+        outside,
+    } = lab();
+    let server = listen(&vm1, 22);
+    assert!(
+        connect(&outside, "10.99.0.1:5555").is_err(),
+        "nothing on the host's port 5555"
+    );
+
+    let nf = Netfilter::new(&host.netns).unwrap();
+    let rule = NatRule::from(
+        PortForward::new(L4Protocol::Tcp, 5555, "192.168.0.11".parse().unwrap())
+            .unwrap()
+            .to_port(22)
+            .unwrap()
+            .input(ifname("uplink")),
+    );
+    nf.nat().add(&rule).unwrap();
+
+    let mut client = connect(&outside, "10.99.0.1:5555").unwrap();
+    let (mut accepted, peer) = server.accept().unwrap();
+    assert_eq!(
+        peer.ip(),
+        "10.99.0.2".parse::<IpAddr>().unwrap(),
+        "the VM sees the real client"
+    );
+    assert_eq!(echo(&mut client, &mut accepted, b"SSH-2.0"), b"SSH-2.0");
+    assert_eq!(
+        echo(&mut accepted, &mut client, b"SSH-2.0-vm"),
+        b"SSH-2.0-vm"
+    );
+
+    // conntrack(8) on the host shows the destination translation.
+    let out = host.exec("conntrack", &["-L", "-p", "tcp", "--dport", "5555"]);
+    let listing = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(listing.contains("src=10.99.0.2 dst=10.99.0.1"), "{listing}");
+    assert!(
+        listing.contains("src=192.168.0.11 dst=10.99.0.2 sport=22"),
+        "{listing}"
+    );
+    let entry = nf
+        .conntrack()
+        .list()
+        .unwrap()
+        .into_iter()
+        .find(|e| e.original.dst_port == Some(5555))
+        .unwrap();
+    assert!(entry.dst_nat() && !entry.src_nat());
+
+    // Deleting the forward cuts the existing connection and refuses new ones.
+    nf.nat().delete(&rule).unwrap();
+    assert!(
+        echo(&mut client, &mut accepted, b"more").is_empty(),
+        "existing flow must stop"
+    );
+    assert!(connect(&outside, "10.99.0.1:5555").is_err());
+}
+
+#[test]
+fn udp_port_forward_reaches_a_vm() {
+    use std::net::UdpSocket;
+    let Lab {
+        host,
+        vm1: _vm1,
+        vm2,
+        outside,
+    } = lab();
+    let server = vm2
+        .netns
+        .run(|| UdpSocket::bind("0.0.0.0:53"))
+        .unwrap()
+        .unwrap();
+    server
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    let client = outside
+        .netns
+        .run(|| UdpSocket::bind("0.0.0.0:0"))
+        .unwrap()
+        .unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+
+    let nf = Netfilter::new(&host.netns).unwrap();
+    let rule = NatRule::from(
+        PortForward::new(L4Protocol::Udp, 5353, "192.168.0.12".parse().unwrap())
+            .unwrap()
+            .to_port(53)
+            .unwrap(),
+    );
+    nf.nat().add(&rule).unwrap();
+    client.send_to(b"query", "10.99.0.1:5353").unwrap();
+    let mut buf = [0u8; 16];
+    let (n, from) = server.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"query");
+    assert_eq!(from.ip(), "10.99.0.2".parse::<IpAddr>().unwrap());
+    server.send_to(b"answer", from).unwrap();
+    let (n, replier) = client.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"answer");
+    assert_eq!(
+        replier,
+        "10.99.0.1:5353".parse().unwrap(),
+        "the reply comes back from the host port"
+    );
+
+    // After the delete (and its conntrack flush) the same client socket gets nowhere.
+    nf.nat().delete(&rule).unwrap();
+    client.send_to(b"again", "10.99.0.1:5353").unwrap();
+    assert!(
+        server.recv_from(&mut buf).is_err(),
+        "the forward is gone for this flow too"
+    );
+}

@@ -1,0 +1,125 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_vnet_global_optspecs
+    string join \n n/netns= j/json h/help V/version
+end
+
+function __fish_vnet_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_vnet_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_vnet_using_subcommand
+    set -l cmd (__fish_vnet_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c vnet -n "__fish_vnet_needs_command" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_needs_command" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vnet -n "__fish_vnet_needs_command" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_needs_command" -f -a "forward" -d 'IP forwarding (net.ipv4.ip_forward, net.ipv4/ipv6.conf.IF.forwarding)'
+complete -c vnet -n "__fish_vnet_needs_command" -f -a "proxy-arp" -d 'Proxy ARP: the per-interface switch and proxy entries'
+complete -c vnet -n "__fish_vnet_needs_command" -f -a "nat" -d 'NAT rules in vnet\'s own nftables table (table ip vnet)'
+complete -c vnet -n "__fish_vnet_needs_command" -f -a "conntrack" -d 'Connection tracking entries'
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and not __fish_seen_subcommand_from show on off" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and not __fish_seen_subcommand_from show on off" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and not __fish_seen_subcommand_from show on off" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and not __fish_seen_subcommand_from show on off" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and not __fish_seen_subcommand_from show on off" -f -a "show" -d 'Shows forwarding for the namespace and for each interface'
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and not __fish_seen_subcommand_from show on off" -f -a "on" -d 'Turns forwarding on (net.ipv4.ip_forward=1, or for one interface with --dev)'
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and not __fish_seen_subcommand_from show on off" -f -a "off" -d 'Turns forwarding off'
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and __fish_seen_subcommand_from show" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and __fish_seen_subcommand_from show" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and __fish_seen_subcommand_from on" -l dev -d 'Only this interface (net.ipv4.conf.IF.forwarding)' -r
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and __fish_seen_subcommand_from on" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and __fish_seen_subcommand_from on" -l ipv6 -d 'IPv6 forwarding (net.ipv6.conf.all.forwarding) instead of IPv4'
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and __fish_seen_subcommand_from on" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and __fish_seen_subcommand_from on" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and __fish_seen_subcommand_from on" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and __fish_seen_subcommand_from off" -l dev -d 'Only this interface (net.ipv4.conf.IF.forwarding)' -r
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and __fish_seen_subcommand_from off" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and __fish_seen_subcommand_from off" -l ipv6 -d 'IPv6 forwarding (net.ipv6.conf.all.forwarding) instead of IPv4'
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and __fish_seen_subcommand_from off" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and __fish_seen_subcommand_from off" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand forward; and __fish_seen_subcommand_from off" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and not __fish_seen_subcommand_from on off add del show" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and not __fish_seen_subcommand_from on off add del show" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and not __fish_seen_subcommand_from on off add del show" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and not __fish_seen_subcommand_from on off add del show" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and not __fish_seen_subcommand_from on off add del show" -f -a "on" -d 'Answers ARP on IF for addresses routed through other interfaces (net.ipv4.conf.IF.proxy_arp=1; needs forwarding on)'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and not __fish_seen_subcommand_from on off add del show" -f -a "off" -d 'Stops answering ARP on IF for other hosts (net.ipv4.conf.IF.proxy_arp=0)'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and not __fish_seen_subcommand_from on off add del show" -f -a "add" -d 'Answers ARP on IF for ADDR (ip neigh add proxy ADDR dev IF; needs forwarding on and a route to ADDR through another interface)'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and not __fish_seen_subcommand_from on off add del show" -f -a "del" -d 'Deletes a proxy entry (ip neigh del proxy ADDR dev IF)'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and not __fish_seen_subcommand_from on off add del show" -f -a "show" -d 'Shows the proxy_arp switch of each interface and the proxy entries'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from on" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from on" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from on" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from on" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from off" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from off" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from off" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from off" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from add" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from add" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from del" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from del" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from del" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from del" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from show" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from show" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand proxy-arp; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -f -a "masquerade" -d 'MASQUERADE: traffic leaving through an interface takes its address'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -f -a "forward" -d 'Port forwarding (DNAT) of a host port to ADDR[:PORT]'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -f -a "show" -d 'Shows the rules vnet installed'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from masquerade" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from masquerade" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from masquerade" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from masquerade" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from masquerade" -f -a "add" -d 'Adds the rule (nothing changes if it is there already)'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from masquerade" -f -a "del" -d 'Deletes the rule and the connection tracking entries it created'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from forward" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from forward" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from forward" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from forward" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from forward" -f -a "add" -d 'Adds the rule (nothing changes if it is there already)'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from forward" -f -a "del" -d 'Deletes the rule and the connection tracking entries it created'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from show" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from show" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and not __fish_seen_subcommand_from list flush" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and not __fish_seen_subcommand_from list flush" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and not __fish_seen_subcommand_from list flush" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and not __fish_seen_subcommand_from list flush" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and not __fish_seen_subcommand_from list flush" -f -a "list" -d 'Lists the entries (conntrack -L)'
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and not __fish_seen_subcommand_from list flush" -f -a "flush" -d 'Deletes the entries (conntrack -F), or only those with ADDR'
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from list" -s s -l address -d 'Only entries in which ADDR appears (as source or destination, either direction)' -r
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from list" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from list" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from flush" -s s -l address -d 'Only entries in which ADDR appears (as source or destination, either direction)' -r
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from flush" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from flush" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from flush" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from flush" -s V -l version -d 'Print version'

@@ -1,0 +1,471 @@
+//! NAT through nf_tables: MASQUERADE and port forwarding (DNAT), in a table of vnet's own.
+//!
+//! vnet keeps its rules in the nf_tables table `ip vnet`, with two base chains:
+//!
+//! ```text
+//! table ip vnet {
+//!     chain postrouting { type nat hook postrouting priority srcnat; policy accept; }
+//!     chain prerouting { type nat hook prerouting priority dstnat; policy accept; }
+//! }
+//! ```
+//!
+//! It never reads or writes another table, so other nftables tables and iptables rules
+//! (which live in their own tables, or in the legacy xtables) keep working beside it. The
+//! table appears with the first rule and is deleted with the last one.
+//!
+//! Rules are identified by what they do, not by a name: adding a rule that is already
+//! there changes nothing, and deleting one finds it by reading the chain back (the
+//! private `expr` module decodes the bytecode) and removes it by its handle. Deleting
+//! also deletes the conntrack entries the rule created, since NAT is decided once per
+//! flow and the existing flows would otherwise keep their translation.
+//!
+//! Only IPv4 is handled (the `ip` family), like `iptables -t nat`.
+
+mod expr;
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr};
+use std::str::FromStr;
+
+use ipnetwork::{IpNetwork, Ipv4Network};
+use netlink_packet_core::{NLM_F_APPEND, NLM_F_CREATE};
+use netlink_packet_netfilter::nftables::{
+    ChainAttribute, ChainMessage, Hook, HookNumber, InetHookNumber, NfTablesMessage, RuleAttribute,
+    RuleMessage, TableAttribute, TableMessage,
+};
+use netlink_packet_netfilter::{NetfilterHeader, NetfilterMessage, NetfilterProtoFamily};
+use nix::errno::Errno;
+
+use crate::conntrack::ConntrackEntry;
+use crate::error::{Context, Error, Result};
+use crate::handle::Handle;
+use crate::link::LinkRef;
+use crate::netfilter::Netfilter;
+use crate::netlink::raw::{RawMessage, attributes};
+use crate::values::IfName;
+
+/// The nf_tables table vnet keeps its NAT rules in (family `ip`).
+pub const TABLE: &str = "vnet";
+/// The chain of MASQUERADE rules: `type nat hook postrouting priority srcnat` (100).
+pub const POSTROUTING: &str = "postrouting";
+/// The chain of port forwarding rules: `type nat hook prerouting priority dstnat` (-100).
+pub const PREROUTING: &str = "prerouting";
+
+/// `NFT_MSG_NEWRULE` in the nf_tables subsystem (`NFNL_SUBSYS_NFTABLES << 8 | 6`).
+const NFT_NEWRULE: u16 = (10 << 8) | 6;
+/// The `struct nfgenmsg` that starts every nfnetlink payload.
+const NFGENMSG_LEN: usize = 4;
+const NFTA_RULE_TABLE: u16 = 1;
+const NFTA_RULE_HANDLE: u16 = 3;
+const NFTA_RULE_EXPRESSIONS: u16 = 4;
+/// How many times a change is retried when the ruleset keeps changing under it.
+const RESTARTS: usize = 10;
+/// The table name as the kernel sends it (NUL-terminated).
+const TABLE_ATTRIBUTE: &[u8] = b"vnet\0";
+
+/// A layer-4 protocol a port forward applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum L4Protocol {
+    /// TCP (6).
+    Tcp,
+    /// UDP (17).
+    Udp,
+}
+
+impl L4Protocol {
+    /// The IP protocol number.
+    pub fn number(self) -> u8 {
+        match self {
+            L4Protocol::Tcp => 6,
+            L4Protocol::Udp => 17,
+        }
+    }
+
+    /// "tcp" or "udp".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            L4Protocol::Tcp => "tcp",
+            L4Protocol::Udp => "udp",
+        }
+    }
+}
+
+impl fmt::Display for L4Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for L4Protocol {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "tcp" => Ok(L4Protocol::Tcp),
+            "udp" => Ok(L4Protocol::Udp),
+            _ => Err(Error::invalid("protocol", s, "expected 'tcp' or 'udp'")),
+        }
+    }
+}
+
+/// MASQUERADE: packets leaving through `out` (from `source`, if given) take the address
+/// of `out` as their source. `iptables -t nat -A POSTROUTING -o OUT [-s SOURCE] -j
+/// MASQUERADE`, or `nft add rule ip vnet postrouting oifname OUT [ip saddr SOURCE]
+/// masquerade`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Masquerade {
+    /// The outgoing interface.
+    pub out: IfName,
+    /// Only packets from this prefix (its network address: `10.0.0.5/24` is kept as
+    /// `10.0.0.0/24`).
+    pub source: Option<Ipv4Network>,
+}
+
+impl Masquerade {
+    /// Masquerades everything leaving through `out`.
+    pub fn new(out: IfName) -> Self {
+        Masquerade { out, source: None }
+    }
+
+    /// Only packets whose source is in `source` (host bits are cleared).
+    pub fn source(mut self, source: Ipv4Network) -> Self {
+        let network = Ipv4Network::new(source.network(), source.prefix())
+            .expect("a prefix taken from a valid network");
+        self.source = Some(network);
+        self
+    }
+}
+
+/// Port forwarding (DNAT): connections to `port` of this host (arriving on `input`, if
+/// given) go to `to`:`to_port` (the same port when `to_port` is None). `iptables -t nat
+/// -A PREROUTING [-i IN] -p tcp --dport PORT -j DNAT --to-destination TO[:TO_PORT]`, or
+/// `nft add rule ip vnet prerouting [iifname IN] tcp dport PORT dnat to TO[:TO_PORT]`.
+///
+/// This applies to packets arriving from outside (the prerouting hook), not to
+/// connections the host itself opens.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PortForward {
+    /// TCP or UDP.
+    pub protocol: L4Protocol,
+    /// The host port connections arrive on.
+    pub port: u16,
+    /// Where they are forwarded.
+    pub to: Ipv4Addr,
+    /// The port there, when it differs from `port`.
+    pub to_port: Option<u16>,
+    /// Only connections arriving on this interface.
+    pub input: Option<IfName>,
+}
+
+impl PortForward {
+    /// Forwards `protocol` port `port` to `to` (same port). Port 0 is rejected.
+    pub fn new(protocol: L4Protocol, port: u16, to: Ipv4Addr) -> Result<Self> {
+        if port == 0 {
+            return Err(Error::invalid("port", port, "must be between 1 and 65535"));
+        }
+        Ok(PortForward {
+            protocol,
+            port,
+            to,
+            to_port: None,
+            input: None,
+        })
+    }
+
+    /// Forwards to port `to_port` of the target instead. Port 0 is rejected.
+    pub fn to_port(mut self, to_port: u16) -> Result<Self> {
+        if to_port == 0 {
+            return Err(Error::invalid(
+                "port",
+                to_port,
+                "must be between 1 and 65535",
+            ));
+        }
+        self.to_port = Some(to_port);
+        Ok(self)
+    }
+
+    /// Only connections arriving on `input`.
+    pub fn input(mut self, input: IfName) -> Self {
+        self.input = Some(input);
+        self
+    }
+}
+
+/// A NAT rule vnet manages.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum NatRule {
+    /// Source NAT to the outgoing interface's address.
+    Masquerade(Masquerade),
+    /// Destination NAT of one port.
+    PortForward(PortForward),
+}
+
+impl NatRule {
+    /// The chain the rule lives in.
+    pub fn chain(&self) -> &'static str {
+        match self {
+            NatRule::Masquerade(_) => POSTROUTING,
+            NatRule::PortForward(_) => PREROUTING,
+        }
+    }
+
+    /// True when `entry` is a flow this rule translated (used to flush those flows
+    /// when the rule goes). `out_addresses` are the addresses of a masquerade's outgoing
+    /// interface.
+    fn created(&self, entry: &ConntrackEntry, out_addresses: &[IpAddr]) -> bool {
+        match self {
+            NatRule::Masquerade(m) => {
+                entry.src_nat()
+                    && out_addresses.contains(&entry.reply.dst)
+                    && m.source.is_none_or(|net| match entry.original.src {
+                        IpAddr::V4(a) => net.contains(a),
+                        IpAddr::V6(_) => false,
+                    })
+            }
+            NatRule::PortForward(f) => {
+                entry.dst_nat()
+                    && entry.protocol == f.protocol.number()
+                    && entry.original.dst_port == Some(f.port)
+                    && entry.reply.src == IpAddr::V4(f.to)
+                    && entry.reply.src_port == Some(f.to_port.unwrap_or(f.port))
+            }
+        }
+    }
+}
+
+impl From<Masquerade> for NatRule {
+    fn from(rule: Masquerade) -> Self {
+        NatRule::Masquerade(rule)
+    }
+}
+
+impl From<PortForward> for NatRule {
+    fn from(rule: PortForward) -> Self {
+        NatRule::PortForward(rule)
+    }
+}
+
+impl fmt::Display for NatRule {
+    /// The rule in `nft` syntax.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NatRule::Masquerade(m) => {
+                write!(f, "oifname \"{}\"", m.out)?;
+                if let Some(source) = m.source {
+                    write!(f, " ip saddr {source}")?;
+                }
+                f.write_str(" masquerade")
+            }
+            NatRule::PortForward(p) => {
+                if let Some(input) = &p.input {
+                    write!(f, "iifname \"{input}\" ")?;
+                }
+                write!(f, "{} dport {} dnat to {}", p.protocol, p.port, p.to)?;
+                if let Some(port) = p.to_port {
+                    write!(f, ":{port}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A rule found in vnet's table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstalledRule {
+    /// What it does.
+    pub rule: NatRule,
+    /// Its nf_tables handle (`nft -a list table ip vnet`).
+    pub handle: u64,
+}
+
+/// The NAT calls of a [`Netfilter`]: `netfilter.nat()`.
+#[derive(Debug, Clone, Copy)]
+pub struct NatHandle<'a> {
+    netfilter: &'a Netfilter,
+}
+
+fn message(inner: NfTablesMessage) -> NetfilterMessage {
+    NetfilterMessage::new(
+        NetfilterHeader::new(NetfilterProtoFamily::IPv4, 0, 0),
+        inner,
+    )
+}
+
+fn base_chain(name: &str, hook: InetHookNumber, priority: i32) -> NetfilterMessage {
+    message(NfTablesMessage::NewChain(ChainMessage {
+        attributes: vec![
+            ChainAttribute::Table(TABLE.to_string()),
+            ChainAttribute::Name(name.to_string()),
+            ChainAttribute::Hook(vec![
+                Hook::Number(HookNumber::Inet(hook)),
+                Hook::Priority(priority as u32),
+            ]),
+            ChainAttribute::Type("nat".to_string()),
+        ],
+    }))
+}
+
+impl<'a> NatHandle<'a> {
+    pub(crate) fn new(netfilter: &'a Netfilter) -> Self {
+        NatHandle { netfilter }
+    }
+
+    /// Adds a rule unless an identical one is installed already; returns true when it
+    /// added it. Creates vnet's table and chains when they are missing, in the same
+    /// transaction (`nft add table ip vnet; nft add chain ...; nft add rule ...`).
+    pub fn add(&self, rule: &NatRule) -> Result<bool> {
+        let op = || format!("adding NAT rule '{rule}' in {}", self.describe());
+        let messages = vec![
+            message(NfTablesMessage::NewTable(TableMessage {
+                attributes: vec![TableAttribute::Name(TABLE.to_string())],
+            })),
+            base_chain(POSTROUTING, InetHookNumber::PostRouting, 100),
+            base_chain(PREROUTING, InetHookNumber::PreRouting, -100),
+            message(NfTablesMessage::NewRule(RuleMessage {
+                attributes: vec![
+                    RuleAttribute::Table(TABLE.to_string()),
+                    RuleAttribute::Chain(rule.chain().to_string()),
+                    RuleAttribute::Expressions(expr::encode(rule)),
+                ],
+            })),
+        ];
+        self.retrying(|generation| {
+            if self.list()?.iter().any(|r| r.rule == *rule) {
+                return Ok(false);
+            }
+            // NLM_F_CREATE without NLM_F_EXCL: an existing table or chain is left as it
+            // is. NLM_F_APPEND puts the rule at the end of its chain (it means nothing to
+            // the table and chain messages).
+            self.netfilter.transaction_at(
+                generation,
+                messages.clone(),
+                NLM_F_CREATE | NLM_F_APPEND,
+            )?;
+            Ok(true)
+        })
+        .op(op)
+    }
+
+    /// Deletes the installed rule identical to `rule` by its handle (`nft delete rule ip
+    /// vnet CHAIN handle H`), then deletes the conntrack entries it created (`conntrack
+    /// -D ...`) so that their flows stop being translated at once. Deleting the last
+    /// rule deletes vnet's table. Fails with "not found" when no such rule is installed.
+    pub fn delete(&self, rule: &NatRule) -> Result<()> {
+        let op = || format!("deleting NAT rule '{rule}' in {}", self.describe());
+        let found = self
+            .retrying(|generation| {
+                let installed = self.list()?;
+                let Some(found) = installed.iter().find(|r| r.rule == *rule) else {
+                    return Ok(false);
+                };
+                let change = if installed.len() == 1 {
+                    NfTablesMessage::DeleteTable(TableMessage {
+                        attributes: vec![TableAttribute::Name(TABLE.to_string())],
+                    })
+                } else {
+                    NfTablesMessage::DeleteRule(RuleMessage {
+                        attributes: vec![
+                            RuleAttribute::Table(TABLE.to_string()),
+                            RuleAttribute::Chain(rule.chain().to_string()),
+                            RuleAttribute::Handle(found.handle),
+                        ],
+                    })
+                };
+                self.netfilter
+                    .transaction_at(generation, vec![message(change)], 0)?;
+                Ok(true)
+            })
+            .op(op)?;
+        if !found {
+            return Err(Error::NotFound {
+                op: format!("deleting NAT rule in {}", self.describe()),
+                what: "NAT rule",
+                name: rule.to_string(),
+            });
+        }
+        self.flush_flows(rule)
+            .map_err(|e| e.with_op(format!("{}: flushing its conntrack entries", op())))?;
+        Ok(())
+    }
+
+    /// Runs a read-then-write `attempt` with the ruleset generation read before it, and
+    /// again when the kernel refuses the write because the ruleset changed in between
+    /// (`ERESTART`: someone else changed nf_tables meanwhile).
+    fn retrying<T>(&self, attempt: impl Fn(Option<u32>) -> Result<T>) -> Result<T> {
+        let mut tries = 0;
+        loop {
+            let generation = self.netfilter.generation()?;
+            match attempt(Some(generation)) {
+                Err(e) if e.is_errno(Errno::ERESTART) && tries < RESTARTS => tries += 1,
+                other => return other,
+            }
+        }
+    }
+
+    /// Lists the rules in vnet's table that vnet recognises (`nft -a list table ip
+    /// vnet`); rules someone else put there are left out.
+    pub fn list(&self) -> Result<Vec<InstalledRule>> {
+        // Dumped raw and decoded here: see netlink::raw for why.
+        let request = RawMessage::from_message(&message(NfTablesMessage::GetRule(RuleMessage {
+            attributes: vec![RuleAttribute::Table(TABLE.to_string())],
+        })));
+        let replies = self
+            .netfilter
+            .dump_raw(request)
+            .op(|| format!("listing NAT rules in {}", self.describe()))?;
+        let mut out = Vec::new();
+        for reply in replies {
+            if reply.message_type != NFT_NEWRULE || reply.payload.len() < NFGENMSG_LEN {
+                continue;
+            }
+            let (mut table, mut handle, mut expressions) = (None, None, None);
+            for (kind, value) in attributes(&reply.payload[NFGENMSG_LEN..]) {
+                match kind {
+                    NFTA_RULE_TABLE => table = Some(value),
+                    NFTA_RULE_HANDLE => handle = value.try_into().ok().map(u64::from_be_bytes),
+                    NFTA_RULE_EXPRESSIONS => expressions = Some(value),
+                    _ => {}
+                }
+            }
+            if table != Some(TABLE_ATTRIBUTE) {
+                continue;
+            }
+            if let (Some(handle), Some(rule)) = (handle, expressions.and_then(expr::decode)) {
+                out.push(InstalledRule { rule, handle });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Deletes the conntrack entries `rule` created.
+    fn flush_flows(&self, rule: &NatRule) -> Result<usize> {
+        let out_addresses = match rule {
+            NatRule::Masquerade(m) => {
+                // A masquerade's flows are those translated to an address of its
+                // interface. If the interface is gone, the kernel has already dropped
+                // them (masquerade flushes its entries when the device goes down).
+                let handle = Handle::new(self.netfilter.netns())?;
+                match handle.addr().list(Some(LinkRef::Name(m.out.clone()))) {
+                    Ok(addresses) => addresses
+                        .into_iter()
+                        .map(|a| match a.network {
+                            IpNetwork::V4(n) => IpAddr::V4(n.ip()),
+                            IpNetwork::V6(n) => IpAddr::V6(n.ip()),
+                        })
+                        .collect(),
+                    Err(e) if e.errno() == libc::ENODEV => return Ok(0),
+                    Err(e) => return Err(e),
+                }
+            }
+            NatRule::PortForward(_) => Vec::new(),
+        };
+        self.netfilter
+            .conntrack()
+            .flush_matching(|entry| rule.created(entry, &out_addresses))
+    }
+
+    fn describe(&self) -> String {
+        self.netfilter.netns().describe()
+    }
+}
