@@ -119,3 +119,24 @@ pub fn addresses(ns: &TestNs, dev: &str) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// The path of the example program `name`, built first if needed (a no-op when it is up
+/// to date; `cargo test --all-targets` has built it already).
+pub fn example(name: &str) -> std::path::PathBuf {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--example", name])
+        .status()
+        .expect("running cargo build for an example");
+    assert!(status.success(), "building example {name} failed");
+    // This test runs from target/<profile>/deps/; examples live in target/<profile>/examples/.
+    let exe = std::env::current_exe().unwrap();
+    let path = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(name);
+    assert!(path.exists(), "{} missing", path.display());
+    path
+}

@@ -28,7 +28,7 @@ pub enum Error {
     },
 
     /// The kernel refused a request.
-    #[error("{op}: {}{}", errno_text(*errno), ext_ack_suffix(message))]
+    #[error("{op}: {}{}", strerror(*errno as i32), ext_ack_suffix(message))]
     Kernel {
         /// The step, naming its object ("creating veth 'a' (peer 'b')").
         op: String,
@@ -59,6 +59,22 @@ pub enum Error {
         source: io::Error,
     },
 
+    /// A step of tun/tap work on `/dev/net/tun` failed: opening the clone device or one
+    /// of its ioctls. The step tells which, as `tunctl` and `ip tuntap` report it.
+    #[error("{op}: {step}: {}{}", io_text(source), ext_ack_suffix(hint))]
+    TunTap {
+        /// The operation, naming its device ("creating tap 'tap0'").
+        op: String,
+        /// The step that failed.
+        step: crate::tuntap::TunStep,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+        /// What vnet found out about the cause, when it could ("'lo' exists and is not
+        /// a tun/tap device").
+        hint: Option<String>,
+    },
+
     /// The kernel answered something vnet could not understand.
     #[error("{op}: unexpected reply from the kernel: {detail}")]
     Protocol {
@@ -69,10 +85,18 @@ pub enum Error {
     },
 }
 
-fn errno_text(errno: Errno) -> String {
-    io::Error::from_raw_os_error(errno as i32)
+fn io_text(e: &io::Error) -> String {
+    match e.raw_os_error() {
+        Some(errno) => strerror(errno),
+        None => e.to_string(),
+    }
+}
+
+/// The C library's text for `errno` (`strerror()`), without Rust's "(os error N)".
+pub fn strerror(errno: i32) -> String {
+    io::Error::from_raw_os_error(errno)
         .to_string()
-        .replace(&format!(" (os error {})", errno as i32), "")
+        .replace(&format!(" (os error {errno})"), "")
 }
 
 fn ext_ack_suffix(message: &Option<String>) -> String {
@@ -94,7 +118,9 @@ impl Error {
             Error::Kernel { errno, .. } => *errno as i32,
             Error::NotFound { what, .. } if *what == "link" => libc::ENODEV,
             Error::NotFound { .. } => libc::ENOENT,
-            Error::Io { source, .. } => source.raw_os_error().unwrap_or(libc::EIO),
+            Error::Io { source, .. } | Error::TunTap { source, .. } => {
+                source.raw_os_error().unwrap_or(libc::EIO)
+            }
             Error::Protocol { .. } => libc::EPROTO,
         }
     }
@@ -145,6 +171,7 @@ impl Error {
             Error::Kernel { op, .. }
             | Error::NotFound { op, .. }
             | Error::Io { op, .. }
+            | Error::TunTap { op, .. }
             | Error::Protocol { op, .. } => *op = new_op.into(),
             Error::InvalidInput { .. } => {}
         }

@@ -11,6 +11,7 @@ use crate::neigh::NeighbourHandle;
 use crate::netlink::{NETLINK_ROUTE, NetlinkSocket};
 use crate::netns::Netns;
 use crate::route::RouteHandle;
+use crate::tuntap::TunTapHandle;
 
 /// A connection to the rtnetlink of one network namespace.
 ///
@@ -74,6 +75,11 @@ impl Handle {
     /// Neighbours, including proxy entries (`ip neigh`).
     pub fn neigh(&self) -> NeighbourHandle<'_> {
         NeighbourHandle::new(self)
+    }
+
+    /// Tun and tap devices (`ip tuntap`).
+    pub fn tuntap(&self) -> TunTapHandle<'_> {
+        TunTapHandle::new(self)
     }
 
     /// Sends one request and waits for its ACK.

@@ -12,10 +12,12 @@
 //!   namespace without moving the caller's thread;
 //! - [`Handle`]: rtnetlink of one namespace, with sub-handles per object, the way `ip`
 //!   groups them: [`Handle::link`], [`Handle::addr`], [`Handle::route`],
-//!   [`Handle::neigh`];
+//!   [`Handle::neigh`], [`Handle::tuntap`];
 //! - [`Netfilter`]: nfnetlink of one namespace: NAT rules in vnet's own nf_tables table
 //!   ([`Netfilter::nat`]) and connection tracking ([`Netfilter::conntrack`]);
 //! - [`Sysctls`]: forwarding, proxy ARP and rp_filter switches of one namespace;
+//! - [`tuntap`]: tun and tap devices through `/dev/net/tun` ([`Handle::tuntap`]), and
+//!   [`TunDevice`], the fd a program reads frames or packets from;
 //! - [`values`]: validated input types ([`IfName`], [`VlanId`], [`Vni`], [`Mtu`],
 //!   [`MacAddr`]);
 //! - [`Error`]: the one error type, naming the step and the object.
@@ -58,6 +60,7 @@ pub mod netns;
 pub mod route;
 mod sys;
 pub mod sysctl;
+pub mod tuntap;
 pub mod values;
 
 pub use addr::Address;
@@ -78,6 +81,7 @@ pub use netfilter::Netfilter;
 pub use netns::Netns;
 pub use route::{Route, RouteEntry};
 pub use sysctl::{Conf, SysctlGuard, SysctlKey, Sysctls};
+pub use tuntap::{CloneDevice, TunDevice, TunInfo, TunMode, TunStep, TunTap};
 pub use values::{IfName, MacAddr, Mtu, VlanId, Vni, parse_cidr};
 
 pub use ipnetwork;

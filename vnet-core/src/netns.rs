@@ -19,6 +19,7 @@ use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg};
 use nix::mount::{MntFlags, MsFlags, mount, umount2};
 use nix::sched::{CloneFlags, setns, unshare};
+use nix::sys::stat::{fstat, stat};
 
 use crate::error::{Error, Result};
 
@@ -217,16 +218,21 @@ impl Netns {
         }
     }
 
-    /// Runs `f` on a short-lived thread inside this namespace and returns its result.
+    /// Runs `f` inside this namespace and returns its result.
     ///
-    /// The caller's thread never changes namespace. Sockets and files `f` opens belong to
-    /// this namespace and may be used from any thread afterwards. A panic in `f` is
-    /// propagated to the caller.
+    /// The caller's thread never changes namespace: when it is already in this one, `f`
+    /// runs right there (no `setns`, which would need privileges an unprivileged caller
+    /// lacks); otherwise it runs on a short-lived thread that enters the namespace.
+    /// Sockets and files `f` opens belong to this namespace and may be used from any
+    /// thread afterwards. A panic in `f` is propagated to the caller.
     pub fn run<T, F>(&self, f: F) -> Result<T>
     where
         F: FnOnce() -> T + Send,
         T: Send,
     {
+        if self.is_current() {
+            return Ok(f());
+        }
         std::thread::scope(|s| {
             let worker = s.spawn(|| -> Result<T> {
                 setns(self.fd.as_fd(), CloneFlags::CLONE_NEWNET)
@@ -238,6 +244,13 @@ impl Netns {
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         })
+    }
+
+    /// True when the calling thread is in this namespace (same nsfs inode).
+    pub fn is_current(&self) -> bool {
+        let ours = fstat(self.fd.as_fd());
+        let current = stat("/proc/thread-self/ns/net");
+        matches!((ours, current), (Ok(a), Ok(b)) if a.st_dev == b.st_dev && a.st_ino == b.st_ino)
     }
 
     /// Builds a command that runs inside the named namespace `name` the way

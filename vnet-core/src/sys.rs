@@ -76,3 +76,99 @@ pub(crate) fn netns_exec(command: &mut Command, plan: NetnsExecPlan) {
         });
     }
 }
+
+/// The `/dev/net/tun` ioctls (`include/uapi/linux/if_tun.h`).
+pub(crate) mod tun {
+    use std::io;
+    use std::os::fd::{AsRawFd, BorrowedFd};
+
+    /// `struct ifreq` as the tun ioctls use it: a name and a flags word. The kernel
+    /// copies the whole 40-byte structure, so the padding is part of the layout.
+    #[repr(C)]
+    struct IfReq {
+        name: [u8; libc::IFNAMSIZ],
+        flags: libc::c_short,
+        _pad: [u8; 22],
+    }
+
+    const _: () = assert!(std::mem::size_of::<IfReq>() == 40);
+
+    fn check(rc: libc::c_int) -> io::Result<()> {
+        if rc < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// `TUNSETIFF`: binds the fd to the device `name` (created if it does not exist; an
+    /// empty name or a `%d` template lets the kernel choose) with `flags`. Returns the
+    /// name the kernel gave the device.
+    pub(crate) fn set_iff(fd: BorrowedFd<'_>, name: &str, flags: i32) -> io::Result<String> {
+        let mut req = IfReq {
+            name: [0; libc::IFNAMSIZ],
+            flags: flags as libc::c_short,
+            _pad: [0; 22],
+        };
+        let len = name.len().min(libc::IFNAMSIZ - 1);
+        req.name[..len].copy_from_slice(&name.as_bytes()[..len]);
+        // SAFETY: TUNSETIFF reads and writes one `struct ifreq`; `req` is a live,
+        // correctly sized and aligned one, and the fd is borrowed for the call.
+        check(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TUNSETIFF, &mut req) })?;
+        let end = req
+            .name
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(req.name.len());
+        Ok(String::from_utf8_lossy(&req.name[..end]).into_owned())
+    }
+
+    /// `TUNGETIFF`: the name and flags of the device the fd is bound to.
+    pub(crate) fn get_iff(fd: BorrowedFd<'_>) -> io::Result<(String, i32)> {
+        let mut req = IfReq {
+            name: [0; libc::IFNAMSIZ],
+            flags: 0,
+            _pad: [0; 22],
+        };
+        // SAFETY: TUNGETIFF writes one `struct ifreq` into `req`, which is live and
+        // correctly sized; the fd is borrowed for the call.
+        check(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TUNGETIFF, &mut req) })?;
+        let end = req
+            .name
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(req.name.len());
+        let name = String::from_utf8_lossy(&req.name[..end]).into_owned();
+        Ok((name, i32::from(req.flags as u16)))
+    }
+
+    /// An ioctl whose argument is a plain integer: `TUNSETPERSIST`, `TUNSETOWNER`,
+    /// `TUNSETGROUP`.
+    pub(crate) fn set_value(
+        fd: BorrowedFd<'_>,
+        request: libc::Ioctl,
+        value: u32,
+    ) -> io::Result<()> {
+        // SAFETY: these ioctls take their argument by value, not as a pointer, so no
+        // memory is shared with the kernel; the fd is borrowed for the call.
+        check(unsafe { libc::ioctl(fd.as_raw_fd(), request, libc::c_ulong::from(value)) })
+    }
+
+    /// `TUNSETQUEUE`: attaches (`IFF_ATTACH_QUEUE`) or detaches (`IFF_DETACH_QUEUE`)
+    /// the queue of a multi-queue device this fd is.
+    pub(crate) fn set_queue(fd: BorrowedFd<'_>, attach: bool) -> io::Result<()> {
+        let flags = if attach {
+            libc::IFF_ATTACH_QUEUE
+        } else {
+            libc::IFF_DETACH_QUEUE
+        };
+        let mut req = IfReq {
+            name: [0; libc::IFNAMSIZ],
+            flags: flags as libc::c_short,
+            _pad: [0; 22],
+        };
+        // SAFETY: TUNSETQUEUE reads one `struct ifreq`; `req` is live and correctly
+        // sized; the fd is borrowed for the call.
+        check(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TUNSETQUEUE, &mut req) })
+    }
+}

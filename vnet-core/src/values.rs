@@ -9,10 +9,13 @@ use std::str::FromStr;
 
 use crate::error::{Error, Result};
 
-/// A Linux network interface name: 1 to 15 bytes, no '/', ':' is allowed, no whitespace
-/// or NUL, not "." or "..".
+/// A Linux network interface name: 1 to 15 bytes, no '/', ':' or whitespace, no NUL,
+/// not "." or "..", and '%' only in one `%d` (a template such as `tap%d`, which the kernel
+/// completes with the first free number).
 ///
-/// These are the kernel's own rules (`dev_valid_name()` in `net/core/dev.c`).
+/// These are the kernel's own rules (`dev_valid_name()` and `dev_alloc_name()` in
+/// `net/core/dev.c`); the kernel's whitespace also includes the byte 0xA0 (Latin-1
+/// no-break space), which appears inside some UTF-8 characters.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IfName(String);
 
@@ -23,6 +26,9 @@ impl IfName {
     /// Validates `name` as an interface name.
     pub fn new(name: impl Into<String>) -> Result<Self> {
         let name = name.into();
+        // The kernel's isspace(): \t \n \v \f \r, space, and 0xA0.
+        let kernel_space = |b: u8| matches!(b, 9..=13 | b' ' | 0xa0);
+        let percent = name.matches('%').count();
         let reason = if name.is_empty() {
             Some("must not be empty".to_string())
         } else if name.len() > Self::MAX_LEN {
@@ -31,10 +37,14 @@ impl IfName {
             Some("'.' and '..' are reserved".to_string())
         } else if name.contains('/') {
             Some("must not contain '/'".to_string())
+        } else if name.contains(':') {
+            Some("must not contain ':'".to_string())
         } else if name.contains('\0') {
             Some("must not contain NUL".to_string())
-        } else if name.chars().any(char::is_whitespace) {
+        } else if name.bytes().any(kernel_space) {
             Some("must not contain whitespace".to_string())
+        } else if percent > 1 || (percent == 1 && !name.contains("%d")) {
+            Some("'%' may only appear once, as the template '%d'".to_string())
         } else {
             None
         };
@@ -297,6 +307,11 @@ mod tests {
             ("a/b", "'/'"),
             ("a b", "whitespace"),
             ("a\0b", "NUL"),
+            ("a:b", "':'"),
+            ("a\tb", "whitespace"),
+            ("caf\u{e0}", "whitespace"), // U+00E0 is C3 A0 in UTF-8
+            ("tap%s", "'%'"),
+            ("tap%d%d", "'%'"),
         ] {
             let e = IfName::new(bad).unwrap_err().to_string();
             assert!(e.contains(why), "{bad:?}: {e}");

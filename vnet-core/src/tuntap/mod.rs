@@ -1,0 +1,369 @@
+//! Tun and tap devices (`ip tuntap`, `tunctl`): create, delete, list, and attach for I/O.
+//!
+//! A tap carries Ethernet frames between the kernel and a program (QEMU's `-netdev
+//! tap`, User-Mode Linux, a user-space switch); a tun carries IP packets (a VPN end
+//! point). The kernel makes them through the clone device `/dev/net/tun`, not through
+//! rtnetlink: an fd opened there is bound to a device by `TUNSETIFF`, which creates the
+//! device if it does not exist, and the device lives as long as an fd is bound to it,
+//! or until deleted when it is persistent (`TUNSETPERSIST`).
+//!
+//! - [`TunTapHandle::add`] creates a persistent device, like `ip tuntap add`;
+//! - [`TunTapHandle::open`] creates or attaches and keeps the fd: a [`TunDevice`] that
+//!   reads and writes frames or packets;
+//! - [`TunTapHandle::delete`], [`TunTapHandle::get`] and [`TunTapHandle::list`] do
+//!   what `ip tuntap del` and `ip tuntap show` do, reading the device's attributes back
+//!   over netlink ([`TunInfo`]);
+//! - [`CloneDevice`] is the step-by-step form (open, bind, then owner, group,
+//!   persistence one by one), which `vtunctl` uses to follow `tunctl` step for step.
+//!
+//! The clone device ties an fd to the network namespace of the thread that opened it,
+//! so a handle's tun/tap calls act in the handle's namespace like all the others.
+
+mod device;
+mod info;
+mod spec;
+
+pub use device::{CloneDevice, TunDevice};
+pub use info::TunInfo;
+pub use spec::{CLONE_DEVICE, TunTap};
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use crate::error::{Context, Error, Result};
+use crate::handle::Handle;
+use crate::link::LinkChange;
+use crate::values::IfName;
+
+/// Tun (layer 3, IP packets) or tap (layer 2, Ethernet frames).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TunMode {
+    /// A tun device: IP packets, no link-layer header (`IFF_TUN`).
+    Tun,
+    /// A tap device: Ethernet frames (`IFF_TAP`).
+    Tap,
+}
+
+impl TunMode {
+    /// The `TUNSETIFF` flag of this mode.
+    pub(crate) fn flag(self) -> i32 {
+        match self {
+            TunMode::Tun => libc::IFF_TUN,
+            TunMode::Tap => libc::IFF_TAP,
+        }
+    }
+}
+
+impl fmt::Display for TunMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TunMode::Tun => "tun",
+            TunMode::Tap => "tap",
+        })
+    }
+}
+
+impl FromStr for TunMode {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "tun" => Ok(TunMode::Tun),
+            "tap" => Ok(TunMode::Tap),
+            _ => Err(Error::invalid("tun/tap mode", s, "must be 'tun' or 'tap'")),
+        }
+    }
+}
+
+/// The step of tun/tap work that failed (see [`Error::TunTap`]); its `Display` is what
+/// `tunctl` and `ip tuntap` print for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TunStep {
+    /// Opening the clone device at this path.
+    Open(PathBuf),
+    /// `TUNSETIFF`: binding the fd to a device (and creating it).
+    SetIff,
+    /// `TUNGETIFF`: reading the binding back.
+    GetIff,
+    /// `TUNSETPERSIST`.
+    SetPersist,
+    /// `TUNSETOWNER`.
+    SetOwner,
+    /// `TUNSETGROUP`.
+    SetGroup,
+    /// `TUNSETQUEUE`.
+    SetQueue,
+}
+
+impl fmt::Display for TunStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TunStep::Open(path) => write!(f, "opening {}", path.display()),
+            TunStep::SetIff => f.write_str("TUNSETIFF"),
+            TunStep::GetIff => f.write_str("TUNGETIFF"),
+            TunStep::SetPersist => f.write_str("TUNSETPERSIST"),
+            TunStep::SetOwner => f.write_str("TUNSETOWNER"),
+            TunStep::SetGroup => f.write_str("TUNSETGROUP"),
+            TunStep::SetQueue => f.write_str("TUNSETQUEUE"),
+        }
+    }
+}
+
+/// The tun/tap calls of a [`Handle`]: `handle.tuntap()`. They act in the handle's
+/// network namespace.
+#[derive(Debug, Clone, Copy)]
+pub struct TunTapHandle<'a> {
+    handle: &'a Handle,
+}
+
+impl<'a> TunTapHandle<'a> {
+    pub(crate) fn new(handle: &'a Handle) -> Self {
+        TunTapHandle { handle }
+    }
+
+    /// Opens the clone device at `path` (normally [`CLONE_DEVICE`]) in this namespace,
+    /// for step-by-step work.
+    pub fn clone_device(&self, path: impl Into<PathBuf>) -> Result<CloneDevice> {
+        CloneDevice::open(self.handle.netns(), &path.into())
+    }
+
+    /// Creates a persistent device and returns its name (a template's number filled
+    /// in), like `ip tuntap add mode tap dev tap0 user 1000 group 100`.
+    ///
+    /// Fails if a device of that name exists, whatever its kind. Owner, group and link
+    /// group are set before the device is made persistent, so when a step fails the
+    /// device vanishes with its fd: nothing is left half made.
+    pub fn add(&self, spec: &TunTap) -> Result<IfName> {
+        let op = || format!("creating {}", spec.describe());
+        let device = self
+            .clone_device(spec.clone_device.clone())
+            .op(op)?
+            .bind(spec, spec.flags() | libc::IFF_TUN_EXCL)
+            .map_err(|e| self.explain_bind(e, spec, true))
+            .op(op)?;
+        self.configure(&device, spec, true).op(op)?;
+        Ok(device.name().clone())
+    }
+
+    /// Creates several persistent devices, all or nothing: if one fails, those already
+    /// made are deleted again, and the error names the one that failed.
+    pub fn add_many(&self, specs: &[TunTap]) -> Result<Vec<IfName>> {
+        let mut made: Vec<IfName> = Vec::with_capacity(specs.len());
+        for (i, spec) in specs.iter().enumerate() {
+            match self.add(spec) {
+                Ok(name) => made.push(name),
+                Err(e) => {
+                    let mut op = format!(
+                        "creating {} (device {} of {})",
+                        spec.describe(),
+                        i + 1,
+                        specs.len()
+                    );
+                    for name in made.iter().rev() {
+                        if let Err(undo) = self.delete(name) {
+                            op += &format!("; rollback failed: {undo}");
+                        }
+                    }
+                    return Err(e.with_op(op));
+                }
+            }
+        }
+        Ok(made)
+    }
+
+    /// Creates the device, or attaches to the existing one, and returns the fd bound to
+    /// it for reading and writing: what QEMU does for `-netdev tap,ifname=tap0`.
+    ///
+    /// Attaching sets the device's flags (packet information, virtio-net header) to the
+    /// spec's, as the kernel does for every attach. The spec's owner, group, link group
+    /// and persistence are applied when given. Unprivileged callers can attach to a
+    /// device they own (or whose group they are in): no namespace switch is needed when
+    /// the handle is for the caller's own namespace.
+    pub fn open(&self, spec: &TunTap) -> Result<TunDevice> {
+        let op = || format!("opening {}", spec.describe());
+        let device = self
+            .clone_device(spec.clone_device.clone())
+            .op(op)?
+            .attach(spec)
+            .map_err(|e| self.explain_bind(e, spec, false))
+            .op(op)?;
+        self.configure(&device, spec, spec.persistent).op(op)?;
+        Ok(device)
+    }
+
+    /// Opens `queues` queues of a multi-queue device (created if needed), one fd each:
+    /// several threads can then move packets in parallel.
+    pub fn open_queues(&self, spec: &TunTap, queues: usize) -> Result<Vec<TunDevice>> {
+        if !spec.multi_queue {
+            return Err(Error::invalid(
+                "tun/tap spec",
+                spec.describe(),
+                "several queues need multi_queue(true)",
+            ));
+        }
+        if queues == 0 {
+            return Err(Error::invalid("number of queues", 0, "must be at least 1"));
+        }
+        let first = self.open(spec)?;
+        let again = spec.clone().name(first.name().clone());
+        let mut all = vec![first];
+        for _ in 1..queues {
+            let queue = self
+                .clone_device(spec.clone_device.clone())?
+                .attach(&again)
+                .op(|| format!("opening queue {} of {}", all.len() + 1, again.describe()))?;
+            all.push(queue);
+        }
+        Ok(all)
+    }
+
+    /// Deletes a persistent tun or tap device, like `ip tuntap del dev NAME mode
+    /// MODE` (the mode is read from the device).
+    ///
+    /// Fails if the device is not a tun/tap device, or while a process has it open (a
+    /// running VM): the kernel answers `EBUSY` then. To remove many devices at once,
+    /// give them a link group ([`TunTap::link_group`]) and delete the group.
+    pub fn delete(&self, name: &IfName) -> Result<()> {
+        let op = || format!("deleting tun/tap device '{name}'");
+        let info = self.get(name).op(op)?;
+        let spec = TunTap::new(info.mode)
+            .name(name.clone())
+            .multi_queue(info.multi_queue)
+            .vnet_hdr(info.vnet_hdr)
+            .packet_info(info.packet_info);
+        let device = self
+            .clone_device(spec.clone_device.clone())
+            .op(op)?
+            .attach(&spec)
+            .map_err(|e| match e.errno() {
+                libc::EBUSY => hinted(e, format!("'{name}' is in use: a process has it open")),
+                _ => e,
+            })
+            .op(op)?;
+        device.set_persistent(false).op(op)
+    }
+
+    /// The tun attributes of the device `name`, read over netlink.
+    pub fn get(&self, name: &IfName) -> Result<TunInfo> {
+        let link = self.handle.link().get(name)?;
+        TunInfo::from_link(&link).ok_or_else(|| {
+            Error::invalid(
+                "tun/tap device",
+                name,
+                format!(
+                    "it is a {} device, not tun/tap",
+                    link.kind.as_deref().unwrap_or("non-virtual")
+                ),
+            )
+        })
+    }
+
+    /// Every tun/tap device of the namespace, like `ip tuntap show`, sorted by index.
+    pub fn list(&self) -> Result<Vec<TunInfo>> {
+        let links = self
+            .handle
+            .link()
+            .list()
+            .op(|| "listing tun/tap devices".to_string())?;
+        Ok(links.iter().filter_map(TunInfo::from_link).collect())
+    }
+
+    /// Applies the spec's owner, group and link group, then persistence if asked.
+    fn configure(&self, device: &TunDevice, spec: &TunTap, persistent: bool) -> Result<()> {
+        if let Some(uid) = spec.owner {
+            device.set_owner(uid)?;
+        }
+        if let Some(gid) = spec.group {
+            device.set_group(gid)?;
+        }
+        if let Some(group) = spec.link_group {
+            self.handle
+                .link()
+                .set(device.name(), &LinkChange::new().group(group))?;
+        }
+        if persistent {
+            device.set_persistent(true)?;
+        }
+        Ok(())
+    }
+
+    /// Adds what the kernel's bare errno leaves out when `TUNSETIFF` fails.
+    fn explain_bind(&self, e: Error, spec: &TunTap, exclusive: bool) -> Error {
+        let Some(name) = spec.name.as_ref().filter(|n| !n.is_template()) else {
+            return e;
+        };
+        match e.errno() {
+            libc::EBUSY if exclusive => {
+                hinted(e, format!("a device named '{name}' already exists"))
+            }
+            libc::EBUSY => hinted(e, format!("'{name}' is in use: a process has it open")),
+            libc::EINVAL => match self.handle.link().get(name) {
+                Ok(link) => match TunInfo::from_link(&link) {
+                    None => hinted(e, format!("'{name}' exists and is not a tun/tap device")),
+                    Some(info) if info.mode != spec.mode => {
+                        hinted(e, format!("'{name}' exists as a {} device", info.mode))
+                    }
+                    Some(info) if info.multi_queue != spec.multi_queue => hinted(
+                        e,
+                        format!(
+                            "'{name}' exists {} multi_queue",
+                            if info.multi_queue { "with" } else { "without" }
+                        ),
+                    ),
+                    Some(_) => e,
+                },
+                Err(_) => e,
+            },
+            libc::EPERM => hinted(
+                e,
+                "creating needs CAP_NET_ADMIN; attaching needs it too unless the device's \
+                 owner and group allow the caller"
+                    .to_string(),
+            ),
+            _ => e,
+        }
+    }
+}
+
+/// Sets the hint of a tun/tap error.
+fn hinted(mut e: Error, text: String) -> Error {
+    if let Error::TunTap { hint, .. } = &mut e {
+        *hint = Some(text);
+    }
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes_parse_and_print() {
+        assert_eq!("tap".parse::<TunMode>().unwrap(), TunMode::Tap);
+        assert_eq!(TunMode::Tun.to_string(), "tun");
+        let e = "tab".parse::<TunMode>().unwrap_err().to_string();
+        assert_eq!(e, "invalid tun/tap mode 'tab': must be 'tun' or 'tap'");
+    }
+
+    #[test]
+    fn steps_print_like_tunctl() {
+        assert_eq!(TunStep::SetIff.to_string(), "TUNSETIFF");
+        assert_eq!(
+            TunStep::Open(PathBuf::from("/dev/net/tun")).to_string(),
+            "opening /dev/net/tun"
+        );
+        let e = Error::TunTap {
+            op: "creating tap 'tap0'".into(),
+            step: TunStep::SetIff,
+            source: std::io::Error::from_raw_os_error(libc::EBUSY),
+            hint: Some("a device named 'tap0' already exists".into()),
+        };
+        assert_eq!(
+            e.to_string(),
+            "creating tap 'tap0': TUNSETIFF: Device or resource busy \
+             (a device named 'tap0' already exists)"
+        );
+        assert_eq!(e.errno(), libc::EBUSY);
+    }
+}
