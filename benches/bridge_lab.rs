@@ -1,5 +1,7 @@
 //! The bridge lab of NOTES.md, built and torn down side by side in one run:
-//! vnet (the library), the best `ip -batch` scripts, and a shell loop of `ip` commands.
+//! vnet (the library), the best `ip -batch` scripts, and two shell loops of `ip`
+//! commands: the best one (each peer created inside its namespace) and the recipe of
+//! Linux courses (each peer moved into its namespace and renamed).
 //!
 //! A lab of N nodes: one bridge with an address; N named namespaces, each with a veth
 //! whose peer is created inside it, enslaved to the bridge, an address on the peer, and
@@ -20,7 +22,7 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use vnet::{Bridge, Handle, IfName, Netns, Veth};
+use vnet::{Bridge, Handle, IfName, LinkSpec, Netns, Veth};
 
 /// One way of building and tearing down the lab.
 #[derive(Clone, Copy, PartialEq)]
@@ -28,6 +30,7 @@ enum Tool {
     Vnet,
     IpBatch,
     ShellLoop,
+    CourseLoop,
 }
 
 impl Tool {
@@ -35,7 +38,8 @@ impl Tool {
         match self {
             Tool::Vnet => "vnet (library)",
             Tool::IpBatch => "ip -batch",
-            Tool::ShellLoop => "shell loop of ip",
+            Tool::ShellLoop => "shell loop of ip (peer made in its netns)",
+            Tool::CourseLoop => "shell loop of ip, course recipe (peer moved in)",
         }
     }
 }
@@ -49,6 +53,11 @@ fn ifname(s: &str) -> IfName {
 }
 
 /// Builds the lab with vnet; `host` is the lab's host namespace.
+///
+/// The library's bulk calls: the namespaces in one call (one thread creates them all),
+/// the veths in one datagram (each peer born inside its namespace, the host end enslaved
+/// and up), the namespaces' sockets opened by one thread, then per node the peer up and
+/// its address.
 fn build_vnet(host: &Netns, prefix: &str, n: usize) -> vnet::Result<()> {
     let h = Handle::new(host)?;
     h.link().add(&Bridge::new(ifname("br0")).up())?;
@@ -56,15 +65,22 @@ fn build_vnet(host: &Netns, prefix: &str, n: usize) -> vnet::Result<()> {
         .add(ifname("br0"), "10.0.0.254/8".parse().expect("prefix"))?;
     let br = h.link().get(&ifname("br0"))?.index;
     let eth0 = ifname("eth0");
-    for i in 0..n {
-        let vm = Netns::add(&format!("{prefix}{i}"))?;
-        h.link().add(
-            &Veth::new(ifname(&format!("v{i}")), eth0.clone())
-                .peer_netns(&vm)
+    let names: Vec<String> = (0..n).map(|i| format!("{prefix}{i}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let vms = Netns::add_many(&names)?;
+    let veths: Vec<Veth> = vms
+        .iter()
+        .enumerate()
+        .map(|(i, vm)| {
+            Veth::new(ifname(&format!("v{i}")), eth0.clone())
+                .peer_netns(vm)
                 .master(br)
-                .up(),
-        )?;
-        let inside = Handle::new(&vm)?;
+                .up()
+        })
+        .collect();
+    let specs: Vec<&dyn LinkSpec> = veths.iter().map(|v| v as &dyn LinkSpec).collect();
+    h.link().add_many(&specs)?;
+    for (i, inside) in Handle::new_many(&vms)?.iter().enumerate() {
         inside.link().up(&eth0)?;
         inside
             .addr()
@@ -164,6 +180,25 @@ fn build_shell_loop(host: &str, prefix: &str, n: usize) {
     ));
 }
 
+/// The recipe of Linux networking courses, node by node: a veth pair made in the host
+/// namespace, one end moved into the node's namespace and renamed there (the move is
+/// what costs: the kernel unregisters the device and waits for RCU).
+fn build_course_loop(host: &str, prefix: &str, n: usize) {
+    sh(&format!(
+        "ip -n {host} link add br0 type bridge; ip -n {host} link set br0 up; \
+         ip -n {host} address add 10.0.0.254/8 dev br0; \
+         i=0; while [ $i -lt {n} ]; do \
+           ip netns add {prefix}$i; \
+           ip -n {host} link add v$i type veth peer name int$i; \
+           ip -n {host} link set int$i netns {prefix}$i; \
+           ip -n {prefix}$i link set int$i name eth0; \
+           ip -n {host} link set v$i master br0 up; \
+           ip -n {prefix}$i link set eth0 up; \
+           ip -n {prefix}$i address add 10.$((1 + i / 62500)).$(((i / 250) % 250)).$((i % 250 + 1))/8 dev eth0; \
+           i=$((i + 1)); done"
+    ));
+}
+
 fn teardown_shell_loop(host: &str, prefix: &str, n: usize) {
     sh(&format!(
         "i=0; while [ $i -lt {n} ]; do ip netns delete {prefix}$i; i=$((i + 1)); done; \
@@ -211,6 +246,7 @@ fn one_run(tool: Tool, n: usize, run: usize) -> (Duration, Duration) {
         Tool::Vnet => build_vnet(&host_ns, &prefix, n).expect("vnet build"),
         Tool::IpBatch => build_ip_batch(&host, &prefix, n),
         Tool::ShellLoop => build_shell_loop(&host, &prefix, n),
+        Tool::CourseLoop => build_course_loop(&host, &prefix, n),
     }
     let build = t.elapsed();
     verify(&host, &prefix, n);
@@ -218,7 +254,7 @@ fn one_run(tool: Tool, n: usize, run: usize) -> (Duration, Duration) {
     match tool {
         Tool::Vnet => teardown_vnet(&host_ns, &prefix, n).expect("vnet teardown"),
         Tool::IpBatch => teardown_ip_batch(&host, &prefix, n),
-        Tool::ShellLoop => teardown_shell_loop(&host, &prefix, n),
+        Tool::ShellLoop | Tool::CourseLoop => teardown_shell_loop(&host, &prefix, n),
     }
     let teardown = t.elapsed();
     drop(host_ns);
@@ -248,7 +284,7 @@ fn main() {
         (true, true) => vec![10, 100, 1000],
         (true, false) => sizes,
     };
-    let tools = [Tool::Vnet, Tool::IpBatch, Tool::ShellLoop];
+    let tools = [Tool::Vnet, Tool::IpBatch, Tool::ShellLoop, Tool::CourseLoop];
     println!(
         "| N | tool | build (median) | teardown (median) | build: x faster than this | teardown: vs vnet |"
     );

@@ -206,3 +206,71 @@ fn names_are_validated() {
         );
     }
 }
+
+#[test]
+fn add_many_creates_all_or_nothing() {
+    let base = format!("vt{}-many", std::process::id());
+    let names: Vec<String> = (0..5).map(|i| format!("{base}{i}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let made = Netns::add_many(&refs).unwrap();
+    assert_eq!(made.len(), 5);
+    let listed = ip_netns_list();
+    for name in &names {
+        assert!(listed.contains(name), "{name} not in ip netns list");
+    }
+    // Each is its own namespace: a link made in one is seen there by iproute2 only.
+    let handles = Handle::new_many(&made).unwrap();
+    for (i, h) in handles.iter().enumerate() {
+        h.link()
+            .add(&Veth::new(
+                ifname(&format!("m{i}a")),
+                ifname(&format!("m{i}b")),
+            ))
+            .unwrap();
+    }
+    for (i, name) in names.iter().enumerate() {
+        let links = ip_json(name, &["link", "show"]);
+        let mut veths: Vec<&str> = links
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|l| l["ifname"].as_str())
+            .filter(|n| n.starts_with('m'))
+            .collect();
+        veths.sort();
+        assert_eq!(veths, [format!("m{i}a"), format!("m{i}b")], "in {name}");
+    }
+    drop((handles, made));
+    for name in &names {
+        Netns::delete(name).unwrap();
+    }
+
+    // One name taken: nothing of the call is left behind, and the error names it.
+    let taken = format!("{base}-taken");
+    let _keep = Netns::add(&taken).unwrap();
+    let fresh = [format!("{base}-x"), taken.clone(), format!("{base}-y")];
+    let refs: Vec<&str> = fresh.iter().map(String::as_str).collect();
+    let e = Netns::add_many(&refs).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        format!(
+            "creating network namespace '{taken}': File exists \
+             (a namespace of that name already exists)"
+        )
+    );
+    let listed = ip_netns_list();
+    assert!(
+        !listed.contains(&fresh[0]) && !listed.contains(&fresh[2]),
+        "{listed:?}"
+    );
+    assert!(listed.contains(&taken));
+    Netns::delete(&taken).unwrap();
+
+    // The same name twice, or a bad one, is refused before anything is made.
+    let twice = format!("{base}-twice");
+    let e = Netns::add_many(&[&twice, &twice]).unwrap_err().to_string();
+    assert!(e.ends_with("given twice in one call"), "{e}");
+    let e = Netns::add_many(&[&twice, "a/b"]).unwrap_err().to_string();
+    assert!(e.starts_with("invalid network namespace name 'a/b'"), "{e}");
+    assert!(!ip_netns_list().contains(&twice));
+}

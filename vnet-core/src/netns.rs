@@ -71,57 +71,60 @@ impl Netns {
     /// (so the namespace stays visible to other mount namespaces), creates a new network
     /// namespace on a short-lived thread and bind-mounts it on `/run/netns/NAME`.
     pub fn add(name: &str) -> Result<Netns> {
-        check_name(name)?;
-        let op = || format!("creating network namespace '{name}'");
-        let dir = prepare_run_dir().map_err(|e| e.with_op(op()))?;
+        let mut created = Netns::add_many(&[name])?;
+        Ok(created.remove(0))
+    }
+
+    /// Creates several named network namespaces, like `ip -batch` with one `netns add`
+    /// line each, but all or nothing: if one fails, those already made are removed.
+    ///
+    /// Faster than one [`Netns::add`] each for a lab: the lock is taken once and one
+    /// short-lived thread creates them all (each `unshare` moves that thread into the
+    /// new namespace, which its bind mount then keeps alive).
+    pub fn add_many(names: &[&str]) -> Result<Vec<Netns>> {
+        for name in names {
+            check_name(name)?;
+        }
+        for (i, name) in names.iter().enumerate() {
+            if names[..i].contains(name) {
+                return Err(Error::invalid(
+                    "network namespace name",
+                    name,
+                    "given twice in one call",
+                ));
+            }
+        }
+        let op = |name: &str| format!("creating network namespace '{name}'");
+        let first = names.first().copied().unwrap_or_default();
+        let dir = prepare_run_dir().map_err(|e| e.with_op(op(first)))?;
         let _lock = Flock::lock(dir, FlockArg::LockExclusive).map_err(|(_, errno)| {
-            Error::sys(format!("{}: locking {NETNS_RUN_DIR}", op()), errno)
+            Error::sys(format!("{}: locking {NETNS_RUN_DIR}", op(first)), errno)
         })?;
 
-        let path = path_of(name);
-        OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .mode(0o000)
-            .open(&path)
-            .map_err(|e| match e.kind() {
-                io::ErrorKind::AlreadyExists => Error::Kernel {
-                    op: op(),
-                    errno: Errno::EEXIST,
-                    message: Some("a namespace of that name already exists".into()),
-                },
-                _ => Error::io(format!("{}: creating {}", op(), path.display()), e),
-            })?;
-
-        let mounted = std::thread::scope(|s| {
-            s.spawn(|| -> Result<OwnedFd> {
-                unshare(CloneFlags::CLONE_NEWNET)
-                    .map_err(|e| Error::sys(format!("{}: unshare", op()), e))?;
-                mount(
-                    Some("/proc/thread-self/ns/net"),
-                    &path,
-                    Some("none"),
-                    MsFlags::MS_BIND,
-                    None::<&str>,
-                )
-                .map_err(|e| Error::sys(format!("{}: bind mount", op()), e))?;
-                open_ns_file(Path::new("/proc/thread-self/ns/net")).map_err(|e| e.with_op(op()))
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let mut made: Vec<Netns> = Vec::with_capacity(names.len());
+                for name in names {
+                    match create_here(name, &op(name)) {
+                        Ok(fd) => made.push(Netns {
+                            fd: Arc::new(fd),
+                            name: Some(name.to_string()),
+                        }),
+                        Err(e) => {
+                            for netns in made.iter().rev() {
+                                let path = path_of(netns.name().unwrap_or_default());
+                                let _ = umount2(&path, MntFlags::MNT_DETACH);
+                                let _ = fs::remove_file(&path);
+                            }
+                            return Err(e);
+                        }
+                    }
+                }
+                Ok(made)
             })
             .join()
             .expect("netns creation thread panicked")
-        });
-        match mounted {
-            Ok(fd) => Ok(Netns {
-                fd: Arc::new(fd),
-                name: Some(name.to_string()),
-            }),
-            Err(e) => {
-                let _ = umount2(&path, MntFlags::MNT_DETACH);
-                let _ = fs::remove_file(&path);
-                Err(e)
-            }
-        }
+        })
     }
 
     /// Deletes a named network namespace, like `ip netns delete NAME`.
@@ -279,6 +282,47 @@ impl AsFd for Netns {
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.fd.as_fd()
     }
+}
+
+/// Creates the named namespace `name` on the calling thread, which it moves into the new
+/// namespace: the file under `/run/netns`, `unshare`, the bind mount. Cleans up after
+/// itself on failure. The caller holds the `/run/netns` lock and is a throwaway thread.
+fn create_here(name: &str, op: &str) -> Result<OwnedFd> {
+    let path = path_of(name);
+    OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .mode(0o000)
+        .open(&path)
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::AlreadyExists => Error::Kernel {
+                op: op.to_string(),
+                errno: Errno::EEXIST,
+                message: Some("a namespace of that name already exists".into()),
+            },
+            _ => Error::io(format!("{op}: creating {}", path.display()), e),
+        })?;
+    let mounted = unshare(CloneFlags::CLONE_NEWNET)
+        .map_err(|e| Error::sys(format!("{op}: unshare"), e))
+        .and_then(|()| {
+            mount(
+                Some("/proc/thread-self/ns/net"),
+                &path,
+                Some("none"),
+                MsFlags::MS_BIND,
+                None::<&str>,
+            )
+            .map_err(|e| Error::sys(format!("{op}: bind mount"), e))
+        })
+        .and_then(|()| {
+            open_ns_file(Path::new("/proc/thread-self/ns/net")).map_err(|e| e.with_op(op))
+        });
+    if mounted.is_err() {
+        let _ = umount2(&path, MntFlags::MNT_DETACH);
+        let _ = fs::remove_file(&path);
+    }
+    mounted
 }
 
 fn open_ns_file(path: &Path) -> Result<OwnedFd> {

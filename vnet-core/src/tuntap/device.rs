@@ -13,6 +13,12 @@ use crate::netns::Netns;
 use crate::sys::tun;
 use crate::values::IfName;
 
+/// Opens a clone device for reading and writing (close-on-exec, as Rust opens every
+/// file); the calling thread's namespace becomes the fd's.
+pub(crate) fn open_clone(path: &Path) -> io::Result<File> {
+    OpenOptions::new().read(true).write(true).open(path)
+}
+
 /// An open tun clone device (`/dev/net/tun`) not bound to any device yet.
 ///
 /// The kernel ties the fd to the network namespace of the thread that opened it: every
@@ -28,7 +34,16 @@ impl CloneDevice {
     /// Opens the clone device at `path` inside `netns` (on a short-lived thread when
     /// the caller's thread is elsewhere; see [`Netns::run`]).
     pub fn open(netns: &Netns, path: &Path) -> Result<CloneDevice> {
-        let file = netns.run(|| OpenOptions::new().read(true).write(true).open(path))?;
+        let file = netns.run(|| open_clone(path))?;
+        CloneDevice::from_opened(file, path, netns)
+    }
+
+    /// Wraps the outcome of [`open_clone`] for `path` in `netns`.
+    pub(crate) fn from_opened(
+        file: io::Result<File>,
+        path: &Path,
+        netns: &Netns,
+    ) -> Result<CloneDevice> {
         match file {
             Ok(file) => Ok(CloneDevice {
                 file,
