@@ -340,6 +340,21 @@ fn add_many_creates_in_one_round_trip() {
     );
 }
 
+/// More requests than one receive buffer holds answers for: the engine sends them in
+/// chunks, so none of the kernel's answers is dropped.
+#[test]
+fn add_many_creates_a_thousand_links() {
+    let ns = TestNs::new("thousand");
+    let specs: Vec<Veth> = (0..500)
+        .map(|i| Veth::new(ifname(&format!("k{i}")), ifname(&format!("k{i}p"))).group(9))
+        .collect();
+    let refs: Vec<&dyn vnet::LinkSpec> = specs.iter().map(|s| s as &dyn vnet::LinkSpec).collect();
+    ns.handle.link().add_many(&refs).unwrap();
+    let veths = ns.ip_json(&["link", "show", "type", "veth"]);
+    assert_eq!(veths.as_array().unwrap().len(), 1000);
+    ns.handle.link().delete_group(9).unwrap();
+}
+
 #[test]
 fn add_many_rolls_back_when_one_link_is_refused() {
     let ns = TestNs::new("rollb");

@@ -98,7 +98,8 @@ impl<'a> LinkHandle<'a> {
             .op(|| format!("creating {}", spec.describe()))
     }
 
-    /// Creates several links in one datagram (one round trip), each acknowledged.
+    /// Creates several links with one datagram per 64 requests (one round trip each),
+    /// each request acknowledged.
     ///
     /// All or nothing: if the kernel refuses any of them, the ones it created are deleted
     /// again (in one more datagram), and the error names the first refused spec.

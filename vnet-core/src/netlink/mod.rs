@@ -7,8 +7,8 @@
 //! - [`NetlinkSocket::request`]: send one request, collect its reply messages;
 //! - [`NetlinkSocket::dump`]: a multi-part dump, restarted when the kernel flags it
 //!   `NLM_F_DUMP_INTR` (the table changed while it was being read);
-//! - [`NetlinkSocket::batch`]: several requests in one `send()`, each ACKed (bulk link
-//!   creation);
+//! - [`NetlinkSocket::batch`]: several requests per `send()` (up to 64), each ACKed
+//!   (bulk link creation);
 //! - [`NetlinkSocket::nfnl_transaction`]: an nfnetlink transaction (nf_tables), framed by
 //!   batch begin/end messages and committed or aborted as a whole (see [`nfnl`]).
 //!
@@ -37,6 +37,12 @@ pub use netlink_sys::protocols::{NETLINK_NETFILTER, NETLINK_ROUTE};
 /// Receive buffer size. The kernel sizes dump datagrams from the receive buffers it has
 /// seen, capped at 32 KiB, so 64 KiB holds any datagram it builds for us.
 const RECV_BUF: usize = 64 * 1024;
+
+/// The most requests sent in one datagram. The kernel handles a datagram's requests one
+/// after the other and queues every answer before the first is read; each answer costs
+/// about a kilobyte of the socket's receive buffer (its `skb`), so a thousand requests at
+/// once overflow the default 208 KiB buffer and the kernel drops answers (`ENOBUFS`).
+const BATCH_CHUNK: usize = 64;
 
 /// How many times a dump interrupted by a concurrent change is restarted.
 const DUMP_RETRIES: usize = 10;
@@ -106,7 +112,7 @@ impl NetlinkSocket {
         self.batch(vec![message], flags)
     }
 
-    /// Sends every message in one datagram, each with `flags` plus
+    /// Sends every message (in datagrams of up to 64 requests), each with `flags` plus
     /// `NLM_F_REQUEST | NLM_F_ACK`, and waits for all their ACKs.
     ///
     /// Returns the non-ACK messages the kernel answered with, in order. The first error
@@ -135,13 +141,36 @@ impl NetlinkSocket {
         I: NetlinkSerializable + NetlinkDeserializable,
     {
         let count = messages.len();
-        let mut outcomes: Vec<Option<Error>> = (0..count).map(|_| None).collect();
+        let mut outcomes: Vec<Option<Error>> = Vec::with_capacity(count);
         let mut replies = Vec::new();
-        if count == 0 {
-            return Ok((outcomes, replies));
-        }
         let flags = flags | NLM_F_REQUEST | NLM_F_ACK;
-        let first_seq = self.send(messages.into_iter().map(|m| (m, flags)).collect())?;
+        let mut messages = messages.into_iter().peekable();
+        while messages.peek().is_some() {
+            let chunk: Vec<(I, u16)> = messages
+                .by_ref()
+                .take(BATCH_CHUNK)
+                .map(|m| (m, flags))
+                .collect();
+            self.exchange_chunk(chunk, &mut outcomes, &mut replies)?;
+        }
+        Ok((outcomes, replies))
+    }
+
+    /// Sends one chunk of a batch in one datagram and reads every answer to it,
+    /// appending one outcome per request.
+    fn exchange_chunk<I>(
+        &mut self,
+        chunk: Vec<(I, u16)>,
+        outcomes: &mut Vec<Option<Error>>,
+        replies: &mut Vec<I>,
+    ) -> Result<()>
+    where
+        I: NetlinkSerializable + NetlinkDeserializable,
+    {
+        let count = chunk.len();
+        let base = outcomes.len();
+        outcomes.extend((0..count).map(|_| None));
+        let first_seq = self.send(chunk)?;
         let mut acked = 0usize;
         while acked < count {
             self.receive(|header, payload| {
@@ -153,7 +182,7 @@ impl NetlinkSocket {
                     NetlinkPayload::Error(err) => {
                         acked += 1;
                         if let Some(code) = err.code {
-                            outcomes[(seq - first_seq) as usize] =
+                            outcomes[base + (seq - first_seq) as usize] =
                                 Some(kernel_error(header.flags, code.get(), &err.header));
                         }
                     }
@@ -163,7 +192,7 @@ impl NetlinkSocket {
                 }
             })?;
         }
-        Ok((outcomes, replies))
+        Ok(())
     }
 
     /// Dumps a table: sends `message` with `NLM_F_DUMP` and collects every reply until
