@@ -252,22 +252,84 @@ fn get_by_name_and_index_and_list() {
     assert_eq!(v0.parent, Some(v1.index), "a veth's IFLA_LINK is its peer");
     assert_eq!(ns.handle.link().get_index(v0.index).unwrap().name, "v0");
 
-    let names: Vec<String> = ns
-        .handle
+    // Every field of every listed link agrees with iproute2: flags, operstate, master,
+    // group, MTU, MAC, kind.
+    ns.handle
         .link()
-        .list()
-        .unwrap()
-        .into_iter()
-        .map(|l| l.name)
-        .collect();
-    let witness: Vec<String> = ns
-        .ip_json(&["link", "show"])
-        .as_array()
-        .unwrap()
+        .add(&vnet::Bridge::new(ifname("br0")).up())
+        .unwrap();
+    ns.handle
+        .link()
+        .set(
+            ifname("v0"),
+            &vnet::LinkChange::new().master(ifname("br0")).group(5).up(),
+        )
+        .unwrap();
+    ns.handle.link().up(ifname("v1")).unwrap();
+    // Operational states settle asynchronously (the kernel's link watch): wait for
+    // them, so both readers see the same moment.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while ["v0", "v1", "br0"]
         .iter()
-        .map(|l| l["ifname"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(names, witness);
+        .any(|d| ns.link_json(d).unwrap()["operstate"] != "UP")
+    {
+        assert!(std::time::Instant::now() < deadline, "links never came up");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let listed = ns.handle.link().list().unwrap();
+    let witness = ns.ip_json(&["-d", "link", "show"]);
+    let witness = witness.as_array().unwrap();
+    assert_eq!(listed.len(), witness.len());
+    let index_of = |name: &str| {
+        witness
+            .iter()
+            .find(|w| w["ifname"] == name)
+            .map(|w| w["ifindex"].as_u64().unwrap() as u32)
+    };
+    for (link, w) in listed.iter().zip(witness) {
+        assert_eq!(link.name, w["ifname"].as_str().unwrap());
+        assert_eq!(link.index as u64, w["ifindex"].as_u64().unwrap());
+        let flags: Vec<&str> = w["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap())
+            .collect();
+        assert_eq!(link.up, flags.contains(&"UP"), "{}", link.name);
+        assert_eq!(link.lower_up, flags.contains(&"LOWER_UP"), "{}", link.name);
+        assert_eq!(
+            link.operstate,
+            w["operstate"].as_str().unwrap(),
+            "{}",
+            link.name
+        );
+        assert_eq!(
+            link.master,
+            w["master"].as_str().and_then(index_of),
+            "{}",
+            link.name
+        );
+        let group = match w["group"].as_str().unwrap() {
+            "default" => 0,
+            n => n.parse().unwrap(),
+        };
+        assert_eq!(link.group, group, "{}", link.name);
+        assert_eq!(link.mtu.map(u64::from), w["mtu"].as_u64(), "{}", link.name);
+        assert_eq!(
+            link.mac.map(|m| m.to_string()).as_deref(),
+            w["address"].as_str(),
+            "{}",
+            link.name
+        );
+        assert_eq!(
+            link.kind.as_deref(),
+            w["linkinfo"]["info_kind"].as_str(),
+            "{}",
+            link.name
+        );
+    }
+    let v0 = listed.iter().find(|l| l.name == "v0").unwrap();
+    assert_eq!((v0.group, v0.master.is_some(), v0.up), (5, true, true));
 
     match ns.handle.link().get(&ifname("missing0")) {
         Err(Error::NotFound {
@@ -353,6 +415,33 @@ fn add_many_creates_a_thousand_links() {
     let veths = ns.ip_json(&["link", "show", "type", "veth"]);
     assert_eq!(veths.as_array().unwrap().len(), 1000);
     ns.handle.link().delete_group(9).unwrap();
+}
+
+/// Links a batch created in another namespace are deleted there when a later one fails.
+#[test]
+fn add_many_rolls_back_links_created_in_another_namespace() {
+    let ns = TestNs::new("rbhome");
+    let other = TestNs::new("rbother");
+    ns.handle
+        .link()
+        .add(&Veth::new(ifname("taken"), ifname("takenp")))
+        .unwrap();
+    let elsewhere = Veth::new(ifname("far0"), ifname("far0p")).netns(&other.netns);
+    let here = Veth::new(ifname("near0"), ifname("near0p"));
+    let refused = Veth::new(ifname("taken"), ifname("x0"));
+    let specs: [&dyn vnet::LinkSpec; 3] = [&elsewhere, &here, &refused];
+    let e = ns.handle.link().add_many(&specs).unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "creating veth 'taken' (peer 'x0') (link 3 of 3): File exists"
+    );
+    assert!(
+        other.link_json("far0").is_none(),
+        "far0 left in the other namespace"
+    );
+    assert!(other.link_json("far0p").is_none());
+    assert!(ns.link_json("near0").is_none());
+    assert!(ns.link_json("taken").is_some());
 }
 
 #[test]
@@ -456,6 +545,40 @@ fn invalid_input_is_refused_before_any_syscall() {
     );
     // A VXLAN multicast group without a parent is refused before the kernel is asked.
     let ns = TestNs::new("inv");
+    // So are a MAC no device may have and a route destination with host bits.
+    for (mac, why) in [
+        ("01:00:5e:00:00:01", "multicast"),
+        ("ff:ff:ff:ff:ff:ff", "multicast"),
+        ("00:00:00:00:00:00", "all-zero"),
+    ] {
+        let e = ns
+            .handle
+            .link()
+            .add(&Veth::new(ifname("m0"), ifname("m1")).mac(mac.parse().unwrap()))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            format!(
+                "invalid MAC address '{mac}': {}",
+                match why {
+                    "multicast" => "a multicast address cannot be a device's address",
+                    _ => "the all-zero address cannot be a device's address",
+                }
+            )
+        );
+        assert!(ns.link_json("m0").is_none());
+    }
+    let e = ns
+        .handle
+        .route()
+        .add(&vnet::Route::new("10.1.2.3/8".parse().unwrap()).dev(ifname("lo")))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "invalid route destination '10.1.2.3/8': host bits are set: the network is 10.0.0.0/8"
+    );
     let e = ns
         .handle
         .link()

@@ -165,6 +165,9 @@ fn command_runs_like_ip_netns_exec_with_sys_and_etc_netns() {
     let etc = format!("/etc/netns/{}", ns.name);
     std::fs::create_dir_all(&etc).unwrap();
     std::fs::write(format!("{etc}/hosts"), "10.0.0.1 vnet-exec-test\n").unwrap();
+    // A file with no namesake in /etc cannot be bound: like `ip netns exec`, the
+    // command runs anyway.
+    std::fs::write(format!("{etc}/vnet-no-such-file"), "x\n").unwrap();
     let out = Netns::command(&ns.name, "sh")
         .unwrap()
         .args(["-c", "ls /sys/class/net; cat /etc/hosts"])

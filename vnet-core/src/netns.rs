@@ -258,7 +258,8 @@ impl Netns {
 
     /// Builds a command that runs inside the named namespace `name` the way
     /// `ip netns exec NAME ...` does: in a private mount namespace with `/sys` remounted
-    /// and each file of `/etc/netns/NAME/` bound over its namesake in `/etc`.
+    /// (read-only if it was) and each file of `/etc/netns/NAME/` bound over its namesake
+    /// in `/etc` (a file that cannot be bound is skipped, as iproute2 skips it).
     pub fn command(name: &str, program: impl AsRef<std::ffi::OsStr>) -> Result<Command> {
         let netns = Netns::open(name)?;
         let mut etc_binds = Vec::new();
@@ -272,8 +273,18 @@ impl Netns {
                 etc_binds.push((c(&source), c(&target)));
             }
         }
+        let sys_read_only = nix::sys::statvfs::statvfs("/sys")
+            .map(|s| s.flags().contains(nix::sys::statvfs::FsFlags::ST_RDONLY))
+            .unwrap_or(false);
         let mut command = Command::new(program);
-        crate::sys::netns_exec(&mut command, crate::sys::NetnsExecPlan { netns, etc_binds });
+        crate::sys::netns_exec(
+            &mut command,
+            crate::sys::NetnsExecPlan {
+                netns,
+                etc_binds,
+                sys_read_only,
+            },
+        );
         Ok(command)
     }
 }

@@ -29,10 +29,11 @@ pub struct Route {
 
 impl Route {
     /// A route to `destination` (`0.0.0.0/0` or `::/0` for a default route).
+    ///
+    /// The destination must be a network address: `10.1.2.3/8` is refused when the route
+    /// is added or deleted, as `ip route` refuses it ("Invalid prefix for given prefix
+    /// length"), since it usually means a typo.
     pub fn new(destination: IpNetwork) -> Self {
-        // Normalize 10.1.2.3/8 to 10.0.0.0/8, as the kernel requires.
-        let destination = IpNetwork::new(destination.network(), destination.prefix())
-            .expect("the network of a valid prefix is valid");
         Route {
             destination,
             gateway: None,
@@ -89,6 +90,17 @@ impl Route {
 
     fn message(&self, handle: &Handle) -> Result<RouteMessage> {
         let family = family_of(self.destination.ip());
+        if self.destination.ip() != self.destination.network() {
+            return Err(Error::invalid(
+                "route destination",
+                self.destination,
+                format!(
+                    "host bits are set: the network is {}/{}",
+                    self.destination.network(),
+                    self.destination.prefix()
+                ),
+            ));
+        }
         if let Some(gw) = self.gateway
             && family_of(gw) != family
         {
@@ -301,9 +313,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn destinations_are_normalized_and_defaults_have_the_gateways_family() {
-        let r = Route::new("10.1.2.3/8".parse().unwrap());
-        assert_eq!(r.destination.to_string(), "10.0.0.0/8");
+    fn defaults_have_the_gateways_family() {
         let d4 = Route::default_via("192.0.2.1".parse().unwrap());
         assert_eq!(d4.destination.to_string(), "0.0.0.0/0");
         let d6 = Route::default_via("fd00::1".parse().unwrap());

@@ -18,6 +18,8 @@ pub(crate) struct NetnsExecPlan {
     pub netns: crate::netns::Netns,
     /// Pairs of (source under `/etc/netns/NAME`, target under `/etc`) to bind-mount.
     pub etc_binds: Vec<(CString, CString)>,
+    /// Mount the fresh `/sys` read-only (the original was).
+    pub sys_read_only: bool,
 }
 
 /// Makes `command` enter the network namespace of `plan` the way `ip netns exec` does:
@@ -53,24 +55,32 @@ pub(crate) fn netns_exec(command: &mut Command, plan: NetnsExecPlan) {
                 libc::MS_SLAVE | libc::MS_REC,
                 std::ptr::null(),
             ))?;
-            // A fresh sysfs shows the devices of the namespace that mounts it.
+            // A fresh sysfs shows the devices of the namespace that mounts it; like
+            // `ip netns exec`, keep it read-only if the original was.
+            let sys_flags = if plan.sys_read_only {
+                libc::MS_RDONLY
+            } else {
+                0
+            };
             if libc::umount2(sys.as_ptr(), libc::MNT_DETACH) == 0 {
                 check(libc::mount(
                     sysfs.as_ptr(),
                     sys.as_ptr(),
                     sysfs.as_ptr(),
-                    0,
+                    sys_flags,
                     std::ptr::null(),
                 ))?;
             }
+            // `ip netns exec` warns about a file it cannot bind and goes on: so does
+            // this, without the warning (nothing may be printed here safely).
             for (source, target) in &plan.etc_binds {
-                check(libc::mount(
+                libc::mount(
                     source.as_ptr(),
                     target.as_ptr(),
                     none.as_ptr(),
                     libc::MS_BIND,
                     std::ptr::null(),
-                ))?;
+                );
             }
             Ok(())
         });

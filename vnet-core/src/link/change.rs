@@ -157,6 +157,7 @@ impl LinkChange {
             message.attributes.push(LinkAttribute::Mtu(mtu.get()));
         }
         if let Some(mac) = self.mac {
+            super::spec::check_unicast(mac)?;
             message
                 .attributes
                 .push(LinkAttribute::Address(mac.octets().to_vec()));

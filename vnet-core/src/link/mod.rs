@@ -102,7 +102,8 @@ impl<'a> LinkHandle<'a> {
     /// each request acknowledged.
     ///
     /// All or nothing: if the kernel refuses any of them, the ones it created are deleted
-    /// again (in one more datagram), and the error names the first refused spec.
+    /// again (in one more datagram; those created in another namespace through a handle
+    /// there), and the error names the first refused spec.
     pub fn add_many(&self, specs: &[&dyn LinkSpec]) -> Result<()> {
         let mut messages = Vec::with_capacity(specs.len());
         for spec in specs {
@@ -115,20 +116,26 @@ impl<'a> LinkHandle<'a> {
         let Some(failed) = outcomes.iter().position(Option::is_some) else {
             return Ok(());
         };
-        // Roll back, newest first, what this call created. A spec created in another
-        // namespace (`netns(..)`) is out of this handle's reach and named in the error.
+        // Roll back, newest first, what this call created: links made here in one more
+        // datagram, links made in another namespace through a handle opened there.
         let mut undo = Vec::new();
-        let mut unreachable = Vec::new();
+        let mut undo_failures = Vec::new();
         for (spec, outcome) in specs.iter().zip(&outcomes).rev() {
-            if outcome.is_none() {
-                if spec.created_elsewhere() {
-                    unreachable.push(spec.name().to_string());
-                } else {
+            if outcome.is_some() {
+                continue;
+            }
+            match spec.target_netns() {
+                None => {
                     let mut message = LinkMessage::default();
                     message
                         .attributes
                         .push(LinkAttribute::IfName(spec.name().to_string()));
                     undo.push(RouteNetlinkMessage::DelLink(message));
+                }
+                Some(netns) => {
+                    if let Err(e) = Handle::new(netns).and_then(|h| h.link().delete(spec.name())) {
+                        undo_failures.push(e.to_string());
+                    }
                 }
             }
         }
@@ -145,11 +152,8 @@ impl<'a> LinkHandle<'a> {
             failed + 1,
             specs.len()
         );
-        if !unreachable.is_empty() {
-            op += &format!(
-                "; not rolled back (in another namespace): {}",
-                unreachable.join(", ")
-            );
+        for failure in undo_failures {
+            op += &format!("; rollback failed: {failure}");
         }
         if let Err(e) | Ok(Some(e)) = rollback.map(|o| o.into_iter().flatten().next()) {
             op += &format!("; rollback failed: {e}");

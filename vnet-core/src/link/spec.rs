@@ -21,9 +21,9 @@ pub trait LinkSpec {
     /// A description for messages: "veth 'a' (peer 'b' in netns 'vm1')".
     fn describe(&self) -> String;
 
-    /// True when the link is created in another namespace than the handle's
-    /// (see [`LinkCommon::netns`]).
-    fn created_elsewhere(&self) -> bool;
+    /// The namespace the link is created in when it is not the handle's (see
+    /// [`LinkCommon::netns`]).
+    fn target_netns(&self) -> Option<&Netns>;
 
     /// Builds the `RTM_NEWLINK` request. `links` resolves names of related links
     /// (master, parent) in the namespace the request goes to.
@@ -65,6 +65,7 @@ impl LinkCommon {
             message.attributes.push(LinkAttribute::Mtu(mtu.get()));
         }
         if let Some(mac) = self.mac {
+            check_unicast(mac)?;
             message
                 .attributes
                 .push(LinkAttribute::Address(mac.octets().to_vec()));
@@ -103,6 +104,19 @@ impl LinkCommon {
             None => String::new(),
         }
     }
+}
+
+/// Refuses a MAC address no device may have: multicast (and broadcast) or all zeros,
+/// which the kernel rejects with a bare `EADDRNOTAVAIL`.
+pub(crate) fn check_unicast(mac: MacAddr) -> Result<()> {
+    let reason = if mac.is_multicast() {
+        "a multicast address cannot be a device's address"
+    } else if mac == MacAddr::ZERO {
+        "the all-zero address cannot be a device's address"
+    } else {
+        return Ok(());
+    };
+    Err(crate::error::Error::invalid("MAC address", mac, reason))
 }
 
 /// Adds the [`LinkCommon`] builder methods to a spec type with a `common` field.

@@ -71,8 +71,8 @@ impl LinkSpec for Veth {
         &self.name
     }
 
-    fn created_elsewhere(&self) -> bool {
-        self.common.netns.is_some()
+    fn target_netns(&self) -> Option<&crate::netns::Netns> {
+        self.common.netns.as_ref()
     }
 
     fn describe(&self) -> String {
@@ -96,6 +96,7 @@ impl LinkSpec for Veth {
             peer.attributes.push(LinkAttribute::Mtu(mtu.get()));
         }
         if let Some(mac) = self.peer_mac {
+            super::spec::check_unicast(mac)?;
             peer.attributes
                 .push(LinkAttribute::Address(mac.octets().to_vec()));
         }

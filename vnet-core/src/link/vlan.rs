@@ -78,8 +78,8 @@ impl LinkSpec for Vlan {
         &self.name
     }
 
-    fn created_elsewhere(&self) -> bool {
-        self.common.netns.is_some()
+    fn target_netns(&self) -> Option<&crate::netns::Netns> {
+        self.common.netns.as_ref()
     }
 
     fn describe(&self) -> String {
