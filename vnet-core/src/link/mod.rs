@@ -13,6 +13,8 @@ mod spec;
 mod veth;
 mod vlan;
 mod vxlan;
+#[cfg(test)]
+mod wire_tests;
 
 pub use bridge::{Bridge, BridgeOptions};
 pub use change::LinkChange;
