@@ -177,7 +177,21 @@ fn routes_default_gateway_device_metric_table() {
                 .table(1000),
         )
         .unwrap();
+    // IPv6 routes and device routes go the same way.
+    routes
+        .delete(&Route::new(net("fd00:99::/48")).via("fd00:30::fd".parse().unwrap()))
+        .unwrap();
+    routes
+        .delete(&Route::default_via("fd00:30::fe".parse().unwrap()))
+        .unwrap();
+    routes
+        .delete(&Route::new(net("192.168.77.0/24")).dev(ifname("d0")))
+        .unwrap();
+    let main6 = ns.ip_json(&["-6", "route", "show"]);
+    assert!(find(&main6, "fd00:99::/48").is_none(), "{main6}");
+    assert!(find(&main6, "default").is_none(), "{main6}");
     let main = ns.ip_json(&["route", "show"]);
+    assert!(find(&main, "192.168.77.0/24").is_none(), "{main}");
     assert!(find(&main, "172.16.0.0/16").is_none());
     assert!(find(&main, "default").is_none());
     assert!(
@@ -256,6 +270,23 @@ fn neighbours_permanent_and_proxy_entries() {
     let listed = neigh.list(true).unwrap();
     assert_eq!(listed.len(), 1);
     assert!(listed[0].proxy);
+    // An IPv6 proxy entry (proxy NDP): `ip -6 neigh add proxy ADDR dev d0`.
+    neigh
+        .add_proxy(ifname("d0"), "fd00:99::1".parse().unwrap())
+        .unwrap();
+    let proxies6 = ns.ip_json(&["-6", "neigh", "show", "proxy"]);
+    assert_eq!(proxies6.as_array().unwrap().len(), 1, "{proxies6}");
+    assert_eq!(proxies6[0]["dst"], "fd00:99::1");
+    assert_eq!(neigh.list(true).unwrap().len(), 2);
+    neigh
+        .delete_proxy(ifname("d0"), "fd00:99::1".parse().unwrap())
+        .unwrap();
+    assert!(
+        ns.ip_json(&["-6", "neigh", "show", "proxy"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 
     neigh
         .delete_proxy(ifname("d0"), "172.16.99.1".parse().unwrap())

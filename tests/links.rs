@@ -4,8 +4,8 @@ mod common;
 
 use common::*;
 use vnet::{
-    Bridge, BridgeOptions, Error, LinkChange, LinkDetails, LinkRef, MacAddr, MacVlan, Mtu, Veth,
-    Vlan, VlanId, VlanProtocol, Vni, Vxlan,
+    Bridge, BridgeOptions, Error, LinkChange, LinkDetails, LinkRef, MacAddr, MacVlan, MacVlanMode,
+    Mtu, Veth, Vlan, VlanId, VlanProtocol, Vni, Vxlan,
 };
 
 fn kind(v: &serde_json::Value) -> &str {
@@ -123,6 +123,24 @@ fn vxlan_and_macvlan() {
         }
     );
 
+    // A multicast group on an underlying device, and an IPv6 overlay.
+    let vx = Vxlan::new(ifname("vxlan43"), Vni::new(43).unwrap())
+        .multicast_group("239.1.1.1".parse().unwrap())
+        .parent(ifname("under0"));
+    ns.handle.link().add(&vx).unwrap();
+    let data = ns.link_json("vxlan43").unwrap()["linkinfo"]["info_data"].clone();
+    assert_eq!(data["group"], "239.1.1.1");
+    assert_eq!(data["link"], "under0");
+    let vx = Vxlan::new(ifname("vxlan44"), Vni::new(44).unwrap())
+        .remote("fd00::2".parse().unwrap())
+        .local("fd00::1".parse().unwrap())
+        .port(4790);
+    ns.handle.link().add(&vx).unwrap();
+    let data = ns.link_json("vxlan44").unwrap()["linkinfo"]["info_data"].clone();
+    assert_eq!(data["remote6"], "fd00::2", "{data}");
+    assert_eq!(data["local6"], "fd00::1", "{data}");
+    assert_eq!(data["port"], 4790);
+
     ns.handle
         .link()
         .add(&MacVlan::new(ifname("mv0"), ifname("under0")))
@@ -131,6 +149,33 @@ fn vxlan_and_macvlan() {
     assert_eq!(kind(&mv), "macvlan");
     assert_eq!(mv["linkinfo"]["info_data"]["mode"], "bridge");
     assert_eq!(mv["link"], "under0");
+    for (i, (mode, name)) in [
+        (MacVlanMode::Private, "private"),
+        (MacVlanMode::Vepa, "vepa"),
+        (MacVlanMode::Source, "source"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let dev = format!("mvm{i}");
+        ns.handle
+            .link()
+            .add(&MacVlan::new(ifname(&dev), ifname("under0")).mode(mode))
+            .unwrap();
+        let mv = ns.link_json(&dev).unwrap();
+        assert_eq!(mv["linkinfo"]["info_data"]["mode"], name, "{mv}");
+    }
+    // Passthru takes the parent for itself: on a parent of its own.
+    ns.handle
+        .link()
+        .add(&Veth::new(ifname("pt0"), ifname("pt1")))
+        .unwrap();
+    ns.handle
+        .link()
+        .add(&MacVlan::new(ifname("mvpt"), ifname("pt0")).mode(MacVlanMode::Passthru))
+        .unwrap();
+    let mv = ns.link_json("mvpt").unwrap();
+    assert_eq!(mv["linkinfo"]["info_data"]["mode"], "passthru", "{mv}");
 }
 
 #[test]

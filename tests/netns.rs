@@ -277,3 +277,25 @@ fn add_many_creates_all_or_nothing() {
     assert!(e.starts_with("invalid network namespace name 'a/b'"), "{e}");
     assert!(!ip_netns_list().contains(&twice));
 }
+
+/// Like `ip netns add`, creating a namespace leaves `/run/netns` a shared mount point, so
+/// namespaces created later stay visible to mount namespaces made since.
+#[test]
+fn run_netns_is_a_shared_mount_like_iproute2_leaves_it() {
+    let ns = TestNs::new("shared");
+    let out = Command::new("findmnt")
+        .args(["-n", "-o", "PROPAGATION", "/run/netns"])
+        .output()
+        .unwrap();
+    let propagation = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        propagation.lines().last().unwrap_or("").contains("shared"),
+        "/run/netns propagation: {propagation:?}"
+    );
+    // And the namespace's bind mount is visible from a fresh mount namespace.
+    let out = Command::new("unshare")
+        .args(["--mount", "ip", "netns", "list"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&ns.name));
+}
