@@ -338,3 +338,64 @@ fn kernel_error(flags: u16, code: i32, body: &[u8]) -> Error {
         message,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use netlink_packet_route::RouteNetlinkMessage;
+    use netlink_packet_route::link::{LinkAttribute, LinkMessage};
+
+    use super::*;
+
+    fn get_lo() -> RouteNetlinkMessage {
+        let mut message = LinkMessage::default();
+        message
+            .attributes
+            .push(LinkAttribute::IfName("lo".to_string()));
+        RouteNetlinkMessage::GetLink(message)
+    }
+
+    /// Answers to a request nobody waited for (an exchange abandoned halfway) are
+    /// skipped by sequence number: the next exchange gets its own answer.
+    #[test]
+    fn stale_answers_are_skipped() {
+        let mut socket = NetlinkSocket::open(NETLINK_ROUTE).unwrap();
+        // Two requests sent and never read: their replies and ACKs wait in the socket.
+        socket
+            .send(vec![(get_lo(), NLM_F_REQUEST | NLM_F_ACK)])
+            .unwrap();
+        socket
+            .send(vec![(get_lo(), NLM_F_REQUEST | NLM_F_ACK)])
+            .unwrap();
+        // A dump must return exactly one complete table, none of the stale replies.
+        let links = socket
+            .dump(RouteNetlinkMessage::GetLink(LinkMessage::default()))
+            .unwrap();
+        let lo_count = links
+            .iter()
+            .filter(|m| {
+                matches!(m, RouteNetlinkMessage::NewLink(l)
+                if l.attributes.contains(&LinkAttribute::IfName("lo".into())))
+            })
+            .count();
+        assert_eq!(lo_count, 1, "{} messages", links.len());
+        // And a request after it gets its own single reply.
+        let replies = socket.request(get_lo(), 0).unwrap();
+        assert_eq!(replies.len(), 1);
+    }
+
+    /// A request the kernel refuses keeps its errno and extended-ACK text, and the
+    /// socket stays usable.
+    #[test]
+    fn kernel_errors_keep_errno_and_text() {
+        let mut socket = NetlinkSocket::open(NETLINK_ROUTE).unwrap();
+        let mut message = LinkMessage::default();
+        message
+            .attributes
+            .push(LinkAttribute::IfName("vnet-no-such0".to_string()));
+        let e = socket
+            .request(RouteNetlinkMessage::GetLink(message), 0)
+            .unwrap_err();
+        assert_eq!(e.errno(), libc::ENODEV);
+        assert_eq!(socket.request(get_lo(), 0).unwrap().len(), 1);
+    }
+}
