@@ -109,6 +109,28 @@ fn connect(ns: &TestNs, to: &str) -> std::io::Result<TcpStream> {
         .unwrap()
 }
 
+/// The next connection `listener` accepts within `wait`, or None.
+fn accept_within(listener: &TcpListener, wait: Duration) -> Option<(TcpStream, SocketAddr)> {
+    listener.set_nonblocking(true).unwrap();
+    let deadline = std::time::Instant::now() + wait;
+    let accepted = loop {
+        match listener.accept() {
+            Ok(accepted) => break Some(accepted),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                if std::time::Instant::now() >= deadline {
+                    break None;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => panic!("accept: {e}"),
+        }
+    };
+    listener.set_nonblocking(false).unwrap();
+    let (stream, peer) = accepted?;
+    stream.set_nonblocking(false).unwrap();
+    Some((stream, peer))
+}
+
 fn echo(client: &mut TcpStream, server: &mut TcpStream, data: &[u8]) -> Vec<u8> {
     client.write_all(data).unwrap();
     server
@@ -285,4 +307,62 @@ fn udp_port_forward_reaches_a_vm() {
         server.recv_from(&mut buf).is_err(),
         "the forward is gone for this flow too"
     );
+}
+
+#[test]
+fn a_port_forward_takes_only_connections_to_the_host_itself() {
+    let Lab {
+        host,
+        vm1,
+        vm2,
+        outside,
+    } = lab();
+    let nf = Netfilter::new(&host.netns).unwrap();
+    nf.nat()
+        .add(&NatRule::from(
+            Masquerade::new(ifname("uplink")).source("192.168.0.0/24".parse().unwrap()),
+        ))
+        .unwrap();
+    // Host port 5555 goes to vm2's port 7000, on every interface (no -i): what QEMU's
+    // `-redir tcp:5555::7000` gives.
+    nf.nat()
+        .add(&NatRule::from(
+            PortForward::new(L4Protocol::Tcp, 5555, "192.168.0.12".parse().unwrap())
+                .unwrap()
+                .to_port(7000)
+                .unwrap(),
+        ))
+        .unwrap();
+    let forwarded = listen(&vm2, 7000);
+    let remote = listen(&outside, 5555);
+    let wait = Duration::from_secs(2);
+
+    // vm1 opens a connection to port 5555 of a remote machine: it must reach that
+    // machine, not be taken by the host's port forward.
+    let mut client = connect(&vm1, "10.99.0.2:5555").unwrap();
+    let (mut accepted, peer) =
+        accept_within(&remote, wait).expect("the remote machine's port 5555 gets the connection");
+    assert_eq!(
+        accepted.local_addr().unwrap(),
+        "10.99.0.2:5555".parse().unwrap(),
+        "destination unchanged"
+    );
+    assert_eq!(
+        peer.ip(),
+        "10.99.0.1".parse::<IpAddr>().unwrap(),
+        "masqueraded"
+    );
+    assert_eq!(echo(&mut client, &mut accepted, b"remote"), b"remote");
+    assert!(
+        accept_within(&forwarded, Duration::from_millis(200)).is_none(),
+        "vm2 must not get vm1's connection to another machine"
+    );
+
+    // A connection to the host's own address on port 5555 is forwarded to vm2.
+    let mut client = connect(&outside, "10.99.0.1:5555").unwrap();
+    let (mut accepted, peer) =
+        accept_within(&forwarded, wait).expect("the host port is forwarded to vm2");
+    assert_eq!(peer.ip(), "10.99.0.2".parse::<IpAddr>().unwrap());
+    assert_eq!(echo(&mut client, &mut accepted, b"forwarded"), b"forwarded");
+    assert!(accept_within(&remote, Duration::from_millis(200)).is_none());
 }

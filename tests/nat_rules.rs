@@ -21,14 +21,55 @@ fn ruleset(ns: &TestNs) -> Value {
 
 /// The rules of `table ip vnet` as nft shows them: (chain, expressions).
 fn vnet_rules(ns: &TestNs) -> Vec<(String, Value)> {
+    table_rules(ns, "vnet")
+}
+
+/// The rules of `table ip TABLE` as nft shows them: (chain, expressions).
+fn table_rules(ns: &TestNs, table: &str) -> Vec<(String, Value)> {
     ruleset(ns)["nftables"]
         .as_array()
         .unwrap()
         .iter()
         .filter_map(|o| o.get("rule"))
-        .filter(|r| r["family"] == "ip" && r["table"] == "vnet")
+        .filter(|r| r["family"] == "ip" && r["table"] == table)
         .map(|r| (r["chain"].as_str().unwrap().to_string(), r["expr"].clone()))
         .collect()
+}
+
+/// Runs `nft COMMAND` inside the namespace and fails the test if nft does.
+fn run_nft(ns: &TestNs, command: &str) {
+    let out = ns.exec("nft", &[command]);
+    assert!(
+        out.status.success(),
+        "nft {command}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A rule in nft's own syntax, written out here (not taken from vnet's `Display`), so
+/// that nft is the judge of what vnet writes.
+fn rule_nft(rule: &NatRule) -> String {
+    match rule {
+        NatRule::Masquerade(m) => {
+            let source = m
+                .source
+                .map(|s| format!(" ip saddr {s}"))
+                .unwrap_or_default();
+            format!("oifname \"{}\"{source} masquerade", m.out)
+        }
+        NatRule::PortForward(f) => {
+            let input = f
+                .input
+                .as_ref()
+                .map(|i| format!("iifname \"{i}\" "))
+                .unwrap_or_default();
+            let to_port = f.to_port.map(|p| format!(":{p}")).unwrap_or_default();
+            format!(
+                "{input}{} dport {} fib daddr type local dnat to {}{to_port}",
+                f.protocol, f.port, f.to
+            )
+        }
+    }
 }
 
 fn tables(ns: &TestNs) -> Vec<String> {
@@ -126,17 +167,44 @@ fn port_forward_is_installed_as_nft_would_write_it() {
     let rules = vnet_rules(&ns);
     assert_eq!(rules.len(), 2, "{rules:?}");
     assert_eq!(rules[0].0, "prerouting");
+    // A port forward is for a port of this host: it matches only packets addressed to
+    // one of the host's own addresses (`fib daddr type local`), so connections through
+    // the host to other machines' port 5555 are left alone.
+    let local = serde_json::json!(
+        {"match": {"op": "==", "left": {"fib": {"result": "type", "flags": ["daddr"]}}, "right": "local"}}
+    );
     let expected: Value = serde_json::json!([
         {"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "eth0.100"}},
         {"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 5555}},
+        local,
         {"dnat": {"addr": "192.168.0.2", "port": 22}}
     ]);
     assert_eq!(rules[0].1, expected, "{}", rules[0].1);
     let expected: Value = serde_json::json!([
         {"match": {"op": "==", "left": {"payload": {"protocol": "udp", "field": "dport"}}, "right": 53}},
+        local,
         {"dnat": {"addr": "192.168.0.3"}}
     ]);
     assert_eq!(rules[1].1, expected, "{}", rules[1].1);
+    // And exactly what nft itself makes of the same rules, written in its own syntax
+    // into a table of the test's.
+    run_nft(&ns, "add table ip written");
+    run_nft(
+        &ns,
+        "add chain ip written prerouting { type nat hook prerouting priority dstnat ; }",
+    );
+    run_nft(
+        &ns,
+        &format!("add rule ip written prerouting {}", rule_nft(&rule)),
+    );
+    run_nft(
+        &ns,
+        &format!("add rule ip written prerouting {}", rule_nft(&udp)),
+    );
+    let written = table_rules(&ns, "written");
+    assert_eq!(written.len(), 2);
+    assert_eq!(rules[0].1, written[0].1, "vnet's rule differs from nft's");
+    assert_eq!(rules[1].1, written[1].1, "vnet's rule differs from nft's");
     let listed: Vec<NatRule> = nf
         .nat()
         .list()
@@ -430,4 +498,143 @@ fn concurrent_adds_of_one_rule_leave_one_rule() {
             .delete(&rule)
             .unwrap();
     }
+}
+
+#[test]
+fn rules_nft_writes_in_vnets_form_are_listed_and_deleted_as_vnets() {
+    let ns = with_link("decode");
+    let nf = Netfilter::new(&ns.netns).unwrap();
+    // Creates vnet's table and chains, then goes.
+    let seed = NatRule::from(Masquerade::new(ifname("peer0")));
+    nf.nat().add(&seed).unwrap();
+    let forward = NatRule::from(
+        PortForward::new(L4Protocol::Tcp, 2222, "10.0.0.9".parse().unwrap())
+            .unwrap()
+            .to_port(22)
+            .unwrap(),
+    );
+    let masquerade =
+        NatRule::from(Masquerade::new(ifname("eth0.100")).source("10.7.0.0/16".parse().unwrap()));
+    run_nft(
+        &ns,
+        &format!("add rule ip vnet prerouting {}", rule_nft(&forward)),
+    );
+    run_nft(
+        &ns,
+        &format!("add rule ip vnet postrouting {}", rule_nft(&masquerade)),
+    );
+    let listed: Vec<NatRule> = nf
+        .nat()
+        .list()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.rule)
+        .collect();
+    assert_eq!(
+        listed,
+        vec![seed.clone(), masquerade.clone(), forward.clone()]
+    );
+    assert!(
+        !nf.nat().add(&forward).unwrap(),
+        "nft's rule is the same rule: nothing to add"
+    );
+    nf.nat().delete(&forward).unwrap();
+    let left = vnet_rules(&ns);
+    assert_eq!(left.len(), 2, "{left:?}");
+    assert!(
+        left.iter().all(|(chain, _)| chain == "postrouting"),
+        "{left:?}"
+    );
+    // Without the local-destination match it is not vnet's port forward: that rule
+    // would also take connections to port 2222 of every other machine.
+    run_nft(
+        &ns,
+        "add rule ip vnet prerouting tcp dport 2222 dnat to 10.0.0.9:22",
+    );
+    assert_eq!(
+        nf.nat().list().unwrap().len(),
+        2,
+        "the hand-made rule is not vnet's"
+    );
+    assert!(nf.nat().delete(&forward).is_err());
+}
+
+#[test]
+fn rules_added_by_hand_to_vnets_table_survive_vnets_deletes() {
+    let ns = with_link("byhand");
+    let nf = Netfilter::new(&ns.netns).unwrap();
+    let ours = NatRule::from(Masquerade::new(ifname("eth0.100")));
+    assert!(nf.nat().add(&ours).unwrap());
+    // Someone adds a rule of their own to vnet's chain; vnet cannot decode it.
+    run_nft(
+        &ns,
+        "add rule ip vnet postrouting ip daddr 10.9.9.9 counter accept",
+    );
+    assert_eq!(
+        nf.nat().list().unwrap().len(),
+        1,
+        "only vnet's rule is listed"
+    );
+    nf.nat().delete(&ours).unwrap();
+    let left = vnet_rules(&ns);
+    assert_eq!(left.len(), 1, "the hand-added rule must survive: {left:?}");
+    assert_eq!(left[0].0, "postrouting");
+    assert!(left[0].1.to_string().contains("10.9.9.9"), "{left:?}");
+    assert!(!left[0].1.to_string().contains("masquerade"), "{left:?}");
+    assert!(nf.nat().list().unwrap().is_empty());
+
+    // The same with the hand-made rule in the other chain, and vnet's rule added and
+    // deleted twice.
+    let forward =
+        NatRule::from(PortForward::new(L4Protocol::Udp, 53, "10.0.0.2".parse().unwrap()).unwrap());
+    for _ in 0..2 {
+        nf.nat().add(&forward).unwrap();
+        nf.nat().delete(&forward).unwrap();
+    }
+    let left = vnet_rules(&ns);
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].1.to_string().contains("10.9.9.9"), "{left:?}");
+    assert!(tables(&ns).contains(&"ip vnet".to_string()));
+}
+
+#[test]
+fn chains_and_sets_added_by_hand_to_vnets_table_keep_it() {
+    let ns = with_link("bychain");
+    let nf = Netfilter::new(&ns.netns).unwrap();
+    let ours = NatRule::from(Masquerade::new(ifname("eth0.100")));
+    nf.nat().add(&ours).unwrap();
+    // No rule besides vnet's, but a chain and a set of someone else's.
+    run_nft(&ns, "add chain ip vnet mine");
+    run_nft(&ns, "add set ip vnet blocked { type ipv4_addr ; }");
+    nf.nat().delete(&ours).unwrap();
+    let rs = ruleset(&ns);
+    let objects = rs["nftables"].as_array().unwrap();
+    let chains: Vec<&str> = objects
+        .iter()
+        .filter_map(|o| o.get("chain"))
+        .filter(|c| c["table"] == "vnet")
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(chains.contains(&"mine"), "{rs}");
+    assert!(
+        objects
+            .iter()
+            .filter_map(|o| o.get("set"))
+            .any(|s| s["table"] == "vnet" && s["name"] == "blocked"),
+        "{rs}"
+    );
+    assert!(vnet_rules(&ns).is_empty(), "vnet's own rule is gone");
+    // Once they are gone, vnet's last delete removes the table again.
+    run_nft(&ns, "delete chain ip vnet mine");
+    run_nft(&ns, "delete set ip vnet blocked");
+    nf.nat().add(&ours).unwrap();
+    nf.nat().delete(&ours).unwrap();
+    assert!(!tables(&ns).contains(&"ip vnet".to_string()));
+
+    // One of vnet's chains deleted by hand: vnet's delete still removes its rule.
+    nf.nat().add(&ours).unwrap();
+    run_nft(&ns, "delete chain ip vnet prerouting");
+    nf.nat().delete(&ours).unwrap();
+    assert!(vnet_rules(&ns).is_empty());
+    assert!(nf.nat().list().unwrap().is_empty());
 }

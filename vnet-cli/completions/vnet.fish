@@ -89,7 +89,7 @@ complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subco
 complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -s h -l help -d 'Print help'
 complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -s V -l version -d 'Print version'
 complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -f -a "masquerade" -d 'MASQUERADE: traffic leaving through an interface takes its address'
-complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -f -a "forward" -d 'Port forwarding (DNAT) of a host port to ADDR[:PORT]'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -f -a "forward" -d 'Port forwarding (DNAT) of a host port to ADDR[:PORT]: only connections to one of this host\'s own addresses (fib daddr type local)'
 complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -f -a "show" -d 'Shows the rules vnet installed'
 complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from masquerade" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
 complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from masquerade" -s j -l json -d 'Print JSON instead of text'
@@ -111,14 +111,14 @@ complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and not __fish_seen
 complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and not __fish_seen_subcommand_from list flush" -s j -l json -d 'Print JSON instead of text'
 complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and not __fish_seen_subcommand_from list flush" -s h -l help -d 'Print help'
 complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and not __fish_seen_subcommand_from list flush" -s V -l version -d 'Print version'
-complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and not __fish_seen_subcommand_from list flush" -f -a "list" -d 'Lists the entries (conntrack -L)'
-complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and not __fish_seen_subcommand_from list flush" -f -a "flush" -d 'Deletes the entries (conntrack -F), or only those with ADDR'
-complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from list" -s s -l address -d 'Only entries in which ADDR appears (as source or destination, either direction)' -r
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and not __fish_seen_subcommand_from list flush" -f -a "list" -d 'Lists the entries of both IP families (conntrack -L), or with -s only those with an address in ADDR[/PREFIX]'
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and not __fish_seen_subcommand_from list flush" -f -a "flush" -d 'Deletes every entry (conntrack -F), or with -s only those with an address in ADDR[/PREFIX], one by one, and then prints how many it deleted'
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from list" -s s -l address -d 'Only entries with an address in ADDR[/PREFIX] (a bare address is /32 or /128) in any of their four places: source or destination, of the original or of the reply direction. So a NATed flow matches by its translated addresses too, and -s is broader than conntrack(8)\'s, which matches the original source only' -r
 complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from list" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
 complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from list" -s j -l json -d 'Print JSON instead of text'
 complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
-complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from flush" -s s -l address -d 'Only entries in which ADDR appears (as source or destination, either direction)' -r
+complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from flush" -s s -l address -d 'Only entries with an address in ADDR[/PREFIX] (a bare address is /32 or /128) in any of their four places: source or destination, of the original or of the reply direction. So a NATed flow matches by its translated addresses too, and -s is broader than conntrack(8)\'s, which matches the original source only' -r
 complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from flush" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
 complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from flush" -s j -l json -d 'Print JSON instead of text'
 complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from flush" -s h -l help -d 'Print help'

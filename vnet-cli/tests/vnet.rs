@@ -5,9 +5,11 @@
 //! Kernel tests run inside their own named namespaces (run them under
 //! scripts/private-netns.sh); the docs test needs no privileges.
 
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
 use serde_json::Value;
 use vnet_core::{Handle, IfName, Netns, Veth};
@@ -193,6 +195,50 @@ fn errors_exit_non_zero_name_the_problem_and_change_nothing() {
             "nosuch0",
         ),
         (&["conntrack", "list", "-s", "nowhere"], 2, "nowhere"),
+        // Bad prefixes say what is wrong with them.
+        (
+            &["conntrack", "list", "-s", "10.0.0.0/33"],
+            2,
+            "'10.0.0.0/33': prefix length 33 is longer than 32, the length of an IPv4 address",
+        ),
+        (
+            &["conntrack", "flush", "-s", "fd00::/129"],
+            2,
+            "'fd00::/129': prefix length 129 is longer than 128, the length of an IPv6 address",
+        ),
+        (
+            &["conntrack", "list", "-s", "nowhere/24"],
+            2,
+            "'nowhere/24': 'nowhere' is not an IPv4 or IPv6 address",
+        ),
+        (
+            &["conntrack", "list", "-s", "10.0.0.0/x"],
+            2,
+            "'10.0.0.0/x': prefix length 'x' is not a number",
+        ),
+        (
+            &["conntrack", "list", "-s", "10.0.0.0/"],
+            2,
+            "'10.0.0.0/': no prefix length after '/'",
+        ),
+        (
+            &[
+                "nat",
+                "masquerade",
+                "add",
+                "-o",
+                "eth0",
+                "-s",
+                "10.0.0.0/40",
+            ],
+            2,
+            "'10.0.0.0/40': prefix length 40 is longer than 32",
+        ),
+        (
+            &["nat", "masquerade", "add", "-o", "eth0", "-s", "10.0.0/8"],
+            2,
+            "'10.0.0' is not an IPv4 or IPv6 address",
+        ),
     ];
     for (args, code, needle) in cases {
         let out = ns.vnet(args);
@@ -329,6 +375,229 @@ fn nat_commands_match_nft_and_json_parses() {
         !ns.exec("conntrack", &["-L", "-p", "icmp"])
             .contains("src=10.0.0.1")
     );
+    // A prefix selects the flows of a whole network.
+    ns.exec("ping", &["-c", "1", "-W", "2", "10.0.0.1"]);
+    let listed = json(ns.vnet(&["-j", "conntrack", "list", "-s", "10.0.0.0/24"]));
+    assert!(!listed.as_array().unwrap().is_empty(), "{listed}");
+    let listed = json(ns.vnet(&["-j", "conntrack", "list", "-s", "10.0.1.0/24"]));
+    assert_eq!(listed.as_array().unwrap().len(), 0, "{listed}");
+    let deleted = json(ns.vnet(&["-j", "conntrack", "flush", "-s", "10.0.0.0/24"]));
+    assert!(deleted["deleted"].as_u64().unwrap() >= 1);
+    assert!(
+        !ns.exec("conntrack", &["-L", "-p", "icmp"])
+            .contains("src=10.0.0.1")
+    );
+}
+
+/// Turns conntrack on in the namespace for both IP families with a table of the test's
+/// own (a `ct` rule in the output hook makes the kernel track flows); flows to port 7100
+/// get the mark 7.
+fn track(ns: &Ns) {
+    ns.exec("nft", &["add table inet marks"]);
+    ns.exec(
+        "nft",
+        &["add chain inet marks out { type filter hook output priority 0 ; }"],
+    );
+    ns.exec(
+        "nft",
+        &["add rule inet marks out tcp dport 7100 ct mark set 7"],
+    );
+}
+
+/// An open TCP connection to `to` inside the namespace: (client, server end, listener).
+fn tcp(ns: &Ns, to: &str) -> (TcpStream, TcpStream, TcpListener) {
+    let to: SocketAddr = to.parse().unwrap();
+    Netns::open(&ns.name)
+        .unwrap()
+        .run(move || {
+            let listener = TcpListener::bind(to).unwrap();
+            let client = TcpStream::connect_timeout(&to, Duration::from_secs(2)).unwrap();
+            let (server, _) = listener.accept().unwrap();
+            (client, server, listener)
+        })
+        .unwrap()
+}
+
+/// A conntrack(8) or `vnet conntrack list` line compared the way both print it: its
+/// words without conntrack's `use=` count, and the time left apart (it ticks between
+/// the two reads).
+fn entry_words(line: &str) -> (Vec<&str>, u32) {
+    let mut words: Vec<&str> = line
+        .split_whitespace()
+        .filter(|w| !w.starts_with("use="))
+        .collect();
+    let timeout = words.remove(2).parse().unwrap();
+    (words, timeout)
+}
+
+#[test]
+fn conntrack_text_output_matches_conntrack_l() {
+    let ns = Ns::new("cttext");
+    track(&ns);
+    let _marked = tcp(&ns, "10.0.0.1:7100");
+    let _plain = tcp(&ns, "10.0.0.1:7101");
+    let _v6 = tcp(&ns, "[::1]:7100");
+
+    let text = ok(ns.vnet(&["conntrack", "list"]));
+    for (family, port, mark) in [("ipv4", 7100, 7), ("ipv4", 7101, 0), ("ipv6", 7100, 7)] {
+        let dport = format!("dport={port}");
+        let witness = ns.exec(
+            "conntrack",
+            &[
+                "-L",
+                "-f",
+                family,
+                "-p",
+                "tcp",
+                "--dport",
+                &port.to_string(),
+            ],
+        );
+        let theirs: Vec<&str> = witness.lines().collect();
+        assert_eq!(theirs.len(), 1, "{witness}");
+        let v6 = family == "ipv6";
+        let ours: Vec<&str> = text
+            .lines()
+            .filter(|l| {
+                l.starts_with("tcp ")
+                    && l.split_whitespace().any(|w| w == dport)
+                    && l.contains("src=::1") == v6
+            })
+            .collect();
+        assert_eq!(ours.len(), 1, "{family} {port}: {text}");
+        let (our_words, our_timeout) = entry_words(ours[0]);
+        let (their_words, their_timeout) = entry_words(theirs[0]);
+        assert_eq!(
+            our_words, their_words,
+            "vnet: {}\nconntrack: {}",
+            ours[0], theirs[0]
+        );
+        assert!(
+            our_timeout.abs_diff(their_timeout) <= 2,
+            "vnet {our_timeout} s, conntrack {their_timeout} s"
+        );
+        assert!(ours[0].ends_with(&format!(" mark={mark}")), "{}", ours[0]);
+    }
+
+    // -s with the IPv6 address lists only the IPv6 flow, as text too.
+    let text = ok(ns.vnet(&["conntrack", "list", "-s", "::1"]));
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("src=::1 dst=::1 sport="), "{text}");
+}
+
+#[test]
+fn conntrack_flush_without_an_address_deletes_every_entry() {
+    let ns = Ns::new("ctflush");
+    track(&ns);
+    let _v4 = tcp(&ns, "10.0.0.1:7102");
+    let _v6 = tcp(&ns, "[::1]:7103");
+    ns.exec("ping", &["-c", "1", "-W", "2", "10.0.0.1"]);
+    let count = |family: &str| ns.exec("conntrack", &["-L", "-f", family]).lines().count();
+    assert!(count("ipv4") >= 2, "the TCP and ICMP flows are tracked");
+    assert_eq!(count("ipv6"), 1);
+
+    let out = ok(ns.vnet(&["conntrack", "flush"]));
+    assert_eq!(out, "", "a full flush prints nothing");
+    assert_eq!(count("ipv4"), 0, "{}", ns.exec("conntrack", &["-L"]));
+    assert_eq!(
+        count("ipv6"),
+        0,
+        "{}",
+        ns.exec("conntrack", &["-L", "-f", "ipv6"])
+    );
+    assert_eq!(
+        json(ns.vnet(&["-j", "conntrack", "list"])),
+        Value::Array(Vec::new())
+    );
+}
+
+#[test]
+fn forward_on_and_off_without_a_device_switch_the_namespace() {
+    let ns = Ns::new("fwdall");
+    let read = |key: &str| ns.exec("sysctl", &["-n", key]).trim().to_string();
+    let (v4, v6) = ("net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding");
+    assert_eq!((read(v4), read(v6)), ("0".into(), "0".into()));
+    let steps: &[(&[&str], &str, &str)] = &[
+        (&["forward", "on"], "1", "0"),
+        (&["forward", "on", "--ipv6"], "1", "1"),
+        (&["forward", "off"], "0", "1"),
+        (&["forward", "off", "--ipv6"], "0", "0"),
+        (&["forward", "on", "--ipv6"], "0", "1"),
+    ];
+    for (args, want_v4, want_v6) in steps {
+        assert_eq!(ok(ns.vnet(args)), "", "{args:?}");
+        assert_eq!(
+            (read(v4).as_str(), read(v6).as_str()),
+            (*want_v4, *want_v6),
+            "after {args:?}"
+        );
+    }
+    // ip_forward applies to every interface; the text output says so.
+    assert_eq!(read("net.ipv4.conf.eth0.forwarding"), "0");
+    let text = ok(ns.vnet(&["forward", "show"]));
+    assert!(
+        text.starts_with("ipv4 forwarding off\nipv6 forwarding on\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn proxy_arp_text_output_matches_sysctl_and_ip_neigh() {
+    let ns = Ns::new("parptext");
+    ok(ns.vnet(&["proxy-arp", "on", "dev", "eth1"]));
+    ok(ns.vnet(&["proxy-arp", "add", "10.0.0.99", "dev", "eth0"]));
+    ok(ns.vnet(&["proxy-arp", "add", "10.0.0.98", "dev", "eth1"]));
+    let text = ok(ns.vnet(&["proxy-arp", "show"]));
+    let mut devices = Vec::new();
+    let mut entries = Vec::new();
+    for line in text.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["all", "proxy_arp", state] => {
+                let sysctl = ns.exec("sysctl", &["-n", "net.ipv4.conf.all.proxy_arp"]);
+                assert_eq!(*state == "on", sysctl.trim() == "1", "{line}");
+            }
+            ["dev", dev, "proxy_arp", state] => {
+                let key = format!("net.ipv4.conf.{dev}.proxy_arp");
+                let sysctl = ns.exec("sysctl", &["-n", &key]);
+                assert_eq!(*state == "on", sysctl.trim() == "1", "{line}");
+                devices.push(dev.to_string());
+            }
+            ["proxy", addr, "dev", dev] => entries.push((addr.to_string(), dev.to_string())),
+            _ => panic!("unexpected line: {line}"),
+        }
+    }
+    assert!(text.contains("dev eth1 proxy_arp on\n"), "{text}");
+    assert!(text.contains("dev eth0 proxy_arp off\n"), "{text}");
+    // Every interface, as `ip link` lists them.
+    let links: Value = serde_json::from_str(&ns.exec("ip", &["-j", "link", "show"])).unwrap();
+    let mut names: Vec<String> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["ifname"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    devices.sort();
+    assert_eq!(devices, names);
+    // The proxy entries, as `ip neigh show proxy` lists them.
+    let neigh: Value =
+        serde_json::from_str(&ns.exec("ip", &["-j", "neigh", "show", "proxy"])).unwrap();
+    let mut theirs: Vec<(String, String)> = neigh
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["dst"].as_str().unwrap().to_string(),
+                n["dev"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    theirs.sort();
+    entries.sort();
+    assert_eq!(entries, theirs);
+    assert_eq!(entries.len(), 2);
 }
 
 #[test]
@@ -443,5 +712,67 @@ fn committed_man_pages_and_completions_are_up_to_date() {
     assert!(man.contains("proxy\\-arp"), "vnet.8 lists the objects");
     let bash = std::fs::read_to_string(tmp.join("completions/vnet.bash")).unwrap();
     assert!(bash.contains("masquerade") && !bash.contains("generate-docs"));
+
+    // Every page is titled by its full name and belongs to "vnet VERSION".
+    let version = env!("CARGO_PKG_VERSION");
+    for file in files(&tmp.join("man")) {
+        let page = std::fs::read_to_string(tmp.join("man").join(&file)).unwrap();
+        let name = file.file_stem().unwrap().to_str().unwrap();
+        let th = page.lines().find(|l| l.starts_with(".TH ")).unwrap();
+        assert_eq!(
+            th.trim_end(),
+            format!(".TH {name} 8  \"vnet {version}\""),
+            "{}",
+            file.display()
+        );
+    }
+    // Synopses show a placeholder for every value, and `dev` as the word it is.
+    let synopsis = |page: &str| {
+        let text = std::fs::read_to_string(tmp.join("man").join(page)).unwrap();
+        let mut lines = text.lines().skip_while(|l| *l != ".SH SYNOPSIS");
+        lines.nth(1).unwrap().to_string()
+    };
+    let netns = r"[\fB\-n\fR|\fB\-\-netns\fR \fI<NETNS>\fR]";
+    for (page, wanted) in [
+        ("vnet.8", netns),
+        ("vnet-forward-on.8", netns),
+        ("vnet-forward-on.8", r"[\fB\-\-dev\fR \fI<IF>\fR]"),
+        ("vnet-forward-on.8", r"[\fB\-\-ipv6\fR]"),
+        (
+            "vnet-conntrack-list.8",
+            r"[\fB\-s\fR|\fB\-\-address\fR \fI<ADDR[/PREFIX]>\fR]",
+        ),
+        (
+            "vnet-nat-masquerade-add.8",
+            r"\fB\-o\fR|\fB\-\-out\fR \fI<IF>\fR",
+        ),
+        (
+            "vnet-nat-forward-add.8",
+            r"\fB\-\-to\fR \fI<ADDR[:PORT]>\fR",
+        ),
+        ("vnet-proxy-arp-on.8", r"\fBdev\fR \fI<IF>\fR"),
+        ("vnet-proxy-arp-add.8", r"\fI<ADDR>\fR \fBdev\fR \fI<IF>\fR"),
+    ] {
+        let line = synopsis(page);
+        assert!(line.contains(wanted), "{page}: '{wanted}' not in {line}");
+    }
+    assert!(synopsis("vnet-proxy-arp-on.8").starts_with(r"\fBvnet proxy\-arp on\fR "));
+    // zsh shows argument names while completing: no internal field names.
+    let zsh = std::fs::read_to_string(tmp.join("completions/_vnet")).unwrap();
+    assert!(
+        !zsh.contains("_keyword") && !zsh.contains("_dev_word"),
+        "{zsh}"
+    );
+    assert!(zsh.contains("':dev -- The word \"dev\""), "{zsh}");
+    assert!(zsh.contains("':interface -- The interface"), "{zsh}");
+    // -s of conntrack says how it matches, in the man page as in --help.
+    let list = std::fs::read_to_string(tmp.join("man/vnet-conntrack-list.8")).unwrap();
+    assert!(
+        list.contains("source or destination, of the original"),
+        "{list}"
+    );
+    let help = ok(vnet(&["conntrack", "flush", "--help"]));
+    assert!(help.contains("-s, --address <ADDR[/PREFIX]>"), "{help}");
+    assert!(help.contains("conntrack -F"), "{help}");
     std::fs::remove_dir_all(&tmp).unwrap();
 }

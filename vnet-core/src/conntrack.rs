@@ -14,6 +14,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
+use ipnetwork::IpNetwork;
 use netlink_packet_core::Nla;
 use netlink_packet_netfilter::conntrack::{
     ConntrackAttribute, ConntrackMessage, IPTuple, ProtoInfo, ProtoInfoTCP, ProtoTuple, Status,
@@ -126,6 +127,19 @@ impl ConntrackEntry {
             self.reply.dst,
         ]
         .contains(&addr)
+    }
+
+    /// True when any of the four addresses of the entry (source or destination, original
+    /// or reply direction) is in `network`.
+    pub fn involves_network(&self, network: IpNetwork) -> bool {
+        [
+            self.original.src,
+            self.original.dst,
+            self.reply.src,
+            self.reply.dst,
+        ]
+        .iter()
+        .any(|&addr| network.contains(addr))
     }
 
     fn from_attributes(attributes: Vec<ConntrackAttribute>) -> Option<ConntrackEntry> {

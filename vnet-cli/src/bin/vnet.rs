@@ -9,8 +9,8 @@
 //! vnet [-n NETNS] nat masquerade add|del -o IF [-s CIDR]
 //! vnet [-n NETNS] nat forward add|del -p tcp|udp --port PORT --to ADDR[:PORT] [-i IF]
 //! vnet [-n NETNS] [-j] nat show
-//! vnet [-n NETNS] [-j] conntrack list [-s ADDR]
-//! vnet [-n NETNS] conntrack flush [-s ADDR]
+//! vnet [-n NETNS] [-j] conntrack list [-s ADDR[/PREFIX]]
+//! vnet [-n NETNS] [-j] conntrack flush [-s ADDR[/PREFIX]]
 //! ```
 //!
 //! Every value is validated while the command line is parsed, so bad input exits with
@@ -109,13 +109,16 @@ enum ProxyArpCommand {
     Show,
 }
 
+// The literal word `dev` is an argument of its own, named "dev" (completions show the
+// name), and the interface after it is named "interface".
+
 #[derive(Args, Debug)]
 struct DevArg {
-    /// The word "dev" (as in `ip`).
-    #[arg(value_name = "dev", value_parser = ["dev"], hide_possible_values = true)]
-    _keyword: String,
+    /// The word "dev", as in `ip ... dev IF`.
+    #[arg(id = "dev", value_name = "dev", value_parser = ["dev"], hide_possible_values = true)]
+    _dev_word: String,
     /// The interface.
-    #[arg(value_name = "IF", value_parser = parse_ifname)]
+    #[arg(id = "interface", value_name = "IF", value_parser = parse_ifname)]
     dev: IfName,
 }
 
@@ -124,11 +127,11 @@ struct ProxyEntryArgs {
     /// The address to answer for.
     #[arg(value_name = "ADDR", value_parser = parse_ip)]
     address: IpAddr,
-    /// The word "dev" (as in `ip`).
-    #[arg(value_name = "dev", value_parser = ["dev"], hide_possible_values = true)]
-    _keyword: String,
+    /// The word "dev", as in `ip neigh add proxy ADDR dev IF`.
+    #[arg(id = "dev", value_name = "dev", value_parser = ["dev"], hide_possible_values = true)]
+    _dev_word: String,
     /// The interface the ARP requests arrive on.
-    #[arg(value_name = "IF", value_parser = parse_ifname)]
+    #[arg(id = "interface", value_name = "IF", value_parser = parse_ifname)]
     dev: IfName,
 }
 
@@ -138,7 +141,8 @@ enum NatCommand {
     /// MASQUERADE: traffic leaving through an interface takes its address.
     #[command(subcommand)]
     Masquerade(MasqueradeCommand),
-    /// Port forwarding (DNAT) of a host port to ADDR[:PORT].
+    /// Port forwarding (DNAT) of a host port to ADDR[:PORT]: only connections to one of
+    /// this host's own addresses (fib daddr type local).
     #[command(subcommand)]
     Forward(PortForwardCommand),
     /// Shows the rules vnet installed.
@@ -160,7 +164,7 @@ struct MasqueradeArgs {
     /// The outgoing interface.
     #[arg(short = 'o', long = "out", value_name = "IF", value_parser = parse_ifname)]
     out: IfName,
-    /// Only traffic from this IPv4 prefix.
+    /// Only traffic from this IPv4 prefix (ADDR/LEN, or one address).
     #[arg(short = 's', long = "source", value_name = "CIDR", value_parser = parse_ipv4_prefix)]
     source: Option<Ipv4Network>,
 }
@@ -200,17 +204,22 @@ struct Target {
 #[derive(Subcommand, Debug)]
 #[command(disable_help_subcommand = true)]
 enum ConntrackCommand {
-    /// Lists the entries (conntrack -L).
+    /// Lists the entries of both IP families (conntrack -L), or with -s only those with
+    /// an address in ADDR[/PREFIX].
     List(AddressFilter),
-    /// Deletes the entries (conntrack -F), or only those with ADDR.
+    /// Deletes every entry (conntrack -F), or with -s only those with an address in
+    /// ADDR[/PREFIX], one by one, and then prints how many it deleted.
     Flush(AddressFilter),
 }
 
 #[derive(Args, Debug)]
 struct AddressFilter {
-    /// Only entries in which ADDR appears (as source or destination, either direction).
-    #[arg(short = 's', long = "address", value_name = "ADDR", value_parser = parse_ip)]
-    address: Option<IpAddr>,
+    /// Only entries with an address in ADDR[/PREFIX] (a bare address is /32 or /128) in
+    /// any of their four places: source or destination, of the original or of the reply
+    /// direction. So a NATed flow matches by its translated addresses too, and -s is
+    /// broader than conntrack(8)'s, which matches the original source only.
+    #[arg(short = 's', long = "address", value_name = "ADDR[/PREFIX]", value_parser = parse_prefix)]
+    address: Option<IpNetwork>,
 }
 
 fn parse_ifname(s: &str) -> Result<IfName, String> {
@@ -222,11 +231,17 @@ fn parse_ip(s: &str) -> Result<IpAddr, String> {
         .map_err(|_| format!("invalid address '{s}': not an IPv4 or IPv6 address"))
 }
 
+/// Parses `ADDR/LEN` or a bare `ADDR` (a host prefix: /32 or /128); see
+/// [`vnet_core::parse_cidr`] for the reasons a bad one gets.
+fn parse_prefix(s: &str) -> Result<IpNetwork, String> {
+    vnet_core::parse_cidr(s).map_err(|e| e.to_string())
+}
+
 fn parse_ipv4_prefix(s: &str) -> Result<Ipv4Network, String> {
-    match vnet_core::parse_cidr(s).map_err(|e| e.to_string())? {
+    match parse_prefix(s)? {
         IpNetwork::V4(net) => Ok(net),
         IpNetwork::V6(_) => Err(format!(
-            "invalid prefix '{s}': NAT rules are IPv4 only (table ip vnet)"
+            "invalid address prefix '{s}': NAT rules are IPv4 only (table ip vnet)"
         )),
     }
 }
@@ -267,13 +282,21 @@ Commands:
   vnet [-n NETNS] nat forward add|del -p tcp|udp --port PORT
                                       --to ADDR[:PORT] [-i IF]
   vnet [-n NETNS] [-j] nat show
-  vnet [-n NETNS] [-j] conntrack list [-s ADDR]
-  vnet [-n NETNS] conntrack flush [-s ADDR]
+  vnet [-n NETNS] [-j] conntrack list [-s ADDR[/PREFIX]]
+  vnet [-n NETNS] [-j] conntrack flush [-s ADDR[/PREFIX]]
 
 NAT rules live in the nftables table 'ip vnet' (chains postrouting
-and prerouting); other tables and iptables rules are never touched.
-Adding a rule twice leaves one; deleting a rule also deletes the
-connection tracking entries it created, so it stops at once.
+and prerouting); other tables and iptables rules are never touched,
+nor rules someone added to 'ip vnet' by hand. Adding a rule twice
+leaves one; deleting a rule also deletes the connection tracking
+entries it created, so it stops at once. A port forward takes only
+connections to the host's own addresses (fib daddr type local), not
+those passing through it to other machines.
+
+conntrack -s ADDR[/PREFIX] selects the entries with an address in
+the prefix as source or destination, in either direction (conntrack
+-s matches the original source only). flush without -s deletes
+every entry.
 
 Examples:
   Route VMs out of eth0 (ip_forward=1 and iptables MASQUERADE):
@@ -561,7 +584,7 @@ fn conntrack(cli: &Cli, command: &ConntrackCommand) -> vnet_core::Result<()> {
             let entries: Vec<ConntrackEntry> = conntrack
                 .list()?
                 .into_iter()
-                .filter(|e| filter.address.is_none_or(|a| e.involves(a)))
+                .filter(|e| filter.address.is_none_or(|net| e.involves_network(net)))
                 .collect();
             if cli.json {
                 print_json(&Value::Array(entries.iter().map(entry_json).collect()));
@@ -571,8 +594,8 @@ fn conntrack(cli: &Cli, command: &ConntrackCommand) -> vnet_core::Result<()> {
         }
         ConntrackCommand::Flush(filter) => match filter.address {
             None => conntrack.flush()?,
-            Some(address) => {
-                let deleted = conntrack.flush_address(address)?;
+            Some(net) => {
+                let deleted = conntrack.flush_matching(|e| e.involves_network(net))?;
                 if cli.json {
                     print_json(&json!({"deleted": deleted}));
                 } else {
@@ -590,16 +613,108 @@ fn print_json(value: &Value) {
 
 /// Collects a page for `command` titled `name` (vnet, vnet-nat, vnet-nat-forward, ...)
 /// and for each of its subcommands, so that every page a SUBCOMMANDS section names
-/// exists.
-fn man_pages(command: &clap::Command, name: &str, pages: &mut Vec<(String, clap::Command)>) {
-    let page = command
-        .clone()
-        .display_name(name.to_string())
-        .bin_name(name.replace('-', " ").replace("proxy arp", "proxy-arp"));
-    pages.push((format!("{name}.8"), page));
+/// exists. `words` is the command line that runs it (`vnet proxy-arp on`). Each comes
+/// with its SYNOPSIS line.
+fn man_pages(
+    command: &clap::Command,
+    name: &str,
+    words: &str,
+    pages: &mut Vec<(String, String, clap::Command)>,
+) {
+    let page = command.clone().display_name(name.to_string());
+    pages.push((name.to_string(), synopsis(command, words), page));
     for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
-        man_pages(sub, &format!("{name}-{}", sub.get_name()), pages);
+        man_pages(
+            sub,
+            &format!("{name}-{}", sub.get_name()),
+            &format!("{words} {}", sub.get_name()),
+            pages,
+        );
     }
+}
+
+/// The SYNOPSIS line of a man page, in roff: `words` and every argument of `command`
+/// with its value placeholder (`[-s|--address <ADDR[/PREFIX]>]`, `-o|--out <IF>`, `dev
+/// <IF>`), names in bold and placeholders in italics, as in the OPTIONS section.
+/// clap_mangen's own synopsis leaves the placeholders out.
+fn synopsis(command: &clap::Command, words: &str) -> String {
+    let bold = |text: &str| format!("\\fB{}\\fR", roff_escape(text));
+    let italic = |text: &str| format!("\\fI{}\\fR", roff_escape(text));
+    let optional = |text: String, required: bool| {
+        if required { text } else { format!("[{text}]") }
+    };
+    let mut line = vec![bold(words)];
+    let shown: Vec<&clap::Arg> = command
+        .get_arguments()
+        .filter(|a| !a.is_hide_set())
+        .collect();
+    // Optional options first, then the required ones, then the positionals: the order
+    // clap_mangen uses.
+    let (required, not_required): (Vec<&clap::Arg>, Vec<&clap::Arg>) = shown
+        .iter()
+        .copied()
+        .filter(|a| !a.is_positional())
+        .partition(|a| a.is_required_set());
+    for arg in not_required.into_iter().chain(required) {
+        let mut text = match (arg.get_short(), arg.get_long()) {
+            (Some(short), Some(long)) => format!(
+                "{}|{}",
+                bold(&format!("-{short}")),
+                bold(&format!("--{long}"))
+            ),
+            (Some(short), None) => bold(&format!("-{short}")),
+            (None, Some(long)) => bold(&format!("--{long}")),
+            (None, None) => continue,
+        };
+        if arg.get_num_args().is_some_and(|n| n.takes_values()) {
+            text.push_str(&format!(" {}", italic(&placeholder(arg))));
+        }
+        line.push(optional(text, arg.is_required_set()));
+    }
+    for arg in shown.iter().filter(|a| a.is_positional()) {
+        // A literal keyword (`dev`, the only value it accepts) is written as itself.
+        let text = match arg.get_possible_values().as_slice() {
+            [only] => bold(only.get_name()),
+            _ => italic(&placeholder(arg)),
+        };
+        line.push(optional(text, arg.is_required_set()));
+    }
+    if command.has_subcommands() {
+        line.push(italic("<COMMAND>"));
+    }
+    line.join(" ")
+}
+
+/// `<VALUE>` for an argument, from its value name (or its id when it has none).
+fn placeholder(arg: &clap::Arg) -> String {
+    match arg.get_value_names() {
+        Some(names) => names
+            .iter()
+            .map(|n| format!("<{n}>"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        None => format!("<{}>", arg.get_id()),
+    }
+}
+
+/// Text for roff: a backslash and a minus sign (`-` alone is a hyphen) escaped.
+fn roff_escape(text: &str) -> String {
+    text.replace('\\', "\\e").replace('-', "\\-")
+}
+
+/// Renders the man page `man`, with its SYNOPSIS line replaced by `synopsis`.
+fn render_man(man: clap_mangen::Man, synopsis: &str) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    man.render(&mut out)?;
+    let text = String::from_utf8(out).map_err(std::io::Error::other)?;
+    let heading = "\n.SH SYNOPSIS\n";
+    let Some(at) = text.find(heading).map(|at| at + heading.len()) else {
+        return Err(std::io::Error::other(
+            "clap_mangen wrote no SYNOPSIS section",
+        ));
+    };
+    let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+    Ok(format!("{}{synopsis}{}", &text[..at], &text[end..]).into_bytes())
 }
 
 /// Writes the man pages (vnet.8 and one page per subcommand) and the bash, zsh and fish
@@ -618,13 +733,17 @@ fn generate_docs(dir: &Path) -> vnet_core::Result<()> {
     let mut command = Cli::command();
     command.build(); // propagates -n and -j to every subcommand
     let mut pages = Vec::new();
-    man_pages(&command, "vnet", &mut pages);
-    for (file, page) in pages {
-        let mut out = Vec::new();
-        clap_mangen::Man::new(page)
+    man_pages(&command, "vnet", "vnet", &mut pages);
+    // Every page is part of vnet: its .TH source is "vnet VERSION" (clap_mangen would
+    // put the subcommand's own name there, "on 0.1.0").
+    let source = format!("vnet {}", env!("CARGO_PKG_VERSION"));
+    for (name, synopsis, page) in pages {
+        let file = format!("{name}.8");
+        let page = clap_mangen::Man::new(page)
+            .title(name)
             .section("8")
-            .render(&mut out)
-            .map_err(io(&man.join(&file)))?;
+            .source(source.clone());
+        let out = render_man(page, &synopsis).map_err(io(&man.join(&file)))?;
         let path = man.join(&file);
         fs::write(&path, out).map_err(io(&path))?;
     }

@@ -13,17 +13,29 @@
 //!   [ bitwise reg 1 = ( reg 1 & 0x00ffffff ) ^ 0x00000000 ]
 //!   [ cmp eq reg 1 0x0000000a ]
 //!   [ masq ]
-//! iifname "eth0" tcp dport 5555 dnat to 192.168.0.2:22
+//! iifname "eth0" tcp dport 5555 fib daddr type local dnat to 192.168.0.2:22
 //!   [ meta load iifname => reg 1 ]
 //!   [ cmp eq reg 1 0x30687465 0x00000000 0x00000000 0x00000000 ]
 //!   [ meta load l4proto => reg 1 ]
 //!   [ cmp eq reg 1 0x00000006 ]
 //!   [ payload load 2b @ transport header + 2 => reg 1 ]
 //!   [ cmp eq reg 1 0x0000b315 ]
+//!   [ fib daddr type => reg 1 ]
+//!   [ cmp eq reg 1 0x00000002 ]
 //!   [ immediate reg 1 0x0200a8c0 ]
 //!   [ immediate reg 2 0x00001600 ]
 //!   [ nat dnat ip addr_min reg 1 proto_min reg 2 flags 0x2 ]
 //! ```
+//!
+//! `fib daddr type local` is what makes a port forward a forward of a port *of this
+//! host*: it looks the packet's destination up in the routing tables and matches only
+//! when it is one of the host's own addresses (`RTN_LOCAL`), so connections that VMs
+//! open through the host to other machines' port 5555 are not redirected.
+//!
+//! Recent nft versions load only the significant bytes of a byte-aligned prefix
+//! (`ip saddr 10.0.0.0/24` becomes `payload load 3b @ network header + 12` and a 3-byte
+//! `cmp`, with no `bitwise`); vnet writes the 4-byte load and mask above, which nft
+//! shows as the same rule, and reads both forms back.
 //!
 //! Reading back works on the bytes the kernel dumps (see [`crate::netlink::raw`]) and
 //! runs the program symbolically: it tracks what each register holds and
@@ -64,6 +76,18 @@ const NFPROTO_IPV4: u32 = 2;
 /// `NF_NAT_RANGE_PROTO_SPECIFIED`: the rule gives a port.
 const NF_NAT_RANGE_PROTO_SPECIFIED: u32 = 2;
 
+/// Attributes of the `fib` expression (`enum nft_fib_attributes`).
+const NFTA_FIB_DREG: u16 = 1;
+const NFTA_FIB_RESULT: u16 = 2;
+const NFTA_FIB_FLAGS: u16 = 3;
+/// `enum nft_fib_result`: the route type of the address looked up.
+const NFT_FIB_RESULT_ADDRTYPE: u32 = 3;
+/// `enum nft_fib_flags`: look the destination address up.
+const NFTA_FIB_F_DADDR: u32 = 1 << 1;
+/// `RTN_LOCAL` (`linux/rtnetlink.h`): an address of this host. The `fib` expression
+/// stores the route type as a u32 in host byte order.
+const RTN_LOCAL: u32 = 2;
+
 type Expr = ListAttribute<ExpressionAttribute>;
 
 /// The expression list of `rule`.
@@ -89,6 +113,16 @@ pub(super) fn encode(rule: &NatRule) -> Vec<Expr> {
             out.push(cmp_eq(vec![f.protocol.number()]));
             out.push(payload(NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2));
             out.push(cmp_eq(f.port.to_be_bytes().to_vec()));
+            // fib daddr type local: only packets to one of this host's addresses.
+            out.push(named(
+                "fib",
+                vec![
+                    u32_attr(NFTA_FIB_DREG, Register::Reg1.into()),
+                    u32_attr(NFTA_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE),
+                    u32_attr(NFTA_FIB_FLAGS, NFTA_FIB_F_DADDR),
+                ],
+            ));
+            out.push(cmp_eq(RTN_LOCAL.to_ne_bytes().to_vec()));
             out.push(immediate(Register::Reg1, f.to.octets().to_vec()));
             let mut nat = vec![
                 u32_attr(NFTA_NAT_TYPE, NFT_NAT_DNAT),
@@ -214,6 +248,11 @@ enum Value {
         mask: Vec<u8>,
     },
     Constant(Vec<u8>),
+    /// What a `fib` lookup returned.
+    Fib {
+        result: u32,
+        flags: u32,
+    },
 }
 
 /// A `cmp eq` the rule makes.
@@ -346,6 +385,22 @@ pub(super) fn decode(expressions: &[u8]) -> Option<NatRule> {
                 }
                 registers.insert(dreg?, Value::Constant(value?));
             }
+            "fib" => {
+                let (mut dreg, mut result, mut flags) = (None, None, None);
+                for (kind, value) in attributes(data) {
+                    match kind {
+                        NFTA_FIB_DREG => dreg = be32(value),
+                        NFTA_FIB_RESULT => result = be32(value),
+                        NFTA_FIB_FLAGS => flags = be32(value),
+                        _ => return None,
+                    }
+                }
+                let value = Value::Fib {
+                    result: result?,
+                    flags: flags?,
+                };
+                registers.insert(dreg?, value);
+            }
             "masq" => {
                 if attributes(data).next().is_some() {
                     return None; // flags or a port range: not vnet's
@@ -398,11 +453,18 @@ fn masquerade(matches: &[Match]) -> Option<NatRule> {
     for m in matches {
         match &m.value {
             Value::Meta(NFT_META_OIFNAME) => out = Some(ifname(&m.data)?),
+            // The whole address, or (as recent nft writes a byte-aligned prefix) its
+            // first 1 to 3 bytes.
             Value::Payload {
                 base: NFT_PAYLOAD_NETWORK_HEADER,
                 offset: 12,
-                len: 4,
-            } => source = Some(Ipv4Network::new(ipv4(&m.data)?, 32).ok()?),
+                len: len @ 1..=4,
+            } if m.data.len() == *len as usize => {
+                let mut octets = [0; 4];
+                octets[..m.data.len()].copy_from_slice(&m.data);
+                let prefix = 8 * *len as u8;
+                source = Some(Ipv4Network::new(Ipv4Addr::from(octets), prefix).ok()?);
+            }
             Value::Masked {
                 base: NFT_PAYLOAD_NETWORK_HEADER,
                 offset: 12,
@@ -426,9 +488,14 @@ fn port_forward(matches: &[Match], addr: Vec<u8>, port: Option<Vec<u8>>) -> Opti
     let mut input = None;
     let mut protocol = None;
     let mut dport = None;
+    let mut local = false;
     for m in matches {
         match &m.value {
             Value::Meta(NFT_META_IIFNAME) => input = Some(ifname(&m.data)?),
+            Value::Fib {
+                result: NFT_FIB_RESULT_ADDRTYPE,
+                flags: NFTA_FIB_F_DADDR,
+            } if m.data == RTN_LOCAL.to_ne_bytes() => local = true,
             Value::Meta(NFT_META_L4PROTO) => {
                 protocol = Some(match m.data.as_slice() {
                     [6] => L4Protocol::Tcp,
@@ -448,6 +515,11 @@ fn port_forward(matches: &[Match], addr: Vec<u8>, port: Option<Vec<u8>>) -> Opti
         Some(bytes) => Some(u16::from_be_bytes(bytes.get(..2)?.try_into().ok()?)),
         None => None,
     };
+    if !local {
+        // A DNAT of every packet to that port, wherever it goes: not a port forward of
+        // this host (and not what vnet writes).
+        return None;
+    }
     let mut rule = PortForward::new(protocol?, dport?, ipv4(&addr)?).ok()?;
     if let Some(to_port) = to_port {
         rule = rule.to_port(to_port).ok()?;
@@ -531,5 +603,43 @@ mod tests {
         exprs.insert(0, meta(MetaKey::Mark)); // an unknown load alone is harmless
         assert_eq!(decode(&wire(&exprs)), Some(rules()[0].clone()));
         assert_eq!(decode(&[]), None);
+    }
+
+    #[test]
+    fn a_dnat_without_the_local_destination_match_is_not_a_port_forward() {
+        let fib = |exprs: &[Expr]| {
+            exprs
+                .iter()
+                .position(|e| format!("{e:?}").contains("\"fib\""))
+                .expect("a port forward has a fib expression")
+        };
+        let mut exprs = encode(&rules()[3]);
+        let at = fib(&exprs);
+        exprs.drain(at..at + 2); // the fib lookup and its cmp
+        assert_eq!(decode(&wire(&exprs)), None);
+        // A fib match of another kind (here: RTN_UNICAST, a remote address) is not it.
+        let mut exprs = encode(&rules()[3]);
+        let at = fib(&exprs);
+        exprs[at + 1] = cmp_eq(1u32.to_ne_bytes().to_vec());
+        assert_eq!(decode(&wire(&exprs)), None);
+    }
+
+    #[test]
+    fn short_prefix_loads_read_back_as_the_prefix() {
+        // nft 1.0 writes `ip saddr 10.7.0.0/16` as a 2-byte load and a 2-byte cmp.
+        let exprs = vec![
+            match_ifname(MetaKey::Oifname, &IfName::new("eth0").unwrap())[0].clone(),
+            match_ifname(MetaKey::Oifname, &IfName::new("eth0").unwrap())[1].clone(),
+            payload(NFT_PAYLOAD_NETWORK_HEADER, 12, 2),
+            cmp_eq(vec![10, 7]),
+            named("masq", Vec::new()),
+        ];
+        let expected =
+            Masquerade::new(IfName::new("eth0").unwrap()).source("10.7.0.0/16".parse().unwrap());
+        assert_eq!(decode(&wire(&exprs)), Some(NatRule::Masquerade(expected)));
+        // A length that disagrees with the compared data is not a prefix.
+        let mut bad = exprs.clone();
+        bad[3] = cmp_eq(vec![10, 7, 0]);
+        assert_eq!(decode(&wire(&bad)), None);
     }
 }

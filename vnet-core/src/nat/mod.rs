@@ -11,7 +11,8 @@
 //!
 //! It never reads or writes another table, so other nftables tables and iptables rules
 //! (which live in their own tables, or in the legacy xtables) keep working beside it. The
-//! table appears with the first rule and is deleted with the last one.
+//! table appears with the first rule and is deleted with vnet's last one, unless someone
+//! put rules, chains or sets of their own in it: those are kept, and the table with them.
 //!
 //! Rules are identified by what they do, not by a name: adding a rule that is already
 //! there changes nothing, and deleting one finds it by reading the chain back (the
@@ -28,7 +29,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::str::FromStr;
 
 use ipnetwork::{IpNetwork, Ipv4Network};
-use netlink_packet_core::{NLM_F_APPEND, NLM_F_CREATE};
+use netlink_packet_core::{NLM_F_APPEND, NLM_F_CREATE, NLM_F_NONREC};
 use netlink_packet_netfilter::nftables::{
     ChainAttribute, ChainMessage, Hook, HookNumber, InetHookNumber, NfTablesMessage, RuleAttribute,
     RuleMessage, TableAttribute, TableMessage,
@@ -137,11 +138,15 @@ impl Masquerade {
 
 /// Port forwarding (DNAT): connections to `port` of this host (arriving on `input`, if
 /// given) go to `to`:`to_port` (the same port when `to_port` is None). `iptables -t nat
-/// -A PREROUTING [-i IN] -p tcp --dport PORT -j DNAT --to-destination TO[:TO_PORT]`, or
-/// `nft add rule ip vnet prerouting [iifname IN] tcp dport PORT dnat to TO[:TO_PORT]`.
+/// -A PREROUTING [-i IN] -p tcp --dport PORT -m addrtype --dst-type LOCAL -j DNAT
+/// --to-destination TO[:TO_PORT]`, or `nft add rule ip vnet prerouting [iifname IN] tcp
+/// dport PORT fib daddr type local dnat to TO[:TO_PORT]`: what QEMU's `-redir
+/// tcp:PORT::TO_PORT` gives a VM.
 ///
-/// This applies to packets arriving from outside (the prerouting hook), not to
-/// connections the host itself opens.
+/// Only connections to one of the host's own addresses are forwarded (`fib daddr type
+/// local`): a connection a VM opens through the host to port `port` of another machine
+/// goes there unchanged. This applies to packets arriving from outside (the prerouting
+/// hook), not to connections the host itself opens.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PortForward {
     /// TCP or UDP.
@@ -260,7 +265,11 @@ impl fmt::Display for NatRule {
                 if let Some(input) = &p.input {
                     write!(f, "iifname \"{input}\" ")?;
                 }
-                write!(f, "{} dport {} dnat to {}", p.protocol, p.port, p.to)?;
+                write!(
+                    f,
+                    "{} dport {} fib daddr type local dnat to {}",
+                    p.protocol, p.port, p.to
+                )?;
                 if let Some(port) = p.to_port {
                     write!(f, ":{port}")?;
                 }
@@ -277,6 +286,14 @@ pub struct InstalledRule {
     pub rule: NatRule,
     /// Its nf_tables handle (`nft -a list table ip vnet`).
     pub handle: u64,
+}
+
+/// A rule of vnet's table as the kernel dumped it: its handle, and what it does when it
+/// is one of the shapes vnet writes.
+#[derive(Debug)]
+struct DumpedRule {
+    handle: u64,
+    rule: Option<NatRule>,
 }
 
 /// The NAT calls of a [`Netfilter`]: `netfilter.nat()`.
@@ -302,6 +319,16 @@ fn base_chain(name: &str, hook: InetHookNumber, priority: i32) -> NetfilterMessa
                 Hook::Priority(priority as u32),
             ]),
             ChainAttribute::Type("nat".to_string()),
+        ],
+    }))
+}
+
+/// `nft delete chain ip vnet NAME`.
+fn delete_chain(name: &str) -> NetfilterMessage {
+    message(NfTablesMessage::DeleteChain(ChainMessage {
+        attributes: vec![
+            ChainAttribute::Table(TABLE.to_string()),
+            ChainAttribute::Name(name.to_string()),
         ],
     }))
 }
@@ -349,31 +376,60 @@ impl<'a> NatHandle<'a> {
 
     /// Deletes the installed rule identical to `rule` by its handle (`nft delete rule ip
     /// vnet CHAIN handle H`), then deletes the conntrack entries it created (`conntrack
-    /// -D ...`) so that their flows stop being translated at once. Deleting the last
-    /// rule deletes vnet's table. Fails with "not found" when no such rule is installed.
+    /// -D ...`) so that their flows stop being translated at once. Fails with "not
+    /// found" when no such rule is installed.
+    ///
+    /// Only that rule is deleted. When it was the last rule of vnet's table (counting
+    /// rules vnet cannot read, such as one added by hand with `nft add rule ip vnet
+    /// ...`), the two chains and the table go with it (`nft delete table ip vnet`), unless
+    /// the table still holds something else (a chain or set added by hand): then the
+    /// table stays, with it.
     pub fn delete(&self, rule: &NatRule) -> Result<()> {
         let op = || format!("deleting NAT rule '{rule}' in {}", self.describe());
         let found = self
             .retrying(|generation| {
-                let installed = self.list()?;
-                let Some(found) = installed.iter().find(|r| r.rule == *rule) else {
+                let rules = self.dump()?;
+                let Some(handle) = rules
+                    .iter()
+                    .find(|r| r.rule.as_ref() == Some(rule))
+                    .map(|r| r.handle)
+                else {
                     return Ok(false);
                 };
-                let change = if installed.len() == 1 {
-                    NfTablesMessage::DeleteTable(TableMessage {
-                        attributes: vec![TableAttribute::Name(TABLE.to_string())],
-                    })
-                } else {
-                    NfTablesMessage::DeleteRule(RuleMessage {
-                        attributes: vec![
-                            RuleAttribute::Table(TABLE.to_string()),
-                            RuleAttribute::Chain(rule.chain().to_string()),
-                            RuleAttribute::Handle(found.handle),
-                        ],
-                    })
-                };
+                let delete_rule = message(NfTablesMessage::DeleteRule(RuleMessage {
+                    attributes: vec![
+                        RuleAttribute::Table(TABLE.to_string()),
+                        RuleAttribute::Chain(rule.chain().to_string()),
+                        RuleAttribute::Handle(handle),
+                    ],
+                }));
+                if rules.len() == 1 {
+                    // The table's only rule: take the chains and the table too, in one
+                    // transaction. NLM_F_NONREC asks the kernel not to delete what is
+                    // still in use: it refuses (EBUSY) to delete a table that holds
+                    // anything besides vnet's two chains, such as a chain or a set
+                    // someone added, and the whole batch with it; ENOENT means one of
+                    // vnet's chains was deleted by hand. Either way the rule alone goes,
+                    // at the same generation (a refused batch changes nothing).
+                    let everything = vec![
+                        delete_rule.clone(),
+                        delete_chain(POSTROUTING),
+                        delete_chain(PREROUTING),
+                        message(NfTablesMessage::DeleteTable(TableMessage {
+                            attributes: vec![TableAttribute::Name(TABLE.to_string())],
+                        })),
+                    ];
+                    match self
+                        .netfilter
+                        .transaction_at(generation, everything, NLM_F_NONREC)
+                    {
+                        Ok(()) => return Ok(true),
+                        Err(e) if e.is_errno(Errno::EBUSY) || e.is_errno(Errno::ENOENT) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
                 self.netfilter
-                    .transaction_at(generation, vec![message(change)], 0)?;
+                    .transaction_at(generation, vec![delete_rule], 0)?;
                 Ok(true)
             })
             .op(op)?;
@@ -406,6 +462,20 @@ impl<'a> NatHandle<'a> {
     /// Lists the rules in vnet's table that vnet recognises (`nft -a list table ip
     /// vnet`); rules someone else put there are left out.
     pub fn list(&self) -> Result<Vec<InstalledRule>> {
+        Ok(self
+            .dump()?
+            .into_iter()
+            .filter_map(|r| {
+                Some(InstalledRule {
+                    rule: r.rule?,
+                    handle: r.handle,
+                })
+            })
+            .collect())
+    }
+
+    /// Every rule in vnet's table, in all its chains, whether vnet can read it or not.
+    fn dump(&self) -> Result<Vec<DumpedRule>> {
         // Dumped raw and decoded here: see netlink::raw for why.
         let request = RawMessage::from_message(&message(NfTablesMessage::GetRule(RuleMessage {
             attributes: vec![RuleAttribute::Table(TABLE.to_string())],
@@ -431,9 +501,16 @@ impl<'a> NatHandle<'a> {
             if table != Some(TABLE_ATTRIBUTE) {
                 continue;
             }
-            if let (Some(handle), Some(rule)) = (handle, expressions.and_then(expr::decode)) {
-                out.push(InstalledRule { rule, handle });
-            }
+            let Some(handle) = handle else {
+                return Err(Error::Protocol {
+                    op: format!("listing NAT rules in {}", self.describe()),
+                    detail: "a rule of table ip vnet came without its handle".into(),
+                });
+            };
+            out.push(DumpedRule {
+                handle,
+                rule: expressions.and_then(expr::decode),
+            });
         }
         Ok(out)
     }
