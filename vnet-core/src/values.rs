@@ -282,12 +282,42 @@ impl fmt::Debug for MacAddr {
     }
 }
 
-/// Parses a CIDR such as `10.0.0.1/24` or `fd00::1/64`, naming the value on error.
+/// Parses a CIDR such as `10.0.0.1/24` or `fd00::1/64`, naming the value on error and
+/// saying what is wrong: not an address, a length that is not a number, or a length
+/// longer than the address.
 ///
 /// A bare address gets a host prefix (/32 or /128), as `ip addr add` does.
 pub fn parse_cidr(s: &str) -> Result<ipnetwork::IpNetwork> {
-    s.parse::<ipnetwork::IpNetwork>()
-        .map_err(|e| Error::invalid("address prefix", s, e.to_string()))
+    let invalid = |why: String| Error::invalid("address prefix", s, why);
+    let (addr, len) = match s.split_once('/') {
+        Some((addr, len)) => (addr, Some(len)),
+        None => (s, None),
+    };
+    let addr: std::net::IpAddr = addr
+        .parse()
+        .map_err(|_| invalid(format!("'{addr}' is not an IPv4 or IPv6 address")))?;
+    let (family, max) = match addr {
+        std::net::IpAddr::V4(_) => ("IPv4", 32u8),
+        std::net::IpAddr::V6(_) => ("IPv6", 128u8),
+    };
+    let len = match len {
+        None => max,
+        Some("") => return Err(invalid("no prefix length after '/'".into())),
+        Some(len) if len.bytes().all(|b| b.is_ascii_digit()) => match len.parse::<u32>() {
+            Ok(n) if n <= u32::from(max) => n as u8,
+            _ => {
+                return Err(invalid(format!(
+                    "prefix length {len} is longer than {max}, the length of an {family} address"
+                )));
+            }
+        },
+        Some(len) => {
+            return Err(invalid(format!(
+                "prefix length '{len}' is not a number (0 to {max})"
+            )));
+        }
+    };
+    ipnetwork::IpNetwork::new(addr, len).map_err(|e| invalid(e.to_string()))
 }
 
 #[cfg(test)]
@@ -352,6 +382,25 @@ mod tests {
 
     #[test]
     fn cidr_parse() {
+        for (bad, why) in [
+            (
+                "10.0.0.0/33",
+                "prefix length 33 is longer than 32, the length of an IPv4 address",
+            ),
+            (
+                "fd00::/129",
+                "prefix length 129 is longer than 128, the length of an IPv6 address",
+            ),
+            ("10.0.0.0/", "no prefix length after '/'"),
+            ("10.0.0.0/x", "prefix length 'x' is not a number (0 to 32)"),
+            ("10.0.0/8", "'10.0.0' is not an IPv4 or IPv6 address"),
+        ] {
+            assert_eq!(
+                parse_cidr(bad).unwrap_err().to_string(),
+                format!("invalid address prefix '{bad}': {why}")
+            );
+        }
+        assert_eq!(parse_cidr("fd00::1").unwrap().prefix(), 128);
         assert_eq!(parse_cidr("10.0.0.1/24").unwrap().prefix(), 24);
         assert_eq!(parse_cidr("10.0.0.1").unwrap().prefix(), 32);
         assert!(
