@@ -1,5 +1,8 @@
 //! NAT rules: add N port forwards, then delete them, in a fresh namespace.
 //!
+//! Every contender writes the same rule as vnet: `tcp dport P fib daddr type local dnat
+//! to 10.0.0.2:22` (iptables: `-m addrtype --dst-type LOCAL`), a forward of a host port.
+//!
 //! Compares, side by side in one run:
 //! - vnet's library (one `Netfilter` handle; each add reads the chain back first, to stay
 //!   idempotent, and each delete flushes the rule's conntrack entries);
@@ -84,7 +87,7 @@ fn nft_each(name: &str, n: u16) -> (Duration, Duration) {
     let start = Instant::now();
     for i in 0..n {
         let rule = format!(
-            "add rule ip bench pre tcp dport {} dnat to 10.0.0.2:22",
+            "add rule ip bench pre tcp dport {} fib daddr type local dnat to 10.0.0.2:22",
             10000 + i
         );
         run(in_ns(name, "nft", &[&rule]));
@@ -119,7 +122,7 @@ fn nft_file(name: &str, n: u16) -> (Duration, Duration) {
     let script: String = (0..n)
         .map(|i| {
             format!(
-                "add rule ip bench pre tcp dport {} dnat to 10.0.0.2:22\n",
+                "add rule ip bench pre tcp dport {} fib daddr type local dnat to 10.0.0.2:22\n",
                 10000 + i
             )
         })
@@ -161,6 +164,10 @@ fn iptables_each(name: &str, n: u16) -> (Duration, Duration) {
                 "tcp",
                 "--dport",
                 &port,
+                "-m",
+                "addrtype",
+                "--dst-type",
+                "LOCAL",
                 "-j",
                 "DNAT",
                 "--to-destination",
