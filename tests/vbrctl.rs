@@ -3,9 +3,12 @@
 //! Each case runs the same steps twice, in two fresh namespaces: once with the real
 //! brctl, once with vbrctl. Both are called as `brctl` (a symlink of that name in a
 //! directory put first on `PATH`), so messages that print `argv[0]` match. The test
-//! compares, step by step, stdout, stderr and the exit code, and at the end the kernel
-//! state as `ip -j -d link` and `bridge -j` show it. The real brctl reads sysfs, which
-//! `ip netns exec` remounts for the namespace, so it is right there too.
+//! compares, step by step, stdout, stderr and the exit code, and after every brctl step
+//! the kernel state as `ip -j -d link` and `bridge -j` show it, so a setting that a later
+//! step overwrites is compared too. Some steps run on a pseudo-terminal or with both
+//! streams in one pipe, where the order of stdout and stderr shows. The real brctl
+//! reads sysfs, which `ip netns exec` remounts for the namespace, so it is right there
+//! too.
 //!
 //! Devices get fixed MAC addresses so that bridge ids match between the two runs; what
 //! stays random (the MAC of a bridge without ports, timers that tick) is masked, and
@@ -22,14 +25,37 @@ use serde_json::Value;
 
 /// One step of a case.
 enum Step<'a> {
-    /// `brctl ARGS...` (the tool under test), compared.
+    /// `brctl ARGS...` (the tool under test), compared: stdout, stderr, exit code, and
+    /// the kernel state after it.
     Brctl(&'a [&'a str]),
+    /// `brctl ARGS...` on a pseudo-terminal (`script -qec CMD /dev/null`), compared:
+    /// what the terminal shows, stdout and stderr merged in the order they were
+    /// written, and the exit code. brctl's stdout is line-buffered there.
+    Tty(&'a [&'a str]),
+    /// `brctl ARGS... 2>&1`: both streams into one pipe, where brctl's stdout is
+    /// fully buffered, compared like [`Step::Tty`].
+    Merged(&'a [&'a str]),
     /// `ip ARGS...` inside the namespace: setup between brctl steps, not compared.
     Ip(&'a [&'a str]),
     /// A shell command inside the namespace (`sh -c`): setup, not compared.
     Sh(&'a str),
+    /// Asserts, in both runs, that `ip -d -j link show LINK` reports the bridge option
+    /// FIELD (in `info_data`) as one of VALUES: what the case means to leave at that
+    /// point. (A time of N hundredths is kept by the kernel in jiffies and read back
+    /// rounded down, so with HZ 250 it may read N - 1.)
+    Expect(&'a str, &'a str, &'a [u64]),
 }
-use Step::{Brctl, Ip, Sh};
+use Step::{Brctl, Expect, Ip, Merged, Sh, Tty};
+
+/// What one compared step did.
+struct Record {
+    /// The step, for messages (`brctl ["show"]`).
+    what: String,
+    /// Its output and exit code.
+    output: String,
+    /// The kernel state right after it.
+    state: String,
+}
 
 /// The two tools, each as a `brctl` in its own directory.
 struct Tools {
@@ -69,30 +95,68 @@ fn tools() -> &'static Tools {
     })
 }
 
-/// Runs `steps` in `ns` with the `brctl` of `dir` and returns the transcript of the
-/// brctl steps: arguments, stdout, stderr, exit code.
-fn transcript(ns: &TestNs, dir: &Path, steps: &[Step<'_>], mask: fn(&str) -> String) -> String {
+/// Quotes `arg` for `sh`.
+fn sh_quote(arg: &str) -> String {
+    format!("'{}'", arg.replace('\'', "'\\''"))
+}
+
+/// Runs `steps` in `ns` with the `brctl` of `dir` and returns a record of each brctl
+/// step: arguments, stdout, stderr, exit code, and the kernel state after it.
+fn transcript(
+    ns: &TestNs,
+    dir: &Path,
+    steps: &[Step<'_>],
+    mask: fn(&str) -> String,
+) -> Vec<Record> {
     let path = format!(
         "{}:{}",
         dir.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let mut t = String::new();
+    let run = |program: &str, args: &[&str]| {
+        Command::new("ip")
+            .args(["netns", "exec", &ns.name, program])
+            .args(args)
+            .env("PATH", &path)
+            .output()
+            .unwrap()
+    };
+    let command_line = |args: &[&str]| {
+        std::iter::once("brctl".to_string())
+            .chain(args.iter().map(|a| sh_quote(a)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut records = Vec::new();
     for step in steps {
-        match step {
+        let (what, output) = match step {
             Brctl(args) => {
-                let out = Command::new("ip")
-                    .args(["netns", "exec", &ns.name, "brctl"])
-                    .args(*args)
-                    .env("PATH", &path)
-                    .output()
-                    .unwrap();
-                t += &format!(
-                    "$ brctl {args:?}\n--stdout--\n{}--stderr--\n{}--exit {:?}\n",
+                let out = run("brctl", args);
+                let output = format!(
+                    "--stdout--\n{}--stderr--\n{}--exit {:?}\n",
                     mask(&String::from_utf8_lossy(&out.stdout)),
                     String::from_utf8_lossy(&out.stderr),
                     out.status.code()
                 );
+                (format!("brctl {args:?}"), output)
+            }
+            Tty(args) => {
+                let out = run("script", &["-qec", &command_line(args), "/dev/null"]);
+                let output = format!(
+                    "--terminal--\n{}--exit {:?}\n",
+                    mask(&String::from_utf8_lossy(&out.stdout)),
+                    out.status.code()
+                );
+                (format!("brctl {args:?} on a terminal"), output)
+            }
+            Merged(args) => {
+                let out = run("sh", &["-c", &(command_line(args) + " 2>&1")]);
+                let output = format!(
+                    "--stdout and stderr--\n{}--exit {:?}\n",
+                    mask(&String::from_utf8_lossy(&out.stdout)),
+                    out.status.code()
+                );
+                (format!("brctl {args:?} 2>&1"), output)
             }
             Ip(args) => {
                 let out = Command::new("ip")
@@ -105,6 +169,7 @@ fn transcript(ns: &TestNs, dir: &Path, steps: &[Step<'_>], mask: fn(&str) -> Str
                     "ip {args:?}: {}",
                     String::from_utf8_lossy(&out.stderr)
                 );
+                continue;
             }
             Sh(cmd) => {
                 let out = ns.exec("sh", &["-c", cmd]);
@@ -113,10 +178,43 @@ fn transcript(ns: &TestNs, dir: &Path, steps: &[Step<'_>], mask: fn(&str) -> Str
                     "{cmd}: {}",
                     String::from_utf8_lossy(&out.stderr)
                 );
+                continue;
             }
-        }
+            Expect(link, field, values) => {
+                let data = ns.link_json(link).unwrap()["linkinfo"]["info_data"].clone();
+                assert!(
+                    data[*field].as_u64().is_some_and(|v| values.contains(&v)),
+                    "{field} of {link} with {}/brctl is {}, expected one of {values:?}",
+                    dir.display(),
+                    data[*field]
+                );
+                continue;
+            }
+        };
+        records.push(Record {
+            what,
+            output,
+            state: state(ns),
+        });
     }
-    t
+    records
+}
+
+/// Compares vbrctl's records with brctl's, step by step: output, then kernel state.
+fn compare(ours: &[Record], real: &[Record]) {
+    assert_eq!(ours.len(), real.len());
+    for (n, (o, r)) in ours.iter().zip(real).enumerate() {
+        assert_same(
+            &format!("step {} `{}`", n + 1, r.what),
+            &o.output,
+            &r.output,
+        );
+        assert_same(
+            &format!("kernel state after step {} `{}`", n + 1, r.what),
+            &o.state,
+            &r.state,
+        );
+    }
 }
 
 /// Standard setup: two veth pairs and a third, every end with a fixed MAC.
@@ -310,25 +408,28 @@ fn assert_same(what: &str, ours: &str, real: &str) {
     );
 }
 
-/// Runs the case with both tools and compares transcripts and final state.
+/// Runs the case with both tools and compares, after every brctl step, its output and
+/// the kernel state; and the state after the last step.
 fn differential(tag: &str, steps: &[Step<'_>], mask: fn(&str) -> String) {
     let tools = tools();
     let real_ns = TestNs::new(&format!("{tag}-r"));
     let ours_ns = TestNs::new(&format!("{tag}-o"));
-    let mut all: Vec<&Step<'_>> = SETUP.iter().collect();
-    all.extend(steps.iter());
+    let all: Vec<&Step<'_>> = SETUP.iter().chain(steps.iter()).collect();
     let all: Vec<Step<'_>> = all
         .into_iter()
         .map(|s| match s {
             Brctl(a) => Brctl(a),
+            Tty(a) => Tty(a),
+            Merged(a) => Merged(a),
             Ip(a) => Ip(a),
             Sh(c) => Sh(c),
+            Expect(l, f, v) => Expect(l, f, v),
         })
         .collect();
     let real = transcript(&real_ns, &tools.real, &all, mask);
     let ours = transcript(&ours_ns, &tools.ours, &all, mask);
-    assert_same("transcript", &ours, &real);
-    assert_same("kernel state", &state(&ours_ns), &state(&real_ns));
+    compare(&ours, &real);
+    assert_same("final kernel state", &state(&ours_ns), &state(&real_ns));
 }
 
 #[test]
@@ -438,23 +539,38 @@ fn bridge_and_port_settings() {
             Brctl(&["addif", "br0", "v0", "v2"]),
             Brctl(&["setageing", "br0", "abc"]),
             Brctl(&["setageing", "br0", "12.345"]),
+            Expect("br0", "ageing_time", &[1234]),
             Brctl(&["setageing", "nobr", "10"]),
             Brctl(&["setageing", "v0", "10"]),
             Brctl(&["setageing", "br1", "1e3"]),
+            Expect("br1", "ageing_time", &[100_000]),
             Brctl(&["setageing", "br1", " 7x"]),
+            Expect("br1", "ageing_time", &[700]),
             Brctl(&["setbridgeprio", "br0", "x"]),
             Brctl(&["setbridgeprio", "br0", "0x100"]),
+            Expect("br0", "priority", &[256]),
+            // sscanf's int of 99999999999 is 1215752191; the kernel keeps its low 16 bits.
             Brctl(&["setbridgeprio", "br1", "99999999999"]),
+            Expect("br1", "priority", &[59391]),
             Brctl(&["setbridgeprio", "nobr", "1"]),
             Brctl(&["setbridgeprio", "v0", "1"]),
+            // brctl's conversion makes 2.3 s 229 hundredths (not 230); the kernel keeps
+            // 572 jiffies of them with HZ 250, which read back as 228.
             Brctl(&["setfd", "br0", "2.3"]),
+            Expect("br0", "forward_delay", &[228, 229]),
             Brctl(&["setfd", "br1", "0"]),
+            Expect("br1", "forward_delay", &[0]),
             Brctl(&["setfd", "br1", "x"]),
+            // A hello time of 0 is out of the kernel's range: refused, the default stays.
             Brctl(&["sethello", "br0", "0"]),
+            Expect("br0", "hello_time", &[200]),
             Brctl(&["sethello", "br0", "3"]),
+            Expect("br0", "hello_time", &[300]),
             Brctl(&["sethello", "br0", "x"]),
             Brctl(&["setmaxage", "br0", "1"]),
+            Expect("br0", "max_age", &[2000]),
             Brctl(&["setmaxage", "br0", "30"]),
+            Expect("br0", "max_age", &[3000]),
             Brctl(&["setmaxage", "nobr", "30"]),
             Brctl(&["setmaxage", "br0", "x"]),
             Brctl(&["stp", "br0", "maybe"]),
@@ -496,6 +612,42 @@ fn bridge_and_port_settings() {
             Brctl(&["hairpin", "br0", "v2", "1"]),
             Brctl(&["hairpin", "br0", "v2", "off"]),
             Brctl(&["show"]),
+        ],
+        no_mask,
+    );
+}
+
+/// On a terminal brctl's stdout is line-buffered: `show br0 nobr brz` prints br0's line,
+/// then the error, then brz's line. With both streams in one pipe its stdout is fully
+/// buffered (4096 bytes for a pipe): errors come first, unless more than a buffer of
+/// output came before them. vbrctl must interleave the same way, byte for byte.
+#[test]
+fn output_order_on_a_terminal_and_in_one_pipe() {
+    // About 6 KB of output with an error after the first 4.8 KB.
+    let mut long = vec!["show"];
+    long.extend((0..150).map(|i| if i == 120 { "nobr" } else { "br0" }));
+    let long = &long[..];
+    differential(
+        "order",
+        &[
+            Brctl(&["addbr", "br0"]),
+            Brctl(&["addbr", "brz"]),
+            Brctl(&["addif", "br0", "v0", "v2"]),
+            Tty(&["show", "br0", "nobr", "brz"]),
+            Merged(&["show", "br0", "nobr", "brz"]),
+            Tty(&["show", "br0", "v0", "brz", "nobr"]),
+            Tty(&["show"]),
+            Tty(&["frobnicate"]),
+            Merged(&["frobnicate"]),
+            Tty(&["-x"]),
+            Merged(&["--foo"]),
+            Tty(&["addbr"]),
+            Tty(&["showstp", "nobr"]),
+            Tty(&["showmacs", "br0"]),
+            Tty(&["addif", "br0", "v4", "nodev"]),
+            Tty(long),
+            Merged(long),
+            Brctl(long),
         ],
         no_mask,
     );
@@ -555,7 +707,7 @@ fn showmacs_after_traffic() {
     // Two hosts in their own namespaces, each behind a veth whose bridge end is a port;
     // pinging across makes the bridge learn both MACs.
     let tools = tools();
-    let mut transcripts = Vec::new();
+    let mut runs = Vec::new();
     let mut states = Vec::new();
     for (tag, dir) in [("macs-r", &tools.real), ("macs-o", &tools.ours)] {
         let sw = TestNs::new(tag);
@@ -578,9 +730,7 @@ fn showmacs_after_traffic() {
             "ip link set br0 up && ip link set p1 up && ip link set p2 up",
         ));
         steps.push(Brctl(&["showmacs", "br0"]));
-        transcripts.push((tag, String::new()));
-        let t = &mut transcripts.last_mut().unwrap().1;
-        *t += &transcript(&sw, dir, &steps, mask_ageing);
+        let mut records = transcript(&sw, dir, &steps, mask_ageing);
         for (h, addr) in [(&h1, "10.9.0.1/24"), (&h2, "10.9.0.2/24")] {
             h.handle.link().up(ifname("eth0")).unwrap();
             h.handle
@@ -592,7 +742,7 @@ fn showmacs_after_traffic() {
             h1.ping("10.9.0.2"),
             "{tag}: h1 cannot ping h2 across the bridge"
         );
-        *t += &transcript(
+        records.extend(transcript(
             &sw,
             dir,
             &[
@@ -601,8 +751,9 @@ fn showmacs_after_traffic() {
                 Brctl(&["showmacs", "p1"]),
             ],
             mask_ageing,
-        );
+        ));
         // The learned hosts must be in the table (not only the local port addresses).
+        let t: String = records.iter().map(|r| r.output.as_str()).collect();
         assert!(
             t.contains("02:00:00:00:01:02\tno"),
             "{tag}: h1's MAC not learned:\n{t}"
@@ -612,10 +763,11 @@ fn showmacs_after_traffic() {
             "{tag}: h2's MAC not learned:\n{t}"
         );
         states.push(state(&sw));
+        runs.push(records);
         drop((h1, h2, sw));
     }
-    assert_same("showmacs transcript", &transcripts[1].1, &transcripts[0].1);
-    assert_same("kernel state", &states[1], &states[0]);
+    compare(&runs[1], &runs[0]);
+    assert_same("final kernel state", &states[1], &states[0]);
 }
 
 /// Where brctl goes wrong and vbrctl does not: a process whose `/sys` was mounted for

@@ -59,6 +59,13 @@ impl TestNs {
             .success()
     }
 
+    /// True when a ping of `ADDR` is answered within about `seconds`: one ping a second,
+    /// for a path that has just been opened (neighbour entries that failed a moment ago
+    /// are retried by the kernel only as new packets come).
+    pub fn pings_within(&self, addr: &str, seconds: u32) -> bool {
+        (0..seconds.max(1)).any(|_| self.ping(addr))
+    }
+
     /// True when one ping of `ADDR` with a short timeout fails (no reply).
     pub fn cannot_ping(&self, addr: &str) -> bool {
         !self

@@ -16,7 +16,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A value given by the caller was rejected before any syscall was made.
+    /// A value given by the caller was rejected: before any change was made, and
+    /// before any syscall where the value alone shows it is wrong (a lookup may come
+    /// first when the problem is what the value names, such as a veth given as a
+    /// bridge).
     #[error("invalid {what} '{value}': {reason}")]
     InvalidInput {
         /// What kind of value it was ("interface name", "VLAN id", ...).

@@ -6,6 +6,9 @@
 //! reads sysfs (which shows the namespace it was mounted in) and falls back to the old
 //! bridge ioctls, vbrctl asks the kernel over netlink and reproduces the errno the
 //! original would have reported at that step, so it is right inside any namespace.
+//! Its standard output is buffered the way glibc buffers brctl's (line by line on a
+//! terminal, in whole buffers otherwise, see [`CStdout`]) while errors go out at once,
+//! so the two streams interleave as brctl's do wherever they go.
 //!
 //! Known differences, all for absurd inputs: brctl writes times to sysfs as 64-bit
 //! values while netlink carries 32 bits, so a forward delay (with STP off) or an ageing
@@ -14,9 +17,10 @@
 
 use std::process::ExitCode;
 
-use vnet_cli::{argv0, print_err, print_out};
+use vnet_cli::{CStdout, argv0, print_err};
 use vnet_core::{
-    Bridge, BridgeInfo, BridgeOptions, FdbEntryKind, Handle, IfName, Link, PortInfo, PortOptions,
+    Bridge, BridgeInfo, BridgeOptions, Error, FdbEntryKind, Handle, IfName, Link, PortInfo,
+    PortOptions,
 };
 
 /// What `brctl -V` prints.
@@ -69,16 +73,19 @@ fn main() -> ExitCode {
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    let mut out = String::new();
+    // brctl's printf()s go through stdio's buffer and its errors straight to the
+    // unbuffered stderr: CStdout buffers the same way, so both streams interleave as
+    // brctl's do, on a terminal (line by line) and in a shared pipe (whole buffers).
+    let mut out = CStdout::stdout();
     let code = run(&args, &mut out);
-    print_out(&out);
+    out.finish();
     ExitCode::from(code)
 }
 
-fn help(out: &mut String) {
-    out.push_str("Usage: brctl [commands]\ncommands:\n");
+fn help(out: &mut CStdout) {
+    out.print("Usage: brctl [commands]\ncommands:\n");
     for (name, _, text) in COMMANDS {
-        out.push_str(&format!("\t{name:<10}\t{text}\n"));
+        out.print(&format!("\t{name:<10}\t{text}\n"));
     }
 }
 
@@ -139,14 +146,14 @@ fn getopt(args: &[String]) -> Options {
     Options::Operands(operands)
 }
 
-fn run(args: &[String], out: &mut String) -> u8 {
+fn run(args: &[String], out: &mut CStdout) -> u8 {
     let argv = match getopt(args) {
         Options::Help => {
             help(out);
             return 0;
         }
         Options::Version => {
-            out.push_str(VERSION);
+            out.print(VERSION);
             return 0;
         }
         Options::Bad => {
@@ -160,23 +167,28 @@ fn run(args: &[String], out: &mut String) -> u8 {
         }
         Options::Operands(a) => a,
     };
+    // brctl opens its control socket (br_init) before it even looks at the command, and
+    // reports a failure as `strerror(errno)` of the socket call.
+    let handle = match Handle::current() {
+        Ok(h) => h,
+        Err(e) => {
+            print_err(&format!(
+                "can't setup bridge control: {}\n",
+                strerror(e.errno())
+            ));
+            return 1;
+        }
+    };
     let Some(&(name, nargs, text)) = COMMANDS.iter().find(|c| c.0 == argv[0]) else {
         print_err(&format!("never heard of command [{}]\n", argv[0]));
         help(out);
         return 1;
     };
     if argv.len() < nargs + 1 {
-        out.push_str("Incorrect number of arguments for command\n");
-        out.push_str(&format!("Usage: brctl {name} {text}\n"));
+        out.print("Incorrect number of arguments for command\n");
+        out.print(&format!("Usage: brctl {name} {text}\n"));
         return 1;
     }
-    let handle = match Handle::current() {
-        Ok(h) => h,
-        Err(e) => {
-            print_err(&format!("can't setup bridge control: {e}\n"));
-            return 1;
-        }
-    };
     let ctl = Ctl { h: &handle, out };
     let failed = match name {
         "addbr" => ctl.addbr(&argv[1]),
@@ -248,7 +260,7 @@ impl Time {
 
 struct Ctl<'a> {
     h: &'a Handle,
-    out: &'a mut String,
+    out: &'a mut CStdout,
 }
 
 impl Ctl<'_> {
@@ -260,10 +272,15 @@ impl Ctl<'_> {
     }
 
     /// The bridge named `name` as brctl's ioctls find it: `Err(ENODEV)` if there is no
-    /// such link, `Err(EOPNOTSUPP)` if it is not a bridge.
+    /// such link (or the name is one no link could have), `Err(EOPNOTSUPP)` if it is
+    /// not a bridge (the library's [`Error::InvalidInput`]).
     fn bridge(&self, name: &str) -> Result<BridgeInfo, i32> {
-        let link = self.lookup(&ioctl_name(name)).ok_or(ENODEV)?;
-        BridgeInfo::from_link(&link).ok_or(EOPNOTSUPP)
+        let name = IfName::new(ioctl_name(name)).map_err(|_| ENODEV)?;
+        match self.h.bridge().info(name) {
+            Ok(info) => Ok(info),
+            Err(Error::InvalidInput { .. }) => Err(EOPNOTSUPP),
+            Err(_) => Err(ENODEV),
+        }
     }
 
     fn addbr(&self, name: &str) -> bool {
@@ -594,21 +611,21 @@ impl Ctl<'_> {
             };
             if header {
                 self.out
-                    .push_str("bridge name\tbridge id\t\tSTP enabled\tinterfaces\n");
+                    .print("bridge name\tbridge id\t\tSTP enabled\tinterfaces\n");
                 header = false;
             }
             let yes = if info.stp.stp_state != 0 { "yes" } else { "no" };
             self.out
-                .push_str(&format!("{name}\t\t{}\t{yes}\t\t", info.stp.bridge_id));
+                .print(&format!("{name}\t\t{}\t{yes}\t\t", info.stp.bridge_id));
             match self.h.bridge().ports(info.index) {
                 Ok(ports) => {
                     let names: Vec<&str> = ports.iter().map(|p| p.name.as_str()).collect();
-                    self.out.push_str(&names.join("\n\t\t\t\t\t\t\t"));
-                    self.out.push('\n');
+                    self.out.print(&names.join("\n\t\t\t\t\t\t\t"));
+                    self.out.print("\n");
                 }
                 Err(e) => self
                     .out
-                    .push_str(&format!(" can't get port info: {}\n", strerror(e.errno()))),
+                    .print(&format!(" can't get port info: {}\n", strerror(e.errno()))),
             }
         }
         errors
@@ -625,47 +642,47 @@ impl Ctl<'_> {
         let (o, s) = (&info.options, &info.stp);
         let t = |v: Option<u32>| timer(u64::from(v.unwrap_or(0)));
         let out = &mut *self.out;
-        out.push_str(&format!("{name}\n"));
-        out.push_str(&format!(" bridge id\t\t{}", s.bridge_id));
-        out.push_str(&format!("\n designated root\t{}", s.root_id));
-        out.push_str(&format!("\n root port\t\t{:4}\t\t\t", s.root_port));
-        out.push_str(&format!("path cost\t\t{:4}\n", s.root_path_cost as i32));
+        out.print(&format!("{name}\n"));
+        out.print(&format!(" bridge id\t\t{}", s.bridge_id));
+        out.print(&format!("\n designated root\t{}", s.root_id));
+        out.print(&format!("\n root port\t\t{:4}\t\t\t", s.root_port));
+        out.print(&format!("path cost\t\t{:4}\n", s.root_path_cost as i32));
         let (max_age, hello, fd) = (t(o.max_age), t(o.hello_time), t(o.forward_delay));
-        out.push_str(&format!(
+        out.print(&format!(
             " max age\t\t{max_age}\t\t\tbridge max age\t\t{max_age}"
         ));
-        out.push_str(&format!(
+        out.print(&format!(
             "\n hello time\t\t{hello}\t\t\tbridge hello time\t{hello}"
         ));
-        out.push_str(&format!(
+        out.print(&format!(
             "\n forward delay\t\t{fd}\t\t\tbridge forward delay\t{fd}"
         ));
-        out.push_str(&format!("\n ageing time\t\t{}", t(o.ageing_time)));
-        out.push_str(&format!(
+        out.print(&format!("\n ageing time\t\t{}", t(o.ageing_time)));
+        out.print(&format!(
             "\n hello timer\t\t{}\t\t\ttcn timer\t\t{}",
             timer(s.hello_timer),
             timer(s.tcn_timer)
         ));
-        out.push_str(&format!(
+        out.print(&format!(
             "\n topology change timer\t{}\t\t\tgc timer\t\t{}",
             timer(s.topology_change_timer),
             timer(s.gc_timer)
         ));
-        out.push_str("\n flags\t\t\t");
+        out.print("\n flags\t\t\t");
         if s.topology_change {
-            out.push_str("TOPOLOGY_CHANGE ");
+            out.print("TOPOLOGY_CHANGE ");
         }
         if s.topology_change_detected {
-            out.push_str("TOPOLOGY_CHANGE_DETECTED ");
+            out.print("TOPOLOGY_CHANGE_DETECTED ");
         }
-        out.push_str("\n\n\n");
+        out.print("\n\n\n");
         match self.h.bridge().ports(info.index) {
             Ok(ports) => {
                 for p in ports {
                     port_stp(out, &p);
                 }
             }
-            Err(e) => out.push_str(&format!("can't get ports: {}\n", strerror(e.errno()))),
+            Err(e) => out.print(&format!("can't get ports: {}\n", strerror(e.errno()))),
         }
         false
     }
@@ -713,10 +730,10 @@ impl Ctl<'_> {
             .collect();
         rows.sort_by_key(|r| r.0);
         self.out
-            .push_str("port no\tmac addr\t\tis local?\tageing timer\n");
+            .print("port no\tmac addr\t\tis local?\tageing timer\n");
         for (mac, port_no, local, age) in rows {
             // struct __fdb_entry carries the low byte of the port number in port_no.
-            self.out.push_str(&format!(
+            self.out.print(&format!(
                 "{:3}\t{mac}\t{}\t\t{}\n",
                 port_no & 0xff,
                 if local { "yes" } else { "no" },
@@ -736,35 +753,35 @@ fn not_a_bridge_message(name: &str, errno: i32) {
 }
 
 /// One port's block of `brctl showstp`.
-fn port_stp(out: &mut String, p: &PortInfo) {
-    out.push_str(&format!("{} ({})\n", p.name, p.port_no));
-    out.push_str(&format!(" port id\t\t{:04x}", p.port_id));
-    out.push_str(&format!("\t\t\tstate\t\t{:>15}\n", p.state.name()));
-    out.push_str(&format!(" designated root\t{}", p.designated_root));
-    out.push_str(&format!("\tpath cost\t\t{:4}\n", p.cost as i32));
-    out.push_str(&format!(" designated bridge\t{}", p.designated_bridge));
-    out.push_str(&format!(
+fn port_stp(out: &mut CStdout, p: &PortInfo) {
+    out.print(&format!("{} ({})\n", p.name, p.port_no));
+    out.print(&format!(" port id\t\t{:04x}", p.port_id));
+    out.print(&format!("\t\t\tstate\t\t{:>15}\n", p.state.name()));
+    out.print(&format!(" designated root\t{}", p.designated_root));
+    out.print(&format!("\tpath cost\t\t{:4}\n", p.cost as i32));
+    out.print(&format!(" designated bridge\t{}", p.designated_bridge));
+    out.print(&format!(
         "\tmessage age timer\t{}",
         timer(p.message_age_timer)
     ));
-    out.push_str(&format!("\n designated port\t{:04x}", p.designated_port));
-    out.push_str(&format!(
+    out.print(&format!("\n designated port\t{:04x}", p.designated_port));
+    out.print(&format!(
         "\t\t\tforward delay timer\t{}",
         timer(p.forward_delay_timer)
     ));
-    out.push_str(&format!("\n designated cost\t{:4}", p.designated_cost));
-    out.push_str(&format!("\t\t\thold timer\t\t{}", timer(p.hold_timer)));
-    out.push_str("\n flags\t\t\t");
+    out.print(&format!("\n designated cost\t{:4}", p.designated_cost));
+    out.print(&format!("\t\t\thold timer\t\t{}", timer(p.hold_timer)));
+    out.print("\n flags\t\t\t");
     if p.config_pending {
-        out.push_str("CONFIG_PENDING ");
+        out.print("CONFIG_PENDING ");
     }
     if p.topology_change_ack {
-        out.push_str("TOPOLOGY_CHANGE_ACK ");
+        out.print("TOPOLOGY_CHANGE_ACK ");
     }
     if p.hairpin {
-        out.push_str(&format!("\n hairpin mode\t\t{:4}", 1));
+        out.print(&format!("\n hairpin mode\t\t{:4}", 1));
     }
-    out.push_str("\n\n");
+    out.print("\n\n");
 }
 
 /// brctl's `br_show_timer()` of a value in hundredths of a second: `%4i.%.2i`.

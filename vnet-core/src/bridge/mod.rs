@@ -43,7 +43,7 @@ use netlink_packet_route::link::{
 
 use crate::error::{Context, Error, Result};
 use crate::handle::Handle;
-use crate::link::{BridgeOptions, LinkRef};
+use crate::link::{BridgeOptions, Link, LinkRef};
 
 impl Handle {
     /// Bridges after creation: options, ports, forwarding database, STP state, VLANs
@@ -68,12 +68,17 @@ impl<'a> BridgeHandle<'a> {
     /// Reads a bridge's options and spanning tree state, like
     /// `ip -d link show BR` or the bridge part of `brctl showstp BR`.
     ///
-    /// Fails with [`Error::NotFound`] if there is no such link, and with an
-    /// [`Error::Kernel`] carrying `EOPNOTSUPP` if the link is not a bridge.
+    /// Fails with [`Error::NotFound`] if there is no such link, and with
+    /// [`Error::InvalidInput`] (errno `EINVAL`) naming the link and its kind if the link
+    /// is not a bridge.
     pub fn info(&self, bridge: impl Into<LinkRef>) -> Result<BridgeInfo> {
         let bridge = bridge.into();
-        let link = self.handle.link().get_ref(&bridge)?;
-        BridgeInfo::from_link(&link).ok_or_else(|| not_a_bridge(&bridge, "reading bridge"))
+        let link = self
+            .handle
+            .link()
+            .get_ref(&bridge)
+            .op(|| format!("reading bridge '{bridge}'"))?;
+        BridgeInfo::from_link(&link).ok_or_else(|| not_a_bridge(&link))
     }
 
     /// Lists every bridge of the namespace with its options and STP state, sorted by
@@ -169,12 +174,13 @@ fn not_found(e: Error, link: &LinkRef) -> Error {
     }
 }
 
-/// The error for a link that exists but is not a bridge (what the kernel's bridge
-/// ioctls answer for other devices: `EOPNOTSUPP`).
-fn not_a_bridge(link: &LinkRef, op: &str) -> Error {
-    Error::Kernel {
-        op: format!("{op} '{link}'"),
-        errno: nix::errno::Errno::EOPNOTSUPP,
-        message: Some("not a bridge".into()),
-    }
+/// The error for a link that exists but is not a bridge. The kernel was never asked
+/// about the bridge (vnet read the link and saw its kind), so this is the caller's
+/// value that is wrong, not a kernel answer.
+fn not_a_bridge(link: &Link) -> Error {
+    let reason = match link.kind.as_deref() {
+        Some(kind) => format!("it is a {kind} link, not a bridge"),
+        None => "it is not a bridge".to_string(),
+    };
+    Error::invalid("bridge", &link.name, reason)
 }

@@ -263,40 +263,91 @@ impl BridgeHandle<'_> {
             .op(|| format!("adding '{port}' to bridge '{bridge}'"))
     }
 
-    /// Enslaves many links to `bridge` in one datagram (one round trip, each request
-    /// acknowledged), like an `ip -batch` of `link set X master BR`.
+    /// Enslaves many links to `bridge`, all or nothing, like an `ip -batch` of
+    /// `link set X master BR` that undoes itself when a line fails.
     ///
-    /// On error the ports that were enslaved stay enslaved; the error names the first
-    /// port the kernel refused.
+    /// Each port is looked up first (a missing one fails the call before anything
+    /// changes); the changes then travel in one datagram, each acknowledged. If the
+    /// kernel refuses any of them, the ports this call enslaved are put back as they
+    /// were, in reverse order: released, or returned to the bridge they were taken from
+    /// (as a new port there, with that bridge's default port options). Ports that were
+    /// already ports of `bridge` are left alone. The error names the first port the
+    /// kernel refused.
     pub fn add_ports(&self, bridge: impl Into<LinkRef>, ports: &[LinkRef]) -> Result<()> {
         let bridge = bridge.into();
-        let master = self.handle.link().index(&bridge)?;
-        let messages = ports
+        let links = self.handle.link();
+        let count = ports.len();
+        let master = links
+            .index(&bridge)
+            .op(|| format!("adding {count} ports to bridge '{bridge}'"))?;
+        let which = |i: usize, note: &str| {
+            format!(
+                "adding '{}' to bridge '{bridge}' (port {} of {count}{note})",
+                ports[i],
+                i + 1
+            )
+        };
+        // Where each port is now: (position in `ports`, index, current master).
+        let mut changes = Vec::with_capacity(count);
+        for (i, port) in ports.iter().enumerate() {
+            let link = links.get_ref(port).op(|| which(i, ""))?;
+            if link.master != Some(master) {
+                changes.push((i, link.index, link.master));
+            }
+        }
+        let set_master = |index: u32, master: u32| {
+            let mut message = LinkMessage::default();
+            message.header.index = index;
+            // IFLA_MASTER 0 releases the link from its master.
+            message.attributes.push(LinkAttribute::Controller(master));
+            RouteNetlinkMessage::SetLink(message)
+        };
+        let messages = changes
             .iter()
-            .map(|port| {
-                let mut message = LinkMessage::default();
-                identify(&mut message, port);
-                message.attributes.push(LinkAttribute::Controller(master));
-                RouteNetlinkMessage::SetLink(message)
-            })
+            .map(|&(_, index, _)| set_master(index, master))
             .collect();
         let outcomes = self
             .handle
             .batch_outcomes(messages, 0)
-            .op(|| format!("adding {} ports to bridge '{bridge}'", ports.len()))?;
-        match outcomes
-            .into_iter()
-            .enumerate()
-            .find_map(|(i, o)| o.map(|e| (i, e)))
-        {
-            None => Ok(()),
-            Some((i, e)) => Err(e.with_op(format!(
-                "adding '{}' to bridge '{bridge}' (port {} of {})",
-                ports[i],
-                i + 1,
-                ports.len()
-            ))),
+            .op(|| format!("adding {count} ports to bridge '{bridge}'"))?;
+        // The kernel handles every request of the datagram, also those after a refused
+        // one: any of them may have been enslaved.
+        let mut failure = None;
+        let mut done = Vec::new();
+        for (&(i, index, before), outcome) in changes.iter().zip(outcomes) {
+            match outcome {
+                None => done.push((i, index, before)),
+                Some(e) if failure.is_none() => failure = Some((i, e)),
+                Some(_) => {}
+            }
         }
+        let Some((i, e)) = failure else {
+            return Ok(());
+        };
+        let undo = done
+            .iter()
+            .rev()
+            .map(|&(_, index, before)| set_master(index, before.unwrap_or(0)))
+            .collect();
+        let undone = self.handle.batch_outcomes(undo, 0);
+        let note = match undone {
+            Err(u) => format!("; putting the other ports back failed: {u}"),
+            Ok(outcomes) => {
+                let failed: Vec<String> = done
+                    .iter()
+                    .rev()
+                    .zip(outcomes)
+                    .filter_map(|(&(j, _, _), o)| o.map(|u| format!("'{}': {u}", ports[j])))
+                    .collect();
+                match (failed.is_empty(), done.len()) {
+                    (true, 0) => String::new(),
+                    (true, 1) => "; the other port it had enslaved was put back".to_string(),
+                    (true, n) => format!("; the {n} other ports it had enslaved were put back"),
+                    (false, _) => format!("; putting back {} failed", failed.join(", ")),
+                }
+            }
+        };
+        Err(e.with_op(which(i, &note)))
     }
 
     /// Releases `port` from its bridge, like `ip link set PORT nomaster` (or
@@ -311,15 +362,23 @@ impl BridgeHandle<'_> {
 
     /// Reads one port's options and STP state, like `ip -d link show PORT`.
     ///
-    /// Fails with [`Error::NotFound`] if the link does not exist, and with `EINVAL` if
-    /// it is not a bridge port.
+    /// Fails with [`Error::NotFound`] if the link does not exist, and with
+    /// [`Error::InvalidInput`] (errno `EINVAL`) naming the link if it is not a bridge
+    /// port.
     pub fn port_info(&self, port: impl Into<LinkRef>) -> Result<PortInfo> {
         let port = port.into();
-        let link = self.handle.link().get_ref(&port)?;
-        PortInfo::from_link(&link).ok_or_else(|| Error::Kernel {
-            op: format!("reading bridge port '{port}'"),
-            errno: nix::errno::Errno::EINVAL,
-            message: Some("not a bridge port".into()),
+        let link = self
+            .handle
+            .link()
+            .get_ref(&port)
+            .op(|| format!("reading bridge port '{port}'"))?;
+        PortInfo::from_link(&link).ok_or_else(|| {
+            // vnet read the link and found no bridge port data: nothing the kernel said.
+            let reason = match link.master {
+                None => "it is not enslaved to a bridge".to_string(),
+                Some(m) => format!("its master (link {m}) is not a bridge"),
+            };
+            Error::invalid("bridge port", &link.name, reason)
         })
     }
 
