@@ -206,17 +206,29 @@ fn teardown_shell_loop(host: &str, prefix: &str, n: usize) {
     ));
 }
 
-/// Checks, with iproute2 as the witness, that the lab is really there.
+/// Checks, with iproute2 as the witness, that the lab is really there. The kernel sets
+/// operational states asynchronously (link watch), so the ports get a few seconds to
+/// show UP; the build has been timed already.
 fn verify(host: &str, prefix: &str, n: usize) {
-    let out = Command::new("ip")
-        .args(["-n", host, "-o", "link", "show", "master", "br0"])
-        .output()
-        .unwrap();
-    let ports = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| l.contains("state UP"))
-        .count();
-    assert_eq!(ports, n, "every veth is an UP port of br0");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let out = Command::new("ip")
+            .args(["-n", host, "-o", "link", "show", "master", "br0"])
+            .output()
+            .unwrap();
+        let ports = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.contains("state UP"))
+            .count();
+        if ports == n {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "every veth is an UP port of br0: {ports} of {n}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let last = n - 1;
     let out = Command::new("ip")
         .args([

@@ -383,6 +383,27 @@ fn get_by_name_and_index_and_list() {
         other => panic!("expected NotFound, got {other:?}"),
     }
     assert!(!ns.handle.link().exists(&ifname("missing0")).unwrap());
+
+    // Several at once, in the order asked; a missing one is named.
+    let many = ns
+        .handle
+        .link()
+        .get_many(&[
+            ifname("v1").into(),
+            ifname("lo").into(),
+            ifname("v0").into(),
+        ])
+        .unwrap();
+    let names: Vec<&str> = many.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["v1", "lo", "v0"]);
+    match ns
+        .handle
+        .link()
+        .get_many(&[ifname("v1").into(), ifname("missing1").into()])
+    {
+        Err(Error::NotFound { name, .. }) => assert_eq!(name, "missing1"),
+        other => panic!("expected NotFound, got {other:?}"),
+    }
 }
 
 #[test]

@@ -135,6 +135,16 @@ impl Handle {
             .map(|(outcomes, _)| outcomes)
     }
 
+    /// Sends several requests in one datagram (per 64) and returns each one's outcome
+    /// (`None` for success) and every reply message, in order.
+    pub(crate) fn batch_replies(
+        &self,
+        messages: Vec<RouteNetlinkMessage>,
+        flags: u16,
+    ) -> Result<(Vec<Option<crate::Error>>, Vec<RouteNetlinkMessage>)> {
+        self.socket().batch_outcomes(messages, flags)
+    }
+
     /// Dumps a table.
     pub(crate) fn dump(&self, message: RouteNetlinkMessage) -> Result<Vec<RouteNetlinkMessage>> {
         self.socket().dump(message)

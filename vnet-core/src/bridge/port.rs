@@ -288,9 +288,19 @@ impl BridgeHandle<'_> {
             )
         };
         // Where each port is now: (position in `ports`, index, current master).
+        // One round trip looks them all up (a missing one fails here, before any change).
+        let found = links.get_many(ports).map_err(|e| {
+            let i = match &e {
+                Error::NotFound { name, .. } => ports.iter().position(|p| p.to_string() == *name),
+                _ => None,
+            };
+            match i {
+                Some(i) => e.with_op(which(i, "")),
+                None => e.with_op(format!("adding {count} ports to bridge '{bridge}'")),
+            }
+        })?;
         let mut changes = Vec::with_capacity(count);
-        for (i, port) in ports.iter().enumerate() {
-            let link = links.get_ref(port).op(|| which(i, ""))?;
+        for (i, link) in found.iter().enumerate() {
             if link.master != Some(master) {
                 changes.push((i, link.index, link.master));
             }

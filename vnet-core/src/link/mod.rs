@@ -248,6 +248,45 @@ impl<'a> LinkHandle<'a> {
             })
     }
 
+    /// Looks several links up in one round trip per 64 (one `RTM_GETLINK` each, sent
+    /// together), in the order given. Fails with [`Error::NotFound`] naming the first
+    /// that does not exist.
+    pub fn get_many(&self, links: &[LinkRef]) -> Result<Vec<Link>> {
+        let messages = links
+            .iter()
+            .map(|link| {
+                let mut message = LinkMessage::default();
+                self.identify(&mut message, link);
+                RouteNetlinkMessage::GetLink(message)
+            })
+            .collect();
+        let (outcomes, replies) = self
+            .handle
+            .batch_replies(messages, 0)
+            .op(|| format!("looking up {} links", links.len()))?;
+        if let Some((link, e)) = links
+            .iter()
+            .zip(outcomes)
+            .find_map(|(link, o)| o.map(|e| (link, e)))
+        {
+            return Err(not_found(e, link).with_op(format!("looking up link '{link}'")));
+        }
+        let found: Vec<Link> = replies
+            .into_iter()
+            .filter_map(|m| match m {
+                RouteNetlinkMessage::NewLink(m) => Some(Link::from_message(m)),
+                _ => None,
+            })
+            .collect();
+        if found.len() != links.len() {
+            return Err(Error::Protocol {
+                op: format!("looking up {} links", links.len()),
+                detail: format!("{} answers", found.len()),
+            });
+        }
+        Ok(found)
+    }
+
     /// True if a link of that name exists.
     pub fn exists(&self, name: &IfName) -> Result<bool> {
         match self.get(name) {
