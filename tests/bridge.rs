@@ -591,17 +591,60 @@ fn fdb_vxlan_remotes_appended_and_deleted() {
     assert_eq!(dsts, ["192.0.2.3"], "{witness}");
 }
 
-/// This kernel has no `CONFIG_BRIDGE_VLAN_FILTERING` (NOTES.md): the VLAN calls must
-/// fail with the kernel's own error, exactly where iproute2's `bridge vlan` fails, and
-/// succeed exactly where it succeeds. The VLAN behaviour itself is proven on a stock
-/// kernel in the QEMU lane.
+/// The VLANs of every device as `bridge -j vlan show` lists them: `(device, vid, pvid,
+/// untagged)`, sorted.
+fn witness_vlans(ns: &TestNs) -> Vec<(String, u16, bool, bool)> {
+    let mut out = Vec::new();
+    for dev in bridge_json(ns, &["vlan", "show"])
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        for v in dev["vlans"].as_array().into_iter().flatten() {
+            let flags = v["flags"].as_array().cloned().unwrap_or_default();
+            out.push((
+                dev["ifname"].as_str().unwrap().to_string(),
+                v["vlan"].as_u64().unwrap() as u16,
+                flags.iter().any(|f| f == "PVID"),
+                flags.iter().any(|f| f == "Egress Untagged"),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The same list through vnet's `vlan_list`.
+fn our_vlans(ns: &TestNs) -> Vec<(String, u16, bool, bool)> {
+    let mut out = Vec::new();
+    for (index, vlans) in ns.handle.bridge().vlan_list().unwrap() {
+        let name = ns.handle.link().get_index(index).unwrap().name;
+        for v in vlans {
+            out.push((name.clone(), v.vid.get(), v.pvid, v.untagged));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The bridge VLAN calls give the kernel's answer on both kernels the tests run on.
+///
+/// This machine's 6.18 has no `CONFIG_BRIDGE_VLAN_FILTERING` (NOTES.md): every VLAN
+/// change fails with `EOPNOTSUPP`, and no device has VLANs. Debian's 6.1 (the
+/// stock-kernel lane) has it: a bridge and each of its ports carry VLAN 1 (PVID,
+/// untagged) from the start, even with `vlan_filtering` off, and changes succeed. Each
+/// step is done twice, by vnet on `br0`/`p0` and by iproute2's `bridge vlan` on
+/// `brw`/`w0`: both must succeed or fail alike, and leave the same VLANs behind. VLAN
+/// filtering with traffic is proven in tests/vlan.rs.
 #[test]
 fn vlans_report_the_kernels_answer() {
     let ns = TestNs::new("brvlan");
-    ns.handle.link().add(&Bridge::new(ifname("br0"))).unwrap();
-    veth(&ns, "p0", "q0", 1);
     let br = ns.handle.bridge();
-    br.add_port(ifname("br0"), ifname("p0")).unwrap();
+    for (bridge, port, peer, n) in [("br0", "p0", "q0", 1), ("brw", "w0", "x0", 2)] {
+        ns.handle.link().add(&Bridge::new(ifname(bridge))).unwrap();
+        veth(&ns, port, peer, n);
+        br.add_port(ifname(bridge), ifname(port)).unwrap();
+    }
     let witness = |args: &[&str]| {
         Command::new("bridge")
             .args(["-n", &ns.name, "vlan"])
@@ -611,6 +654,21 @@ fn vlans_report_the_kernels_answer() {
             .status
             .success()
     };
+    // vnet's devices and the witness's, as one list with the witness's names mapped.
+    let same_vlans = || {
+        let all = witness_vlans(&ns);
+        assert_eq!(all, our_vlans(&ns), "vlan_list against bridge -j vlan show");
+        let pick = |names: [&str; 2]| -> Vec<(usize, u16, bool, bool)> {
+            all.iter()
+                .filter_map(|(d, vid, pvid, untagged)| {
+                    let i = names.iter().position(|n| n == d)?;
+                    Some((i, *vid, *pvid, *untagged))
+                })
+                .collect()
+        };
+        assert_eq!(pick(["br0", "p0"]), pick(["brw", "w0"]), "{all:?}");
+        all
+    };
     let vid = VlanId::new(10).unwrap();
     let vlan = PortVlan {
         vid,
@@ -619,60 +677,81 @@ fn vlans_report_the_kernels_answer() {
     };
 
     let ours = br.vlan_add(ifname("p0"), &vlan);
-    let theirs = witness(&["add", "dev", "p0", "vid", "10", "pvid", "untagged"]);
+    let theirs = witness(&["add", "dev", "w0", "vid", "10", "pvid", "untagged"]);
     assert_eq!(ours.is_ok(), theirs, "{ours:?}");
-    let e = ours.unwrap_err();
-    assert_eq!(e.errno(), errno::EOPNOTSUPP, "{e}");
-    assert!(
-        e.to_string().contains("VLAN 10") && e.to_string().contains("'p0'"),
-        "{e}"
-    );
-
-    let ours = br.vlan_add_self(ifname("br0"), &vlan);
-    let theirs = witness(&["add", "dev", "br0", "vid", "10", "self"]);
+    let filtering_kernel = theirs;
+    if let Err(e) = &ours {
+        assert_eq!(e.errno(), errno::EOPNOTSUPP, "{e}");
+        assert!(
+            e.to_string().contains("VLAN 10") && e.to_string().contains("'p0'"),
+            "{e}"
+        );
+    }
+    let ours = br.vlan_add_self(ifname("br0"), &PortVlan::tagged(vid));
+    let theirs = witness(&["add", "dev", "brw", "vid", "10", "self"]);
     assert_eq!(ours.is_ok(), theirs, "{ours:?}");
-    assert_eq!(ours.unwrap_err().errno(), errno::EOPNOTSUPP);
+    if let Err(e) = &ours {
+        assert_eq!(e.errno(), errno::EOPNOTSUPP, "{e}");
+    }
+    let listed = same_vlans();
+    if filtering_kernel {
+        // VLAN 1 from the start, VLAN 10 now the port's PVID (VLAN 1 no longer is).
+        for vlan in [
+            ("br0", 1, true, true),
+            ("br0", 10, false, false),
+            ("p0", 1, false, true),
+            ("p0", 10, true, true),
+        ] {
+            let vlan = (vlan.0.to_string(), vlan.1, vlan.2, vlan.3);
+            assert!(listed.contains(&vlan), "{vlan:?} missing from {listed:?}");
+        }
+    } else {
+        assert!(listed.is_empty(), "{listed:?}");
+    }
 
     let ours = br.vlan_del(ifname("p0"), vid);
-    let theirs = witness(&["del", "dev", "p0", "vid", "10"]);
+    let theirs = witness(&["del", "dev", "w0", "vid", "10"]);
     assert_eq!(ours.is_ok(), theirs, "{ours:?}");
     let ours = br.vlan_del_self(ifname("br0"), vid);
-    let theirs = witness(&["del", "dev", "br0", "vid", "10", "self"]);
+    let theirs = witness(&["del", "dev", "brw", "vid", "10", "self"]);
     assert_eq!(ours.is_ok(), theirs, "{ours:?}");
+    let listed = same_vlans();
+    assert!(listed.iter().all(|(_, vid, _, _)| *vid != 10), "{listed:?}");
 
-    // Listing works and agrees with `bridge -j vlan show`: no VLANs anywhere.
-    let listed = br.vlan_list().unwrap();
-    let w = bridge_json(&ns, &["vlan", "show"]);
-    assert_eq!(
-        listed.len(),
-        w.as_array().map_or(0, Vec::len),
-        "{listed:?} vs {w}"
-    );
-    assert!(listed.is_empty());
-
-    // vlan_filtering: refused at creation and on an existing bridge, like
-    // `ip link add ... type bridge vlan_filtering 1`.
+    // vlan_filtering, at creation and on an existing bridge, like
+    // `ip link add ... type bridge vlan_filtering 1 vlan_default_pvid 5`: refused by a
+    // kernel without it, and nothing is created; taken by one with it.
     let filtering = BridgeOptions {
         vlan_filtering: Some(true),
         default_pvid: Some(5),
         ..Default::default()
     };
-    let e = ns
+    let created = ns
         .handle
         .link()
-        .add(&Bridge::new(ifname("br1")).options(filtering.clone()))
-        .unwrap_err();
-    assert_eq!(e.errno(), errno::EOPNOTSUPP, "{e}");
-    assert!(ns.link_json("br1").is_none());
-    let e = br.set_options(ifname("br0"), &filtering).unwrap_err();
-    assert_eq!(e.errno(), errno::EOPNOTSUPP, "{e}");
-    // default_pvid alone is accepted (the kernel ignores it without VLAN filtering),
+        .add(&Bridge::new(ifname("br1")).options(filtering.clone()));
+    let changed = br.set_options(ifname("br0"), &filtering);
+    if filtering_kernel {
+        created.unwrap();
+        changed.unwrap();
+        for dev in ["br0", "br1"] {
+            let data = info_data(&ns, dev);
+            assert_eq!(data["vlan_filtering"], 1, "{dev}: {data}");
+            assert_eq!(data["vlan_default_pvid"], 5, "{dev}: {data}");
+        }
+    } else {
+        let e = created.unwrap_err();
+        assert_eq!(e.errno(), errno::EOPNOTSUPP, "{e}");
+        assert!(ns.link_json("br1").is_none());
+        assert_eq!(changed.unwrap_err().errno(), errno::EOPNOTSUPP);
+    }
+    // default_pvid alone is accepted by both (a kernel without VLAN filtering ignores it),
     // as `ip link set br0 type bridge vlan_default_pvid 5` is.
     let pvid = BridgeOptions {
         default_pvid: Some(5),
         ..Default::default()
     };
-    br.set_options(ifname("br0"), &pvid).unwrap();
+    br.set_options(ifname("brw"), &pvid).unwrap();
     ns.handle
         .link()
         .add(&Bridge::new(ifname("br2")).options(pvid))
@@ -683,7 +762,7 @@ fn vlans_report_the_kernels_answer() {
             &ns.name,
             "link",
             "set",
-            "br0",
+            "brw",
             "type",
             "bridge",
             "vlan_default_pvid",

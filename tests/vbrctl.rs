@@ -263,11 +263,61 @@ const SETUP: &[Step<'static>] = &[
     ]),
 ];
 
+/// `ip -d -j link show` once the kernel's link watch has caught up: every link that is
+/// up shows the operational state of its carrier (`NO-CARRIER` exactly when it lacks
+/// `LOWER_UP`), and a bridge that is up and has ports has carrier exactly when one of
+/// them is forwarding.
+///
+/// Carrier changes reach the operational state, and the ports' carrier reaches their
+/// bridge, through the link watch, which batches events for up to a second. On this
+/// machine's 6.18 they had always followed by the time the witness looked. On Debian's
+/// 6.1 under emulation (the stock-kernel lane) a veth brought up
+/// right after its creation can still show the "unknown" state it was born with, and a
+/// bridge brought up before its ports have carrier keeps its own carrier for a while: two
+/// runs of the same steps may catch either moment. Waiting for these rules to hold (a
+/// bounded wait; past it the comparison shows what differs) gives both kernels one state.
+fn settled_links(ns: &TestNs) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let has = |link: &Value, flag: &str| {
+        link["flags"]
+            .as_array()
+            .is_some_and(|flags| flags.iter().any(|f| f == flag))
+    };
+    loop {
+        let links = ns.ip_json(&["-d", "link", "show"]);
+        let all = links.as_array().unwrap();
+        let operstates_follow = all
+            .iter()
+            .filter(|l| has(l, "UP"))
+            .all(|l| has(l, "LOWER_UP") != has(l, "NO-CARRIER"));
+        let bridges_follow = all
+            .iter()
+            .filter(|l| l["linkinfo"]["info_kind"] == "bridge" && has(l, "UP"))
+            .all(|bridge| {
+                let ports: Vec<&Value> = all
+                    .iter()
+                    .filter(|port| port["master"] == bridge["ifname"])
+                    .collect();
+                let forwarding = ports
+                    .iter()
+                    .any(|port| port["linkinfo"]["info_slave_data"]["state"] == "forwarding");
+                // Port state changes set the carrier; a bridge that never had a port
+                // keeps the one it was born with.
+                ports.is_empty() || has(bridge, "LOWER_UP") == forwarding
+            });
+        let settled = operstates_follow && bridges_follow;
+        if settled || std::time::Instant::now() > deadline {
+            return links;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
 /// The state both tools must leave behind, with what is random by nature removed:
 /// bridges' own MAC addresses (the kernel picks them at random; a bridge's id takes the
 /// lowest port MAC, which is fixed here) and running timers.
 fn state(ns: &TestNs) -> String {
-    let mut links = ns.ip_json(&["-d", "link", "show"]);
+    let mut links = settled_links(ns);
     let bridges: Vec<String> = links
         .as_array()
         .unwrap()

@@ -70,9 +70,16 @@ impl<'a> NeighbourHandle<'a> {
     /// Adds a proxy entry, like `ip neigh add proxy ADDR dev DEV` (the modern form of
     /// `arp -Ds ADDR DEV pub`): this host answers ARP (or NDP) requests for `address`
     /// arriving on `link`. Adding an existing entry again is not an error.
+    ///
+    /// The entry is permanent (`NUD_PERMANENT`, iproute2's default for `add`): the
+    /// kernel flushes a device's other proxy entries when its carrier goes down, on 6.1
+    /// and 6.18 alike, and a veth whose peer is down loses its carrier through the link
+    /// watch up to a second after it came up, so an entry added in that window would
+    /// vanish on its own.
     pub fn add_proxy(&self, link: impl Into<LinkRef>, address: IpAddr) -> Result<()> {
         let link = link.into();
-        let message = self.message(&link, address, true)?;
+        let mut message = self.message(&link, address, true)?;
+        message.header.state = NeighbourState::Permanent;
         self.handle
             .request_ack(
                 RouteNetlinkMessage::NewNeighbour(message),
