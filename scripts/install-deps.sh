@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs what the tests, the benchmarks and the VM lane need, from Debian's packages.
+# Installs what the tests, the benchmarks and the stock-kernel lane need, from Debian's
+# packages, and prepares the lane's VM image (Debian's kernel package, downloaded once
+# and cached in .vm-cache/: scripts/vm/prepare.sh).
 set -euo pipefail
 packages=(
   iproute2 iputils-ping bridge-utils uml-utilities nftables iptables conntrack
   tcpdump netcat-openbsd util-linux procps jq hyperfine
-  qemu-system-x86 busybox-static cpio
+  qemu-system-x86 busybox-static cpio xz-utils
+  gcc libc6-dev
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -16,3 +19,4 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+echo "== stock-kernel VM image: $("$(dirname "$0")"/vm/prepare.sh)"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole vnet test suite, for a Debian 12 machine, as root:
 #   formatting, clippy, every test (unit, kernel, end-to-end with real traffic),
-#   each kernel test in its own network namespaces under a private /run/netns,
+#   each kernel test in its own network namespaces under a private /run/netns;
+#   then the stock-kernel lane: the whole kernel test suite again inside Debian's
+#   stock kernel under QEMU (scripts/vm/lane.sh), where VLANs exist;
 #   and a check that the host's own network is exactly as it was before.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +29,8 @@ cargo test --workspace --doc
 echo "== main job (examples/quickstart)"
 cargo build --quiet --example quickstart
 scripts/private-netns.sh target/debug/examples/quickstart
+echo "== stock-kernel lane (Debian's kernel in QEMU)"
+scripts/vm/lane.sh
 
 scripts/host-snapshot.sh >"$after"
 if ! diff -u "$before" "$after"; then

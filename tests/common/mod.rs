@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod lane;
+
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicU32, Ordering};
 

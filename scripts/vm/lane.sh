@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The stock-kernel lane: the whole kernel test suite again, inside Debian's stock kernel
+# (6.1, with 802.1Q, VLAN filtering and every module the tests use), in one VM boot.
+#
+#   scripts/vm/lane.sh                          # every test, and the main job
+#   scripts/vm/lane.sh --test vlan --test bridge  # a selection (cargo test arguments)
+#
+# cargo builds the tests as usual, then "runs" them through scripts/vm/run-in-vm.sh in
+# queue mode, which records each binary with the arguments, working directory and
+# environment cargo gives it; without arguments the main job (examples/quickstart) is
+# queued after them. Then one VM runs the queue, two binaries at a time (each test names
+# its own namespaces), and the lane passes only if every job passed.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$PWD
+cache=${VNET_VM_CACHE:-$repo/.vm-cache}
+start=$SECONDS
+
+scripts/vm/prepare.sh >/dev/null
+mkdir -p "$cache"
+queue=$(mktemp -d "$cache/queue.XXXXXX")
+trap 'rm -rf "$queue"' EXIT
+
+host=$(rustc -vV | sed -n 's/^host: //p')
+runner_var="CARGO_TARGET_$(echo "$host" | tr 'a-z-' 'A-Z_')_RUNNER"
+everything=""
+if [ "$#" -eq 0 ]; then
+  everything=yes
+  set -- --workspace --all-targets
+fi
+echo "== stock-kernel lane: queueing cargo test $*"
+env "$runner_var=$repo/scripts/vm/run-in-vm.sh" VNET_VM_QUEUE="$queue" \
+  cargo test --quiet --no-fail-fast "$@"
+if [ -n "$everything" ]; then
+  cargo build --quiet --example quickstart
+  target_dir=$(cargo metadata --format-version 1 --no-deps |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+  VNET_VM_QUEUE="$queue" scripts/vm/run-in-vm.sh "$target_dir/debug/examples/quickstart"
+fi
+
+echo "== stock-kernel lane: running $(ls "$queue"/*.sh | wc -l) jobs in one VM"
+status=0
+scripts/vm/run-in-vm.sh --queue "$queue" || status=$?
+echo "== stock-kernel lane: $((SECONDS - start)) s in all"
+exit "$status"
