@@ -364,26 +364,6 @@ fn add_ports_is_all_or_nothing() {
     }
 }
 
-/// Turns IPv6 off in `ns`, for links there now and links made later: no duplicate
-/// address detection, router or multicast listener traffic of its own, which a bridge
-/// would learn from at moments no test controls.
-fn disable_ipv6(ns: &TestNs) {
-    let out = ns.exec(
-        "sysctl",
-        &[
-            "-q",
-            "-w",
-            "net.ipv6.conf.all.disable_ipv6=1",
-            "net.ipv6.conf.default.disable_ipv6=1",
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "sysctl: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// The bridge's own (non-`self`) entries as `bridge -j fdb show br BR` lists them:
 /// (MAC, port name, state word), sorted. Learned entries have the state "".
 fn witness_fdb(ns: &TestNs, bridge: &str) -> Vec<(String, String, String)> {
@@ -416,7 +396,7 @@ fn fdb_learned_static_and_local_entries() {
     let h1 = TestNs::new("fdb-h1");
     let h2 = TestNs::new("fdb-h2");
     for ns in [&sw, &h1, &h2] {
-        disable_ipv6(ns);
+        ns.disable_ipv6();
     }
     sw.handle
         .link()

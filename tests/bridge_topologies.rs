@@ -543,26 +543,6 @@ fn stp_off_port_forwards_at_once() {
     assert_eq!(showstp_state(&sw, "br0", "tap2"), "forwarding");
 }
 
-/// Turns IPv6 off in `ns`, for its links now and later: no duplicate address detection,
-/// router or multicast listener traffic of its own crosses the bridge at moments no test
-/// controls, so counters and learned entries show only the test's own frames.
-fn disable_ipv6(ns: &TestNs) {
-    let out = ns.exec(
-        "sysctl",
-        &[
-            "-q",
-            "-w",
-            "net.ipv6.conf.all.disable_ipv6=1",
-            "net.ipv6.conf.default.disable_ipv6=1",
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "sysctl: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// A switch `br0` (STP off, multicast snooping off: the bridge sends no queries or
 /// reports of its own) with three VMs: VM i+1 behind `tap{i+1}`, MAC
 /// `02:00:00:NET:00:0{i+1}`, address `10.NET.0.{i+1}/24`. IPv6 is off everywhere.
@@ -571,8 +551,8 @@ fn three_vm_switch(tag: &str, net: u8) -> (TestNs, Vec<TestNs>) {
     let vms: Vec<TestNs> = (1..=3)
         .map(|i| TestNs::new(&format!("{tag}-vm{i}")))
         .collect();
-    disable_ipv6(&sw);
-    vms.iter().for_each(disable_ipv6);
+    sw.disable_ipv6();
+    vms.iter().for_each(TestNs::disable_ipv6);
     bridge_up(
         &sw.handle,
         "br0",
@@ -779,7 +759,7 @@ fn hairpin_reflects_frames_back_out_of_their_port() {
     let a = TestNs::new("hp-a");
     let b = TestNs::new("hp-b");
     for ns in [&sw, &edge, &a, &b] {
-        disable_ipv6(ns);
+        ns.disable_ipv6();
     }
     bridge_up(
         &sw.handle,

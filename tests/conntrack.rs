@@ -9,31 +9,17 @@ use std::time::Duration;
 use common::*;
 use vnet::{ConntrackEntry, Netfilter};
 
-/// Runs a command inside the namespace and returns its stdout; fails the test if it
-/// fails.
-fn run(ns: &TestNs, program: &str, args: &[&str]) -> String {
-    let out = ns.exec(program, args);
-    assert!(
-        out.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// A namespace whose conntrack is on for both IP families: a table of the test's own
 /// (`inet`) with a `ct` rule in the output hook, which makes the kernel track flows.
 /// Connections to port 7100 get the mark 7 from it.
 fn tracked(tag: &str) -> TestNs {
     let ns = TestNs::new(tag);
-    run(&ns, "nft", &["add table inet marks"]);
-    run(
-        &ns,
+    ns.run_ok("nft", &["add table inet marks"]);
+    ns.run_ok(
         "nft",
         &["add chain inet marks out { type filter hook output priority 0 ; }"],
     );
-    run(
-        &ns,
+    ns.run_ok(
         "nft",
         &["add rule inet marks out tcp dport 7100 ct mark set 7"],
     );
@@ -67,8 +53,7 @@ fn entry(nf: &Netfilter, port: u16) -> ConntrackEntry {
 /// The one line `conntrack -L ARGS` prints for the TCP flow to `port`.
 fn witness(ns: &TestNs, family: &str, port: u16) -> String {
     let port = port.to_string();
-    let out = run(
-        ns,
+    let out = ns.run_ok(
         "conntrack",
         &["-L", "-f", family, "-p", "tcp", "--dport", &port],
     );
@@ -99,7 +84,7 @@ fn update(ns: &TestNs, client: &TcpStream, change: &[&str]) {
         "-U", "-s", &src_ip, "-d", &dst_ip, "-p", "tcp", "--sport", &sport, "--dport", &dport,
     ];
     args.extend(change);
-    run(ns, "conntrack", &args);
+    ns.run_ok("conntrack", &args);
 }
 
 fn close_to(ours: u32, theirs: u32) -> bool {
@@ -180,7 +165,10 @@ fn ipv6_entries_are_listed() {
     );
     // And a filtered flush by an IPv6 address takes only that flow.
     assert_eq!(nf.conntrack().flush_address(loopback).unwrap(), 1);
-    let left = run(&ns, "conntrack", &["-L", "-f", "ipv6"]);
+    let left = ns.run_ok("conntrack", &["-L", "-f", "ipv6"]);
     assert!(!left.contains("dport=7100"), "{left}");
-    assert!(run(&ns, "conntrack", &["-L", "-p", "tcp", "--dport", "7104"]).contains("dport=7104"));
+    assert!(
+        ns.run_ok("conntrack", &["-L", "-p", "tcp", "--dport", "7104"])
+            .contains("dport=7104")
+    );
 }

@@ -54,6 +54,34 @@ impl TestNs {
             .expect("running ip netns exec")
     }
 
+    /// Runs a command inside the namespace and returns its stdout; fails the test if the
+    /// command fails.
+    pub fn run_ok(&self, program: &str, args: &[&str]) -> String {
+        let out = self.exec(program, args);
+        assert!(
+            out.status.success(),
+            "{program} {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Turns IPv6 off in the namespace, for its links now and later: no duplicate
+    /// address detection, router or multicast listener traffic of its own crosses a
+    /// bridge at moments no test controls, so counters and learned entries show only the
+    /// test's own frames.
+    pub fn disable_ipv6(&self) {
+        self.run_ok(
+            "sysctl",
+            &[
+                "-q",
+                "-w",
+                "net.ipv6.conf.all.disable_ipv6=1",
+                "net.ipv6.conf.default.disable_ipv6=1",
+            ],
+        );
+    }
+
     /// True when `ping -c 1 -W 2 ADDR` from this namespace succeeds.
     pub fn ping(&self, addr: &str) -> bool {
         self.exec("ping", &["-c", "1", "-W", "2", "-q", addr])
