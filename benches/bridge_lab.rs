@@ -17,11 +17,13 @@
 //!
 //! It prints a Markdown table of medians and ratios for BENCHMARKS.md.
 
+mod common;
+
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::{Plan, ip_batch, median, ms};
 use vnet::{Bridge, Handle, IfName, LinkSpec, Netns, Veth};
 
 /// One way of building and tearing down the lab.
@@ -94,27 +96,6 @@ fn teardown_vnet(host: &Netns, prefix: &str, n: usize) -> vnet::Result<()> {
         Netns::delete(&format!("{prefix}{i}"))?;
     }
     Handle::new(host)?.link().delete(ifname("br0"))
-}
-
-/// Runs `ip [-n NETNS] -batch -` with `script` on its standard input.
-fn ip_batch(netns: Option<&str>, script: &str) {
-    let mut args = Vec::new();
-    if let Some(ns) = netns {
-        args.extend(["-n", ns]);
-    }
-    let mut child = Command::new("ip")
-        .args(args)
-        .args(["-batch", "-"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("ip");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success(), "ip -batch failed");
 }
 
 /// The best `ip -batch` build: one batch creates the namespaces (it cannot run under
@@ -276,26 +257,12 @@ fn one_run(tool: Tool, n: usize, run: usize) -> (Duration, Duration) {
     (build, teardown)
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1e3)
-}
-
 fn main() {
-    // `cargo bench` passes --bench; `cargo test` runs this binary without it, and then a
-    // tiny lab (N = 3, once) checks that every contender still works.
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let bench_mode = args.iter().any(|a| a == "--bench");
-    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
-    let sizes = match (bench_mode, sizes.is_empty()) {
-        (false, _) => vec![3],
-        (true, true) => vec![10, 100, 1000],
-        (true, false) => sizes,
-    };
+    // Under `cargo test`, a tiny lab (N = 3, once) checks that every contender works.
+    let Plan {
+        bench: bench_mode,
+        sizes,
+    } = Plan::from_args(&[10, 100, 1000], 3);
     let tools = [Tool::Vnet, Tool::IpBatch, Tool::ShellLoop, Tool::CourseLoop];
     println!(
         "| N | tool | build (median) | teardown (median) | build: x faster than this | teardown: vs vnet |"

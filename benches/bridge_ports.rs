@@ -17,12 +17,14 @@
 //! It prints a Markdown table of medians and ratios for BENCHMARKS.md. Under
 //! `cargo test` it adds 3 ports once per contender, as a smoke test.
 
+mod common;
+
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::{Plan, cli_binary, ip_batch, median, shell_loop};
 use vnet::{Bridge, Handle, IfName, LinkRef, LinkSpec, Netns, Veth};
 
 #[derive(Clone, Copy, PartialEq)]
@@ -50,20 +52,6 @@ fn ifname(s: &str) -> IfName {
     IfName::new(s).expect("valid name")
 }
 
-/// Builds vbrctl with the profile of this bench and returns its path.
-fn vbrctl() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
-    let release = dir.ends_with("release");
-    let mut args = vec!["build", "--quiet", "-p", "vnet-cli", "--bin", "vbrctl"];
-    if release {
-        args.push("--release");
-    }
-    let status = Command::new(env!("CARGO")).args(args).status().unwrap();
-    assert!(status.success(), "building vbrctl failed");
-    dir.join("vbrctl")
-}
-
 /// A namespace with `br0` and N veth pairs `pI`/`qI`, none enslaved.
 fn setup(name: &str, n: usize) -> (Netns, Handle) {
     let ns = Netns::add(name).expect("netns");
@@ -75,35 +63,6 @@ fn setup(name: &str, n: usize) -> (Netns, Handle) {
     let refs: Vec<&dyn LinkSpec> = specs.iter().map(|s| s as &dyn LinkSpec).collect();
     h.link().add_many(&refs).unwrap();
     (ns, h)
-}
-
-fn shell_loop(ns: &str, program: &str, n: usize) {
-    let script =
-        format!("i=0; while [ $i -lt {n} ]; do {program} addif br0 p$i; i=$((i + 1)); done");
-    let status = Command::new("ip")
-        .args(["netns", "exec", ns, "sh", "-ec", &script])
-        .status()
-        .unwrap();
-    assert!(status.success(), "{program} loop failed");
-}
-
-fn ip_batch(ns: &str, n: usize) {
-    let mut script = String::new();
-    for i in 0..n {
-        writeln!(script, "link set p{i} master br0").unwrap();
-    }
-    let mut child = Command::new("ip")
-        .args(["-n", ns, "-batch", "-"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success(), "ip -batch failed");
 }
 
 /// Every pI is a port of br0, by iproute2.
@@ -132,9 +91,15 @@ fn one_run(tool: Tool, n: usize, run: usize, vbrctl: &Path) -> Duration {
                     .unwrap();
             }
         }
-        Tool::Vbrctl => shell_loop(&name, vbrctl.to_str().unwrap(), n),
-        Tool::Brctl => shell_loop(&name, "/usr/sbin/brctl", n),
-        Tool::IpBatch => ip_batch(&name, n),
+        Tool::Vbrctl => shell_loop(&name, &format!("{} addif br0 p$i", vbrctl.display()), n),
+        Tool::Brctl => shell_loop(&name, "/usr/sbin/brctl addif br0 p$i", n),
+        Tool::IpBatch => {
+            let mut script = String::new();
+            for i in 0..n {
+                writeln!(script, "link set p{i} master br0").unwrap();
+            }
+            ip_batch(Some(&name), &script)
+        }
     }
     let took = t.elapsed();
     verify(&name, n);
@@ -144,22 +109,10 @@ fn one_run(tool: Tool, n: usize, run: usize, vbrctl: &Path) -> Duration {
     took
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let bench_mode = args.iter().any(|a| a == "--bench");
-    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
-    let sizes = match (bench_mode, sizes.is_empty()) {
-        (false, _) => vec![3],
-        (true, true) => vec![100],
-        (true, false) => sizes,
-    };
-    let reps = if bench_mode { 7 } else { 1 };
-    let vbrctl = vbrctl();
+    let Plan { bench, sizes } = Plan::from_args(&[100], 3);
+    let reps = if bench { 7 } else { 1 };
+    let vbrctl = cli_binary("vbrctl");
     let tools = [
         Tool::LibraryBatch,
         Tool::LibraryPerPort,

@@ -15,10 +15,13 @@
 //! 5 times, and prints medians. Under `cargo test` it runs once with a few rules, as a
 //! smoke test that checks every contender really installed its rules.
 
+mod common;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::median;
 use vnet::{L4Protocol, NatRule, Netfilter, Netns, PortForward};
 
 fn in_ns(ns: &str, program: &str, args: &[&str]) -> Command {
@@ -186,11 +189,6 @@ fn iptables_each(name: &str, n: u16) -> (Duration, Duration) {
     }
     let deleted = start.elapsed();
     (added, deleted)
-}
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
 }
 
 fn main() {

@@ -21,12 +21,14 @@
 //! `cargo test` it runs every contender once with 3 taps, as a smoke test that checks
 //! each really created and deleted its devices.
 
+mod common;
+
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::{Plan, cli_binary, ip_batch, median, ms, shell_loop};
 use vnet::{Handle, IfName, Netns, TunTap};
 
 /// The link group the library puts its taps in.
@@ -57,45 +59,13 @@ fn ifname(s: &str) -> IfName {
     IfName::new(s).expect("valid name")
 }
 
-/// Builds vtunctl with the profile of this bench and returns its path.
-fn vtunctl() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
-    let mut args = vec!["build", "--quiet", "-p", "vnet-cli", "--bin", "vtunctl"];
-    if dir.ends_with("release") {
-        args.push("--release");
-    }
-    let status = Command::new(env!("CARGO")).args(args).status().unwrap();
-    assert!(status.success(), "building vtunctl failed");
-    dir.join("vtunctl")
-}
-
-fn shell_loop(ns: &str, command: &str, n: usize) {
-    let script = format!("i=0; while [ $i -lt {n} ]; do {command} >/dev/null; i=$((i + 1)); done");
-    let status = Command::new("ip")
-        .args(["netns", "exec", ns, "sh", "-ec", &script])
-        .status()
-        .unwrap();
-    assert!(status.success(), "{command} loop failed");
-}
-
-fn ip_batch(ns: &str, n: usize, verb: &str) {
+/// `tuntap VERB mode tap dev tapI` for every I, for `ip -batch`.
+fn tuntap_lines(verb: &str, n: usize) -> String {
     let mut script = String::new();
     for i in 0..n {
         writeln!(script, "tuntap {verb} mode tap dev tap{i}").unwrap();
     }
-    let mut child = Command::new("ip")
-        .args(["-n", ns, "-batch", "-"])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(script.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success(), "ip -batch failed");
+    script
 }
 
 /// How many tun/tap devices iproute2 sees in `ns`.
@@ -129,9 +99,9 @@ fn one_run(tool: Tool, n: usize, run: usize, vtunctl: &Path) -> (Duration, Durat
                     .unwrap();
             }
         }
-        Tool::Vtunctl => shell_loop(&name, &format!("{vtunctl} -t tap$i"), n),
-        Tool::Tunctl => shell_loop(&name, "/usr/bin/tunctl -t tap$i", n),
-        Tool::IpBatch => ip_batch(&name, n, "add"),
+        Tool::Vtunctl => shell_loop(&name, &format!("{vtunctl} -t tap$i >/dev/null"), n),
+        Tool::Tunctl => shell_loop(&name, "/usr/bin/tunctl -t tap$i >/dev/null", n),
+        Tool::IpBatch => ip_batch(Some(&name), &tuntap_lines("add", n)),
     }
     let create = t.elapsed();
     assert_eq!(taps(&name), n, "{}: taps after creation", tool.label());
@@ -144,9 +114,9 @@ fn one_run(tool: Tool, n: usize, run: usize, vtunctl: &Path) -> (Duration, Durat
                 h.tuntap().delete(&ifname(&format!("tap{i}"))).unwrap();
             }
         }
-        Tool::Vtunctl => shell_loop(&name, &format!("{vtunctl} -d tap$i"), n),
-        Tool::Tunctl => shell_loop(&name, "/usr/bin/tunctl -d tap$i", n),
-        Tool::IpBatch => ip_batch(&name, n, "del"),
+        Tool::Vtunctl => shell_loop(&name, &format!("{vtunctl} -d tap$i >/dev/null"), n),
+        Tool::Tunctl => shell_loop(&name, "/usr/bin/tunctl -d tap$i >/dev/null", n),
+        Tool::IpBatch => ip_batch(Some(&name), &tuntap_lines("del", n)),
     }
     let delete = t.elapsed();
     assert_eq!(taps(&name), 0, "{}: taps after deletion", tool.label());
@@ -156,26 +126,10 @@ fn one_run(tool: Tool, n: usize, run: usize, vtunctl: &Path) -> (Duration, Durat
     (create, delete)
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1e3)
-}
-
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let bench_mode = args.iter().any(|a| a == "--bench");
-    let sizes: Vec<usize> = args.iter().filter_map(|a| a.parse().ok()).collect();
-    let sizes = match (bench_mode, sizes.is_empty()) {
-        (false, _) => vec![3],
-        (true, true) => vec![100],
-        (true, false) => sizes,
-    };
-    let reps = if bench_mode { 7 } else { 1 };
-    let vtunctl = vtunctl();
+    let Plan { bench, sizes } = Plan::from_args(&[100], 3);
+    let reps = if bench { 7 } else { 1 };
+    let vtunctl = cli_binary("vtunctl");
     let tools = [
         Tool::LibraryGroup,
         Tool::LibraryEach,
