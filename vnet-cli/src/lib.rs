@@ -19,8 +19,13 @@ pub fn argv0() -> String {
 /// A closed pipe (`vbrctl show | head -1`) ends the program quietly with status 0, as it
 /// would for a C tool killed by `SIGPIPE` in a shell pipeline, instead of panicking.
 pub fn print_out(text: &str) {
-    let mut out = io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    write_or_exit(&mut io::stdout().lock(), text.as_bytes());
+}
+
+/// Writes `bytes` to `sink` and flushes it; a closed pipe ends the program with status
+/// 0, any other error with a message and status 1.
+fn write_or_exit(sink: &mut impl Write, bytes: &[u8]) {
+    if let Err(e) = sink.write_all(bytes).and_then(|()| sink.flush()) {
         if e.kind() == io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
@@ -29,10 +34,10 @@ pub fn print_out(text: &str) {
     }
 }
 
-/// Writes `text` to standard error (errors writing it are ignored: there is nowhere
-/// left to report them).
-pub fn print_err(text: &str) {
-    let _ = io::stderr().lock().write_all(text.as_bytes());
+/// Writes `text` (any bytes: C tools print arguments as they got them) to standard
+/// error; errors writing it are ignored, as there is nowhere left to report them.
+pub fn print_err(text: impl AsRef<[u8]>) {
+    let _ = io::stderr().lock().write_all(text.as_ref());
 }
 
 /// The exit status for a failed command: 1, as iproute2, brctl and tunctl use for any
@@ -145,15 +150,8 @@ impl<W: Write> CStdout<W> {
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        if bytes.is_empty() {
-            return;
-        }
-        if let Err(e) = self.sink.write_all(bytes).and_then(|()| self.sink.flush()) {
-            if e.kind() == io::ErrorKind::BrokenPipe {
-                std::process::exit(0);
-            }
-            eprintln!("{}: writing output: {e}", argv0());
-            std::process::exit(1);
+        if !bytes.is_empty() {
+            write_or_exit(&mut self.sink, bytes);
         }
     }
 }

@@ -120,26 +120,24 @@ impl ConntrackEntry {
     /// True when `addr` is any of the four addresses of the entry (source or destination,
     /// original or reply direction).
     pub fn involves(&self, addr: IpAddr) -> bool {
-        [
-            self.original.src,
-            self.original.dst,
-            self.reply.src,
-            self.reply.dst,
-        ]
-        .contains(&addr)
+        self.addresses().contains(&addr)
     }
 
     /// True when any of the four addresses of the entry (source or destination, original
     /// or reply direction) is in `network`.
     pub fn involves_network(&self, network: IpNetwork) -> bool {
+        self.addresses().iter().any(|&addr| network.contains(addr))
+    }
+
+    /// The four addresses of the entry: original source and destination, then reply
+    /// source and destination.
+    fn addresses(&self) -> [IpAddr; 4] {
         [
             self.original.src,
             self.original.dst,
             self.reply.src,
             self.reply.dst,
         ]
-        .iter()
-        .any(|&addr| network.contains(addr))
     }
 
     fn from_attributes(attributes: Vec<ConntrackAttribute>) -> Option<ConntrackEntry> {

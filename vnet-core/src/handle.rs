@@ -130,8 +130,7 @@ impl Handle {
         messages: Vec<RouteNetlinkMessage>,
         flags: u16,
     ) -> Result<Vec<Option<crate::Error>>> {
-        self.socket()
-            .batch_outcomes(messages, flags)
+        self.batch_replies(messages, flags)
             .map(|(outcomes, _)| outcomes)
     }
 

@@ -112,9 +112,7 @@ impl Netns {
                         }),
                         Err(e) => {
                             for netns in made.iter().rev() {
-                                let path = path_of(netns.name().unwrap_or_default());
-                                let _ = umount2(&path, MntFlags::MNT_DETACH);
-                                let _ = fs::remove_file(&path);
+                                unmount_and_remove(&path_of(netns.name().unwrap_or_default()));
                             }
                             return Err(e);
                         }
@@ -330,10 +328,16 @@ fn create_here(name: &str, op: &str) -> Result<OwnedFd> {
             open_ns_file(Path::new("/proc/thread-self/ns/net")).map_err(|e| e.with_op(op))
         });
     if mounted.is_err() {
-        let _ = umount2(&path, MntFlags::MNT_DETACH);
-        let _ = fs::remove_file(&path);
+        unmount_and_remove(&path);
     }
     mounted
+}
+
+/// Undoes [`create_here`] for `path`, as far as it got (errors are moot: this cleans up
+/// after a failure that is being reported).
+fn unmount_and_remove(path: &Path) {
+    let _ = umount2(path, MntFlags::MNT_DETACH);
+    let _ = fs::remove_file(path);
 }
 
 fn open_ns_file(path: &Path) -> Result<OwnedFd> {

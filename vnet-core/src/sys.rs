@@ -22,6 +22,16 @@ pub(crate) struct NetnsExecPlan {
     pub sys_read_only: bool,
 }
 
+/// A C call's return value as a `Result`: negative means failed, with `errno`. (Safe
+/// between `fork` and `exec`: it reads `errno` and allocates nothing.)
+fn check(rc: libc::c_int) -> io::Result<()> {
+    if rc < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(())
+    }
+}
+
 /// Makes `command` enter the network namespace of `plan` the way `ip netns exec` does:
 /// `setns`, a private mount namespace (so nothing below leaks out), `/sys` remounted so
 /// it shows the new namespace's devices, and `/etc/netns/NAME/*` bound over `/etc/*`.
@@ -35,13 +45,6 @@ pub(crate) fn netns_exec(command: &mut Command, plan: NetnsExecPlan) {
     // fd and the CStrings live in `plan`, which the closure owns), and allocates nothing.
     unsafe {
         command.pre_exec(move || {
-            let check = |rc: libc::c_int| {
-                if rc < 0 {
-                    Err(io::Error::last_os_error())
-                } else {
-                    Ok(())
-                }
-            };
             check(libc::setns(
                 plan.netns.as_fd().as_raw_fd(),
                 libc::CLONE_NEWNET,
@@ -92,6 +95,8 @@ pub(crate) mod tun {
     use std::io;
     use std::os::fd::{AsRawFd, BorrowedFd};
 
+    use super::check;
+
     /// `struct ifreq` as the tun ioctls use it: a name and a flags word. The kernel
     /// copies the whole 40-byte structure, so the padding is part of the layout.
     #[repr(C)]
@@ -103,11 +108,27 @@ pub(crate) mod tun {
 
     const _: () = assert!(std::mem::size_of::<IfReq>() == 40);
 
-    fn check(rc: libc::c_int) -> io::Result<()> {
-        if rc < 0 {
-            Err(io::Error::last_os_error())
-        } else {
-            Ok(())
+    impl IfReq {
+        /// A request for `name` (cut to 15 bytes, NUL-terminated) with `flags`.
+        fn new(name: &str, flags: i32) -> IfReq {
+            let mut req = IfReq {
+                name: [0; libc::IFNAMSIZ],
+                flags: flags as libc::c_short,
+                _pad: [0; 22],
+            };
+            let len = name.len().min(libc::IFNAMSIZ - 1);
+            req.name[..len].copy_from_slice(&name.as_bytes()[..len]);
+            req
+        }
+
+        /// The name the kernel wrote back.
+        fn name(&self) -> String {
+            let end = self
+                .name
+                .iter()
+                .position(|&b| b == 0)
+                .unwrap_or(self.name.len());
+            String::from_utf8_lossy(&self.name[..end]).into_owned()
         }
     }
 
@@ -115,41 +136,20 @@ pub(crate) mod tun {
     /// empty name or a `%d` template lets the kernel choose) with `flags`. Returns the
     /// name the kernel gave the device.
     pub(crate) fn set_iff(fd: BorrowedFd<'_>, name: &str, flags: i32) -> io::Result<String> {
-        let mut req = IfReq {
-            name: [0; libc::IFNAMSIZ],
-            flags: flags as libc::c_short,
-            _pad: [0; 22],
-        };
-        let len = name.len().min(libc::IFNAMSIZ - 1);
-        req.name[..len].copy_from_slice(&name.as_bytes()[..len]);
+        let mut req = IfReq::new(name, flags);
         // SAFETY: TUNSETIFF reads and writes one `struct ifreq`; `req` is a live,
         // correctly sized and aligned one, and the fd is borrowed for the call.
         check(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TUNSETIFF, &mut req) })?;
-        let end = req
-            .name
-            .iter()
-            .position(|&b| b == 0)
-            .unwrap_or(req.name.len());
-        Ok(String::from_utf8_lossy(&req.name[..end]).into_owned())
+        Ok(req.name())
     }
 
     /// `TUNGETIFF`: the name and flags of the device the fd is bound to.
     pub(crate) fn get_iff(fd: BorrowedFd<'_>) -> io::Result<(String, i32)> {
-        let mut req = IfReq {
-            name: [0; libc::IFNAMSIZ],
-            flags: 0,
-            _pad: [0; 22],
-        };
+        let mut req = IfReq::new("", 0);
         // SAFETY: TUNGETIFF writes one `struct ifreq` into `req`, which is live and
         // correctly sized; the fd is borrowed for the call.
         check(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TUNGETIFF, &mut req) })?;
-        let end = req
-            .name
-            .iter()
-            .position(|&b| b == 0)
-            .unwrap_or(req.name.len());
-        let name = String::from_utf8_lossy(&req.name[..end]).into_owned();
-        Ok((name, i32::from(req.flags as u16)))
+        Ok((req.name(), i32::from(req.flags as u16)))
     }
 
     /// An ioctl whose argument is a plain integer: `TUNSETPERSIST`, `TUNSETOWNER`,
@@ -172,11 +172,7 @@ pub(crate) mod tun {
         } else {
             libc::IFF_DETACH_QUEUE
         };
-        let mut req = IfReq {
-            name: [0; libc::IFNAMSIZ],
-            flags: flags as libc::c_short,
-            _pad: [0; 22],
-        };
+        let mut req = IfReq::new("", flags);
         // SAFETY: TUNSETQUEUE reads one `struct ifreq`; `req` is live and correctly
         // sized; the fd is borrowed for the call.
         check(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TUNSETQUEUE, &mut req) })

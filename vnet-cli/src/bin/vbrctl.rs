@@ -18,6 +18,7 @@
 use std::process::ExitCode;
 
 use vnet_cli::{CStdout, argv0, print_err};
+use vnet_core::error::strerror;
 use vnet_core::{
     Bridge, BridgeInfo, BridgeOptions, Error, FdbEntryKind, Handle, IfName, Link, PortInfo,
     PortOptions,
@@ -116,11 +117,11 @@ fn getopt(args: &[String]) -> Options {
                 .find(|o| o.starts_with(name));
             return match (found, value) {
                 (None, _) => {
-                    print_err(&format!("{}: unrecognized option '{arg}'\n", argv0()));
+                    print_err(format!("{}: unrecognized option '{arg}'\n", argv0()));
                     Options::Bad
                 }
                 (Some(o), Some(_)) => {
-                    print_err(&format!(
+                    print_err(format!(
                         "{}: option '--{o}' doesn't allow an argument\n",
                         argv0()
                     ));
@@ -136,7 +137,7 @@ fn getopt(args: &[String]) -> Options {
                 'h' => Options::Help,
                 'V' => Options::Version,
                 _ => {
-                    print_err(&format!("{}: invalid option -- '{c}'\n", argv0()));
+                    print_err(format!("{}: invalid option -- '{c}'\n", argv0()));
                     Options::Bad
                 }
             };
@@ -172,7 +173,7 @@ fn run(args: &[String], out: &mut CStdout) -> u8 {
     let handle = match Handle::current() {
         Ok(h) => h,
         Err(e) => {
-            print_err(&format!(
+            print_err(format!(
                 "can't setup bridge control: {}\n",
                 strerror(e.errno())
             ));
@@ -180,7 +181,7 @@ fn run(args: &[String], out: &mut CStdout) -> u8 {
         }
     };
     let Some(&(name, nargs, text)) = COMMANDS.iter().find(|c| c.0 == argv[0]) else {
-        print_err(&format!("never heard of command [{}]\n", argv[0]));
+        print_err(format!("never heard of command [{}]\n", argv[0]));
         help(out);
         return 1;
     };
@@ -210,13 +211,6 @@ fn run(args: &[String], out: &mut CStdout) -> u8 {
         _ => unreachable!("every command of the table is handled"),
     };
     u8::from(failed)
-}
-
-/// `strerror(errno)`.
-fn strerror(errno: i32) -> String {
-    std::io::Error::from_raw_os_error(errno)
-        .to_string()
-        .replace(&format!(" (os error {errno})"), "")
 }
 
 /// The name the bridge ioctls see: brctl copies names into a 16-byte `ifr_name`, so
@@ -294,11 +288,11 @@ impl Ctl<'_> {
             },
         };
         if err == libc::EEXIST {
-            print_err(&format!(
+            print_err(format!(
                 "device {name} already exists; can't create bridge with the same name\n"
             ));
         } else {
-            print_err(&format!("add bridge failed: {}\n", strerror(err)));
+            print_err(format!("add bridge failed: {}\n", strerror(err)));
         }
         true
     }
@@ -316,9 +310,9 @@ impl Ctl<'_> {
             },
         };
         match err {
-            ENXIO => print_err(&format!("bridge {arg} doesn't exist; can't delete it\n")),
-            EBUSY => print_err(&format!("bridge {arg} is still up; can't delete it\n")),
-            _ => print_err(&format!("can't delete bridge {arg}: {}\n", strerror(err))),
+            ENXIO => print_err(format!("bridge {arg} doesn't exist; can't delete it\n")),
+            EBUSY => print_err(format!("bridge {arg} is still up; can't delete it\n")),
+            _ => print_err(format!("can't delete bridge {arg}: {}\n", strerror(err))),
         }
         true
     }
@@ -341,16 +335,16 @@ impl Ctl<'_> {
             };
             match err {
                 ENODEV if port.is_none() => {
-                    print_err(&format!("interface {ifname} does not exist!\n"))
+                    print_err(format!("interface {ifname} does not exist!\n"))
                 }
-                ENODEV => print_err(&format!("bridge {brname} does not exist!\n")),
-                EBUSY => print_err(&format!(
+                ENODEV => print_err(format!("bridge {brname} does not exist!\n")),
+                EBUSY => print_err(format!(
                     "device {ifname} is already a member of a bridge; can't add it to bridge {brname}.\n"
                 )),
-                ELOOP => print_err(&format!(
+                ELOOP => print_err(format!(
                     "device {ifname} is a bridge device itself; can't add a bridge device to a bridge device.\n"
                 )),
-                _ => print_err(&format!(
+                _ => print_err(format!(
                     "can't add {ifname} to bridge {brname}: {}\n",
                     strerror(err)
                 )),
@@ -375,11 +369,11 @@ impl Ctl<'_> {
             };
             match err {
                 ENODEV if port.is_none() => {
-                    print_err(&format!("interface {ifname} does not exist!\n"))
+                    print_err(format!("interface {ifname} does not exist!\n"))
                 }
-                ENODEV => print_err(&format!("bridge {brname} does not exist!\n")),
-                EINVAL => print_err(&format!("device {ifname} is not a port of {brname}\n")),
-                _ => print_err(&format!(
+                ENODEV => print_err(format!("bridge {brname} does not exist!\n")),
+                EINVAL => print_err(format!("device {ifname} is not a port of {brname}\n")),
+                _ => print_err(format!(
                     "can't delete {ifname} from {brname}: {}\n",
                     strerror(err)
                 )),
@@ -403,13 +397,13 @@ impl Ctl<'_> {
 
     fn set_time(&self, brname: &str, value: &str, which: Time) -> bool {
         let Some(secs) = scan_double(value) else {
-            print_err(&format!("{}\n", which.bad_value()));
+            print_err(format!("{}\n", which.bad_value()));
             return true;
         };
         let centis = tv_to_jiffies(secs);
         let err = self.set_centis(brname, centis, which);
         if err != 0 {
-            print_err(&format!("{}: {}\n", which.failed(), strerror(err)));
+            print_err(format!("{}: {}\n", which.failed(), strerror(err)));
         }
         err != 0
     }
@@ -452,7 +446,7 @@ impl Ctl<'_> {
         };
         let err = self.br_set(brname, &options);
         if err != 0 {
-            print_err(&format!("set bridge priority failed: {}\n", strerror(err)));
+            print_err(format!("set bridge priority failed: {}\n", strerror(err)));
         }
         err != 0
     }
@@ -468,7 +462,7 @@ impl Ctl<'_> {
         };
         let err = self.br_set(brname, &options);
         if err != 0 {
-            print_err(&format!("set stp status failed: {}\n", strerror(err)));
+            print_err(format!("set stp status failed: {}\n", strerror(err)));
         }
         err != 0
     }
@@ -536,7 +530,7 @@ impl Ctl<'_> {
             } else {
                 "set path cost failed"
             };
-            print_err(&format!("{what}: {}\n", strerror(err)));
+            print_err(format!("{what}: {}\n", strerror(err)));
         }
         err != 0
     }
@@ -565,11 +559,11 @@ impl Ctl<'_> {
             return true;
         };
         if self.lookup(portname).is_none() {
-            print_err(&format!("interface {portname} does not exist!\n"));
+            print_err(format!("interface {portname} does not exist!\n"));
             return true;
         }
         if self.lookup(brname).is_none() {
-            print_err(&format!("bridge {brname} does not exist!\n"));
+            print_err(format!("bridge {brname} does not exist!\n"));
             return true;
         }
         let options = PortOptions {
@@ -578,7 +572,7 @@ impl Ctl<'_> {
         };
         let err = self.port_set(brname, portname, &options, true);
         if err != 0 {
-            print_err(&format!(
+            print_err(format!(
                 "can't set {portname} to hairpin on bridge {brname}: {}\n",
                 strerror(err)
             ));
@@ -591,7 +585,7 @@ impl Ctl<'_> {
             match self.h.bridge().list() {
                 Ok(list) => list.into_iter().map(|b| (b.name.clone(), Ok(b))).collect(),
                 Err(e) => {
-                    print_err(&format!("{e}\n"));
+                    print_err(format!("{e}\n"));
                     return true;
                 }
             }
@@ -689,7 +683,7 @@ impl Ctl<'_> {
 
     fn showmacs(self, name: &str) -> bool {
         let fail = |errno: i32| {
-            print_err(&format!(
+            print_err(format!(
                 "read of forward table failed: {}\n",
                 strerror(errno)
             ));
@@ -746,9 +740,9 @@ impl Ctl<'_> {
 
 fn not_a_bridge_message(name: &str, errno: i32) {
     if errno == ENODEV {
-        print_err(&format!("bridge {name} does not exist!\n"));
+        print_err(format!("bridge {name} does not exist!\n"));
     } else {
-        print_err(&format!("device {name} is not a bridge!\n"));
+        print_err(format!("device {name} is not a bridge!\n"));
     }
 }
 

@@ -325,7 +325,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            print_err(&format!("{}: {e}\n", argv0()));
+            print_err(format!("{}: {e}\n", argv0()));
             failure()
         }
     }

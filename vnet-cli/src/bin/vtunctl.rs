@@ -19,13 +19,12 @@
 //! have answered "Operation not permitted".
 
 use std::ffi::OsString;
-use std::io::Write as _;
 use std::os::unix::ffi::OsStringExt;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use nix::unistd::{Group, User, geteuid};
-use vnet_cli::{argv0, print_out};
+use vnet_cli::{argv0, failure, print_err, print_out};
 use vnet_core::error::strerror;
 use vnet_core::{CloneDevice, Error, IfName, Netns, TunMode, TunTap};
 
@@ -44,8 +43,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(stderr) => {
-            let _ = std::io::stderr().lock().write_all(&stderr);
-            ExitCode::from(1)
+            print_err(stderr);
+            failure()
         }
     }
 }

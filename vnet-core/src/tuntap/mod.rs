@@ -135,15 +135,10 @@ impl<'a> TunTapHandle<'a> {
     /// group are set before the device is made persistent, so when a step fails the
     /// device vanishes with its fd: nothing is left half made.
     pub fn add(&self, spec: &TunTap) -> Result<IfName> {
-        let op = || format!("creating {}", spec.describe());
-        let device = self
-            .clone_device(spec.clone_device.clone())
-            .op(op)?
-            .bind(spec, spec.flags() | libc::IFF_TUN_EXCL)
-            .map_err(|e| self.explain_bind(e, spec, true))
-            .op(op)?;
-        self.configure(&device, spec, true).op(op)?;
-        Ok(device.name().clone())
+        let mut made = Vec::with_capacity(1);
+        self.add_chunk(std::slice::from_ref(spec), &mut made)
+            .map_err(|(_, e)| e.with_op(format!("creating {}", spec.describe())))?;
+        Ok(made.remove(0))
     }
 
     /// Creates several persistent devices, all or nothing: if one fails, those already
@@ -176,8 +171,8 @@ impl<'a> TunTapHandle<'a> {
         Ok(made)
     }
 
-    /// Creates one chunk of [`TunTapHandle::add_many`], holding every fd until all are
-    /// persistent, so that a failure undoes the chunk by dropping them (after turning
+    /// Creates the persistent devices of [`TunTapHandle::add`] and of one chunk of
+    /// [`TunTapHandle::add_many`], holding every fd until all are persistent, so that a failure undoes the chunk by dropping them (after turning
     /// persistence back off). On failure, returns the index of the spec that failed.
     fn add_chunk(
         &self,
@@ -263,7 +258,7 @@ impl<'a> TunTapHandle<'a> {
             .attach(spec)
             .map_err(|e| self.explain_bind(e, spec, false))
             .op(op)?;
-        self.configure(&device, spec, spec.persistent).op(op)?;
+        self.configure(&device, spec).op(op)?;
         Ok(device)
     }
 
@@ -311,10 +306,7 @@ impl<'a> TunTapHandle<'a> {
             .clone_device(spec.clone_device.clone())
             .op(op)?
             .attach(&spec)
-            .map_err(|e| match e.errno() {
-                libc::EBUSY => hinted(e, format!("'{name}' is in use: a process has it open")),
-                _ => e,
-            })
+            .map_err(|e| self.explain_bind(e, &spec, false))
             .op(op)?;
         device.set_persistent(false).op(op)
     }
@@ -344,8 +336,9 @@ impl<'a> TunTapHandle<'a> {
         Ok(links.iter().filter_map(TunInfo::from_link).collect())
     }
 
-    /// Applies the spec's owner, group and link group, then persistence if asked.
-    fn configure(&self, device: &TunDevice, spec: &TunTap, persistent: bool) -> Result<()> {
+    /// Applies the spec's owner, group and link group to an opened device, then its
+    /// persistence if asked.
+    fn configure(&self, device: &TunDevice, spec: &TunTap) -> Result<()> {
         if let Some(uid) = spec.owner {
             device.set_owner(uid)?;
         }
@@ -357,7 +350,7 @@ impl<'a> TunTapHandle<'a> {
                 .link()
                 .set(device.name(), &LinkChange::new().group(group))?;
         }
-        if persistent {
+        if spec.persistent {
             device.set_persistent(true)?;
         }
         Ok(())
