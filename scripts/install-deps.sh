@@ -19,4 +19,5 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-echo "== stock-kernel VM image: $("$(dirname "$0")"/vm/prepare.sh)"
+image=$("$(dirname "$0")"/vm/prepare.sh)
+echo "== stock-kernel VM image: $image"

@@ -28,7 +28,7 @@ scripts/private-netns.sh cargo test --workspace --all-targets
 cargo test --workspace --doc
 echo "== main job (examples/quickstart)"
 cargo build --quiet --example quickstart
-scripts/private-netns.sh target/debug/examples/quickstart
+scripts/private-netns.sh "${CARGO_TARGET_DIR:-target}/debug/examples/quickstart"
 echo "== stock-kernel lane (Debian's kernel in QEMU)"
 scripts/vm/lane.sh
 

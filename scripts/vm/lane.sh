@@ -16,8 +16,8 @@ repo=$PWD
 cache=${VNET_VM_CACHE:-$repo/.vm-cache}
 start=$SECONDS
 
+# Prepare (or check) the image first, so a missing one fails before the build.
 scripts/vm/prepare.sh >/dev/null
-mkdir -p "$cache"
 queue=$(mktemp -d "$cache/queue.XXXXXX")
 trap 'rm -rf "$queue"' EXIT
 
@@ -33,8 +33,7 @@ env "$runner_var=$repo/scripts/vm/run-in-vm.sh" VNET_VM_QUEUE="$queue" \
   cargo test --quiet --no-fail-fast "$@"
 if [ -n "$everything" ]; then
   cargo build --quiet --example quickstart
-  target_dir=$(cargo metadata --format-version 1 --no-deps |
-    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+  target_dir=$(cargo metadata --format-version 1 --no-deps | jq -r .target_directory)
   VNET_VM_QUEUE="$queue" scripts/vm/run-in-vm.sh "$target_dir/debug/examples/quickstart"
 fi
 

@@ -62,10 +62,14 @@ download() { # $1 = package; leaves the .deb in $cache/debs
   return 1
 }
 
+# The version apt would fetch of $pkg, and that version's .deb in the cache, if any.
+version_of() { apt-cache show --no-all-versions "$1" 2>/dev/null | awk '/^Version:/ { print $2; exit }'; }
+cached_deb() { ls -1 "$cache/debs/${1}_${2}_"*.deb 2>/dev/null | head -1 || true; }
+
 deb=""
 if [ -n "$pkg" ]; then
-  version=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | awk '/^Version:/ { print $2; exit }')
-  deb=$(ls -1 "$cache/debs/${pkg}_${version}_"*.deb 2>/dev/null | head -1 || true)
+  version=$(version_of "$pkg")
+  deb=$(cached_deb "$pkg" "$version")
   if [ -z "$deb" ]; then
     say "downloading $pkg $version"
     if ! download "$pkg"; then
@@ -73,10 +77,10 @@ if [ -n "$pkg" ]; then
       say "apt-get update (download of $pkg failed)"
       apt-get update -qq >&2 || true
       pkg=$(resolve)
-      version=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | awk '/^Version:/ { print $2; exit }')
+      version=$(version_of "$pkg")
       download "$pkg" || true
     fi
-    deb=$(ls -1 "$cache/debs/${pkg}_${version}_"*.deb 2>/dev/null | head -1 || true)
+    deb=$(cached_deb "$pkg" "$version")
   fi
 fi
 if [ -z "$deb" ]; then
@@ -117,7 +121,6 @@ if [ ! -f "$image/ready" ]; then
 
   mkdir -p "$image.tmp/lib/modules"
   mv "$image.tmp/root/lib/modules/$kver" "$image.tmp/lib/modules/"
-  cp "$image.tmp/root/boot/config-$kver" "$image.tmp/config"
   rm -rf "$image.tmp/root"
   # Debian ships no modules.dep in the package (its postinst runs depmod).
   busybox depmod -b "$image.tmp" "$kver"
@@ -146,9 +149,10 @@ hot_files() {
   for p in "${hot_programs[@]}"; do
     path=$(command -v "$p" 2>/dev/null) || continue
     readlink -f "$path"
-    ldd "$path" 2>/dev/null | grep -o '/[^ ]*' | xargs -r readlink -f
+    # A static program or a script has no libraries: ldd fails, nothing to add.
+    { ldd "$path" 2>/dev/null || true; } | grep -o '/[^ ]*' | xargs -r readlink -f || true
   done
-  [ -f /etc/ld.so.cache ] && echo /etc/ld.so.cache
+  if [ -f /etc/ld.so.cache ]; then echo /etc/ld.so.cache; fi
 }
 
 # The initramfs is cheap (about a second): rebuilt whenever what goes into it changed:

@@ -46,7 +46,8 @@ write_job() { # DIR BINARY [ARGS...]
     while IFS= read -r -d '' kv; do
       var=${kv%%=*} value=${kv#*=}
       [[ $var =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || continue
-      case $var in PWD | OLDPWD | SHLVL | _ | VNET_VM_QUEUE | VNET_LANE) continue ;; esac
+      # Not the runner itself: a cargo inside the guest must run its programs there.
+      case $var in PWD | OLDPWD | SHLVL | _ | VNET_VM_QUEUE | VNET_LANE | CARGO_TARGET_*_RUNNER) continue ;; esac
       printf 'export %s=%q\n' "$var" "$value"
     done < <(env -0)
     printf 'exec'
@@ -71,7 +72,6 @@ image=$("$here/prepare.sh") || {
   say "FAIL: preparing the VM image failed (above)"
   exit 1
 }
-mkdir -p "$cache"
 if [ "$1" = "--queue" ]; then
   [ -n "${2:-}" ] && [ -d "$2" ] || {
     say "usage: run-in-vm.sh --queue DIR"
@@ -162,24 +162,33 @@ if [ -n "$single" ]; then
   exit "$marker_code"
 fi
 
+# Every queued job must have reported exactly once; a job that did not is a failure.
 failed=0
-say "VM done in ${elapsed}s; summary (Linux $kernel_release):"
+declare -A codes=()
 for entry in "${reported_jobs[@]}"; do
   code=${entry%% *} n=${entry##* }
+  if [ -n "${codes[$n]:-}" ]; then
+    say "FAIL: job $n reported twice"
+    exit 1
+  fi
+  codes[$n]=$code
+done
+say "VM done in ${elapsed}s; summary (Linux $kernel_release):"
+for job in "$jobs"/*.sh; do
+  n=$(basename "$job" .sh)
   name=$(cat "$jobs/$n.name")
-  if [ "$code" -eq 0 ]; then
+  code=${codes[$n]:-}
+  if [ "$code" = 0 ]; then
     echo "  ok      $name" >&2
-  else
+  elif [ -n "$code" ]; then
     echo "  FAILED  $name (exit $code)" >&2
+    failed=$((failed + 1))
+  else
+    echo "  FAILED  $name (no exit code reported)" >&2
     failed=$((failed + 1))
   fi
 done
-reported=${#reported_jobs[@]}
-if [ "$reported" -ne "$count" ]; then
-  say "FAIL: $count jobs queued, $reported reported"
-  exit 1
-fi
-if [ "$failed" -ne 0 ] || [ "$marker_code" -ne 0 ]; then
+if [ "$failed" -ne 0 ] || [ "$marker_code" != 0 ]; then
   say "FAIL: $failed of $count jobs failed in the stock-kernel VM"
   exit 1
 fi
