@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use vnet::ipnetwork::IpNetwork;
-use vnet::{LinkRef, MacAddr, Route, Veth};
+use vnet::{Family, LinkRef, MacAddr, NeighbourState, Route, Veth};
 
 fn net(s: &str) -> IpNetwork {
     s.parse().unwrap()
@@ -147,7 +147,7 @@ fn routes_default_gateway_device_metric_table() {
     assert_eq!(find(&v6, "fd00:99::/48").unwrap()["gateway"], "fd00:30::fd");
 
     // The library's own listing agrees with the witness.
-    let listed = routes.list(false).unwrap();
+    let listed = routes.list(Family::Ipv4).unwrap();
     assert!(
         listed.iter().any(|r| r.destination == net("0.0.0.0/0")
             && r.gateway == Some("10.30.0.254".parse().unwrap()))
@@ -159,14 +159,14 @@ fn routes_default_gateway_device_metric_table() {
     );
     assert!(
         routes
-            .list_table(false, 1000)
+            .list_table(Family::Ipv4, 1000)
             .unwrap()
             .iter()
             .any(|r| r.destination == net("203.0.113.0/24"))
     );
     assert!(
         routes
-            .list(true)
+            .list(Family::Ipv6)
             .unwrap()
             .iter()
             .any(|r| r.destination == net("fd00:99::/48"))
@@ -260,10 +260,10 @@ fn neighbours_permanent_and_proxy_entries() {
             .iter()
             .any(|n| n["dst"] == "fd00:40::9")
     );
-    let listed = neigh.list(false).unwrap();
+    let listed = neigh.list(Family::Any).unwrap();
     assert!(listed.iter().any(|n| n.address.to_string() == "10.40.0.9"
         && n.mac == Some(mac)
-        && n.state == "permanent"));
+        && n.state == NeighbourState::PERMANENT));
 
     neigh
         .add_proxy(ifname("d0"), "172.16.99.1".parse().unwrap())
@@ -275,7 +275,7 @@ fn neighbours_permanent_and_proxy_entries() {
     assert_eq!(proxies.as_array().unwrap().len(), 1, "{proxies}");
     assert_eq!(proxies[0]["dst"], "172.16.99.1");
     assert_eq!(proxies[0]["dev"], "d0");
-    let listed = neigh.list(true).unwrap();
+    let listed = neigh.list_proxy(Family::Any).unwrap();
     assert_eq!(listed.len(), 1);
     assert!(listed[0].proxy);
     // An IPv6 proxy entry (proxy NDP): `ip -6 neigh add proxy ADDR dev d0`.
@@ -285,7 +285,7 @@ fn neighbours_permanent_and_proxy_entries() {
     let proxies6 = ns.ip_json(&["-6", "neigh", "show", "proxy"]);
     assert_eq!(proxies6.as_array().unwrap().len(), 1, "{proxies6}");
     assert_eq!(proxies6[0]["dst"], "fd00:99::1");
-    assert_eq!(neigh.list(true).unwrap().len(), 2);
+    assert_eq!(neigh.list_proxy(Family::Any).unwrap().len(), 2);
     neigh
         .delete_proxy(ifname("d0"), "fd00:99::1".parse().unwrap())
         .unwrap();
@@ -371,6 +371,159 @@ fn proxy_entries_survive_a_carrier_loss_like_iproute2s() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert_eq!(proxies(&ns), ["172.16.98.1 d0", "172.16.98.2 d0"]);
-    let listed = neigh.list(true).unwrap();
+    let listed = neigh.list_proxy(Family::Any).unwrap();
     assert_eq!(listed.len(), 2, "{listed:?}");
+}
+
+/// Every typed output the library reads back prints exactly as `ip` prints it: address
+/// scopes, route protocols, types and scopes (main and local tables, both families),
+/// neighbour states. Each value is parsed from the kernel's own message and compared
+/// with `ip -j` of the same object.
+#[test]
+fn typed_outputs_print_as_ip_prints_them() {
+    let ns = TestNs::new("typed");
+    pair(&ns);
+    let h = &ns.handle;
+    h.addr().add(ifname("d0"), net("10.50.0.1/24")).unwrap();
+    h.addr().add(ifname("d0"), net("fd00:50::1/64")).unwrap();
+    h.route()
+        .add(&Route::new(net("10.51.0.0/16")).via("10.50.0.9".parse().unwrap()))
+        .unwrap();
+    // A protocol and a scope other than vnet's defaults, set by the witness tool.
+    ns.run_ok(
+        "ip",
+        &[
+            "route",
+            "add",
+            "10.52.0.0/16",
+            "dev",
+            "d0",
+            "proto",
+            "static",
+            "scope",
+            "host",
+        ],
+    );
+    ns.run_ok(
+        "ip",
+        &["route", "add", "10.53.0.0/16", "dev", "d0", "proto", "199"],
+    );
+    ns.run_ok("ip", &["route", "add", "blackhole", "10.54.0.0/16"]);
+
+    // Addresses: global, link (fe80::), host (lo).
+    let mut scopes = std::collections::BTreeSet::new();
+    for link in ns.ip_json(&["addr", "show"]).as_array().unwrap() {
+        let index = link["ifindex"].as_u64().unwrap() as u32;
+        for info in link["addr_info"].as_array().unwrap() {
+            let ip: std::net::IpAddr = info["local"].as_str().unwrap().parse().unwrap();
+            let ours = h
+                .addr()
+                .list(Some(LinkRef::Index(index)))
+                .unwrap()
+                .into_iter()
+                .find(|a| a.network.ip() == ip)
+                .unwrap_or_else(|| panic!("{ip} not listed"));
+            assert_eq!(
+                ours.scope.to_string(),
+                info["scope"].as_str().unwrap(),
+                "{ip}"
+            );
+            scopes.insert(ours.scope.to_string());
+        }
+    }
+    assert_eq!(scopes, ["global", "host", "link"].map(String::from).into());
+
+    // Routes of both families in the main and local tables.
+    let mut words = std::collections::BTreeSet::new();
+    for (family, flag) in [(Family::Ipv4, "-4"), (Family::Ipv6, "-6")] {
+        for (table, name) in [(254, "main"), (255, "local")] {
+            let witness = ns.ip_json(&[flag, "route", "show", "table", name]);
+            let witness = witness.as_array().unwrap();
+            let ours = h.route().list_table(family, table).unwrap();
+            assert_eq!(
+                ours.len(),
+                witness.len(),
+                "{flag} table {name}: {witness:?}"
+            );
+            for w in witness {
+                let dst = w["dst"].as_str().unwrap();
+                let r = ours
+                    .iter()
+                    .find(|r| {
+                        let text = r.destination.to_string();
+                        let host = r.destination.prefix()
+                            == if r.destination.is_ipv4() { 32 } else { 128 };
+                        text == dst
+                            || (host && r.destination.ip().to_string() == dst)
+                            || (dst == "default" && r.destination.prefix() == 0)
+                    })
+                    .unwrap_or_else(|| panic!("{dst} not listed"));
+                // ip leaves out what is the default: unicast, global scope.
+                let kind = w["type"].as_str().unwrap_or("unicast");
+                let scope = w["scope"].as_str().unwrap_or("global");
+                assert_eq!(r.kind.to_string(), kind, "{dst}");
+                assert_eq!(r.scope.to_string(), scope, "{dst}");
+                // ... and boot, the protocol of `ip route add`.
+                let protocol = w["protocol"].as_str().unwrap_or("boot");
+                assert_eq!(r.protocol.to_string(), protocol, "{dst}");
+                if let Some(src) = w["prefsrc"].as_str() {
+                    assert_eq!(r.source.map(|s| s.to_string()).as_deref(), Some(src));
+                }
+                words.insert(format!("{} {} {}", r.kind, r.scope, r.protocol));
+            }
+        }
+    }
+    for expected in [
+        "unicast link kernel",
+        "unicast global boot",
+        "unicast host static",
+        "unicast link 199",
+        "blackhole global boot",
+        "local host kernel",
+        "broadcast link kernel",
+        "multicast global kernel",
+    ] {
+        assert!(words.contains(expected), "{expected} not seen in {words:?}");
+    }
+
+    // Neighbours: the states ip lists with `nud all`.
+    let mac = "02:00:00:00:50:01";
+    for (addr, nud) in [
+        ("10.50.0.11", "permanent"),
+        ("10.50.0.12", "reachable"),
+        ("10.50.0.13", "stale"),
+        ("10.50.0.14", "noarp"),
+    ] {
+        ns.run_ok(
+            "ip",
+            &[
+                "neigh", "replace", addr, "lladdr", mac, "dev", "d0", "nud", nud,
+            ],
+        );
+    }
+    let witness = ns.ip_json(&["-4", "neigh", "show", "nud", "all"]);
+    let ours = h.neigh().list(Family::Ipv4).unwrap();
+    let mut states = std::collections::BTreeSet::new();
+    for w in witness.as_array().unwrap() {
+        let dst = w["dst"].as_str().unwrap();
+        let n = ours
+            .iter()
+            .find(|n| n.address.to_string() == dst)
+            .unwrap_or_else(|| panic!("{dst} not listed"));
+        let names: Vec<&str> = w["state"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        assert_eq!(n.state.names(), names, "{dst}");
+        assert_eq!(n.state.to_string(), names.join(" "), "{dst}");
+        states.insert(n.state.to_string());
+    }
+    for expected in ["PERMANENT", "REACHABLE", "STALE", "NOARP"] {
+        assert!(
+            states.contains(expected),
+            "{expected} not seen in {states:?}"
+        );
+    }
 }

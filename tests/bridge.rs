@@ -88,7 +88,8 @@ fn options_set_on_an_existing_bridge_and_read_back() {
     assert_eq!(info.options.stp, Some(true));
     assert_eq!(info.options.priority, Some(4096));
     assert_eq!(info.options.multicast_snooping, Some(false));
-    assert_eq!(info.stp.stp_state, 1);
+    assert_eq!(info.stp.stp_state, vnet::StpMode::Kernel);
+    assert_eq!(info.stp.stp_state.to_string(), d["stp_state"].to_string());
     // `ip` prints the bridge id as "1000.xx:xx:..": the same priority and MAC.
     let id = d["bridge_id"].as_str().unwrap();
     assert!(id.starts_with("1000."), "{id}");

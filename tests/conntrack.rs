@@ -155,7 +155,13 @@ fn ipv6_entries_are_listed() {
     );
     assert_eq!((entry.reply.src, entry.reply.dst), (loopback, loopback));
     assert_eq!(entry.reply.src_port, Some(7100));
-    assert_eq!(entry.tcp_state, Some("ESTABLISHED"));
+    assert_eq!(entry.tcp_state, Some(vnet::TcpState::Established));
+    // The state prints as conntrack -L prints it: "tcp 6 TIMEOUT ESTABLISHED src=...".
+    assert_eq!(
+        line.split_whitespace().nth(3),
+        Some(entry.tcp_state.unwrap().to_string().as_str()),
+        "{line}"
+    );
     assert_eq!(entry.mark, 7, "the inet rule marks IPv6 flows too");
     assert!(close_to(entry.timeout, timeout(&line)));
     // IPv4 flows are listed beside it.

@@ -287,7 +287,7 @@ fn get_by_name_and_index_and_list() {
     let v0 = ns.handle.link().get(&ifname("v0")).unwrap();
     let witness = ns.link_json("v0").unwrap();
     assert_eq!(v0.index as u64, witness["ifindex"].as_u64().unwrap());
-    assert_eq!(v0.kind.as_deref(), Some("veth"));
+    assert_eq!(v0.kind, Some(vnet::LinkKind::Veth));
     assert_eq!(v0.mtu, Some(1450));
     assert_eq!(
         v0.mac.unwrap().to_string(),
@@ -342,8 +342,9 @@ fn get_by_name_and_index_and_list() {
             .collect();
         assert_eq!(link.up, flags.contains(&"UP"), "{}", link.name);
         assert_eq!(link.lower_up, flags.contains(&"LOWER_UP"), "{}", link.name);
+        // Typed outputs print as ip prints them.
         assert_eq!(
-            link.operstate,
+            link.operstate.to_string(),
             w["operstate"].as_str().unwrap(),
             "{}",
             link.name
@@ -367,7 +368,7 @@ fn get_by_name_and_index_and_list() {
             link.name
         );
         assert_eq!(
-            link.kind.as_deref(),
+            link.kind.as_ref().map(|k| k.to_string()).as_deref(),
             w["linkinfo"]["info_kind"].as_str(),
             "{}",
             link.name

@@ -152,7 +152,7 @@ fn masquerade_translates_and_its_deletion_stops_flows_at_once() {
     assert!(flow.src_nat() && !flow.dst_nat());
     assert_eq!(flow.original.src, "2.0.0.1".parse::<IpAddr>().unwrap());
     assert_eq!(flow.reply.dst, "1.0.0.1".parse::<IpAddr>().unwrap());
-    assert_eq!(flow.tcp_state, Some("ESTABLISHED"));
+    assert_eq!(flow.tcp_state, Some(vnet::TcpState::Established));
     assert!(flow.timeout > 0);
 
     nf.nat().delete(&rule).unwrap();

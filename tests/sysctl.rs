@@ -79,7 +79,7 @@ fn interface_names_with_dots_are_one_path_component() {
     assert_eq!(sysctl_in(&ns, "net.ipv4.conf.v0.forwarding"), "0");
     assert_eq!(sysctl_in(&ns, "net.ipv4.conf.v0.proxy_arp"), "0");
     let names: Vec<String> = sysctls
-        .interfaces(false)
+        .interfaces(vnet::Family::Ipv4)
         .unwrap()
         .iter()
         .map(|n| n.to_string())

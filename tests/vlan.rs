@@ -101,7 +101,7 @@ fn vlan_sub_interfaces_8021q_and_8021ad() {
         assert!(v["flags"].as_array().unwrap().iter().any(|f| f == "UP"));
         // vnet reads back what iproute2 sees.
         let ours = a.handle.link().get(&ifname(dev)).unwrap();
-        assert_eq!(ours.kind.as_deref(), Some("vlan"));
+        assert_eq!(ours.kind, Some(vnet::LinkKind::Vlan));
         assert_eq!(ours.parent.map(u64::from), eth0["ifindex"].as_u64());
         let expected = if protocol == "802.1Q" {
             VlanProtocol::Dot1Q

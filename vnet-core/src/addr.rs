@@ -4,12 +4,13 @@ use std::net::IpAddr;
 
 use ipnetwork::IpNetwork;
 use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
-use netlink_packet_route::address::{AddressAttribute, AddressMessage, AddressScope};
+use netlink_packet_route::address::{AddressAttribute, AddressMessage};
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
 use crate::error::{Context, Result};
-use crate::handle::Handle;
-use crate::link::LinkRef;
+use crate::link::{LinkHandle, LinkRef};
+use crate::netlink::Connection;
+use crate::values::Scope;
 
 /// An address on a link, as `ip address show` lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,19 +21,23 @@ pub struct Address {
     pub network: IpNetwork,
     /// The label (IPv4 only; `eth0:1`-style aliases).
     pub label: Option<String>,
-    /// Scope: "global", "link", "host", ...
-    pub scope: String,
+    /// Scope (`global`, `link`, `host`, ...).
+    pub scope: Scope,
 }
 
-/// The address calls of a [`Handle`]: `handle.addr()`.
+/// The address calls of a [`crate::Handle`]: `handle.addr()`.
 #[derive(Debug, Clone, Copy)]
 pub struct AddressHandle<'a> {
-    handle: &'a Handle,
+    conn: &'a Connection,
 }
 
 impl<'a> AddressHandle<'a> {
-    pub(crate) fn new(handle: &'a Handle) -> Self {
-        AddressHandle { handle }
+    pub(crate) fn new(conn: &'a Connection) -> Self {
+        AddressHandle { conn }
+    }
+
+    fn links(&self) -> LinkHandle<'a> {
+        LinkHandle::new(self.conn)
     }
 
     /// Adds an address, like `ip address add 10.0.0.1/24 dev DEV`. The kernel adds the
@@ -40,7 +45,7 @@ impl<'a> AddressHandle<'a> {
     pub fn add(&self, link: impl Into<LinkRef>, network: IpNetwork) -> Result<()> {
         let link = link.into();
         let message = self.message(&link, network)?;
-        self.handle
+        self.conn
             .request_ack(
                 RouteNetlinkMessage::NewAddress(message),
                 NLM_F_CREATE | NLM_F_EXCL,
@@ -60,7 +65,7 @@ impl<'a> AddressHandle<'a> {
     pub fn delete(&self, link: impl Into<LinkRef>, network: IpNetwork) -> Result<()> {
         let link = link.into();
         let message = self.message(&link, network)?;
-        self.handle
+        self.conn
             .request_ack(RouteNetlinkMessage::DelAddress(message), 0)
             .op(|| format!("deleting address {network} from '{link}'"))
     }
@@ -68,7 +73,7 @@ impl<'a> AddressHandle<'a> {
     /// Lists addresses, of one link or of all, like `ip address show [dev DEV]`.
     pub fn list(&self, link: Option<LinkRef>) -> Result<Vec<Address>> {
         let index = match &link {
-            Some(link) => Some(self.handle.link().index(link)?),
+            Some(link) => Some(self.links().index(link)?),
             None => None,
         };
         let mut request = AddressMessage::default();
@@ -77,7 +82,7 @@ impl<'a> AddressHandle<'a> {
             request.header.index = index;
         }
         let replies = self
-            .handle
+            .conn
             .dump(RouteNetlinkMessage::GetAddress(request))
             .op(|| "listing addresses".to_string())?;
         Ok(replies
@@ -93,7 +98,7 @@ impl<'a> AddressHandle<'a> {
     /// Deletes every address of a link, like `ip address flush dev DEV`.
     pub fn flush(&self, link: impl Into<LinkRef>) -> Result<()> {
         let link = link.into();
-        let index = self.handle.link().index(&link)?;
+        let index = self.links().index(&link)?;
         // Secondary IPv4 addresses go away with their primary; deleting what is already
         // gone is not an error here.
         for address in self.list(Some(LinkRef::Index(index)))? {
@@ -107,7 +112,7 @@ impl<'a> AddressHandle<'a> {
 
     fn message(&self, link: &LinkRef, network: IpNetwork) -> Result<AddressMessage> {
         let mut message = AddressMessage::default();
-        message.header.index = self.handle.link().index(link)?;
+        message.header.index = self.links().index(link)?;
         message.header.prefix_len = network.prefix();
         message.header.family = match network {
             IpNetwork::V4(_) => AddressFamily::Inet,
@@ -136,14 +141,7 @@ fn parse(message: AddressMessage) -> Option<Address> {
     // point-to-point links; for IPv6 only IFA_ADDRESS is sent.
     let ip = local.or(address)?;
     let network = IpNetwork::new(ip, message.header.prefix_len).ok()?;
-    let scope = match message.header.scope {
-        AddressScope::Universe => "global".to_string(),
-        AddressScope::Site => "site".to_string(),
-        AddressScope::Link => "link".to_string(),
-        AddressScope::Host => "host".to_string(),
-        AddressScope::Nowhere => "nowhere".to_string(),
-        other => format!("{}", u8::from(other)),
-    };
+    let scope = Scope::from_number(message.header.scope.into());
     Some(Address {
         index: message.header.index,
         network,

@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::io;
+use std::path::PathBuf;
 
 use nix::errno::Errno;
 
@@ -69,7 +70,7 @@ pub enum Error {
         /// The operation, naming its device ("creating tap 'tap0'").
         op: String,
         /// The step that failed.
-        step: crate::tuntap::TunStep,
+        step: TunStep,
         /// The underlying error.
         #[source]
         source: io::Error,
@@ -86,6 +87,41 @@ pub enum Error {
         /// What was wrong with the reply.
         detail: String,
     },
+}
+
+/// The step of tun/tap work that failed (see [`Error::TunTap`]); its `Display` is what
+/// `tunctl` and `ip tuntap` print for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TunStep {
+    /// Opening the clone device at this path.
+    Open(PathBuf),
+    /// `TUNSETIFF`: binding the fd to a device (and creating it).
+    SetIff,
+    /// `TUNGETIFF`: reading the binding back.
+    GetIff,
+    /// `TUNSETPERSIST`.
+    SetPersist,
+    /// `TUNSETOWNER`.
+    SetOwner,
+    /// `TUNSETGROUP`.
+    SetGroup,
+    /// `TUNSETQUEUE`.
+    SetQueue,
+}
+
+impl fmt::Display for TunStep {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TunStep::Open(path) => write!(f, "opening {}", path.display()),
+            TunStep::SetIff => f.write_str("TUNSETIFF"),
+            TunStep::GetIff => f.write_str("TUNGETIFF"),
+            TunStep::SetPersist => f.write_str("TUNSETPERSIST"),
+            TunStep::SetOwner => f.write_str("TUNSETOWNER"),
+            TunStep::SetGroup => f.write_str("TUNSETGROUP"),
+            TunStep::SetQueue => f.write_str("TUNSETQUEUE"),
+        }
+    }
 }
 
 fn io_text(e: &io::Error) -> String {

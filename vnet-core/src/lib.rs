@@ -6,13 +6,14 @@
 //!
 //! ## Layout
 //!
-//! - [`netlink`]: the engine, one socket type with request/ACK, request/reply, dump and
-//!   batch exchanges, keeping the kernel's errno and extended-ACK text;
+//! - the netlink engine (internal): one socket type with request/ACK, request/reply,
+//!   dump and batch exchanges, keeping the kernel's errno and extended-ACK text, and a
+//!   connection type both entry points stand on;
 //! - [`Netns`]: named namespaces compatible with `ip netns`, and running work inside any
 //!   namespace without moving the caller's thread;
 //! - [`Handle`]: rtnetlink of one namespace, with sub-handles per object, the way `ip`
 //!   groups them: [`Handle::link`], [`Handle::addr`], [`Handle::route`],
-//!   [`Handle::neigh`], [`Handle::tuntap`];
+//!   [`Handle::neigh`], [`Handle::bridge`], [`Handle::tuntap`];
 //! - [`Netfilter`]: nfnetlink of one namespace: NAT rules in vnet's own nf_tables table
 //!   ([`Netfilter::nat`]) and connection tracking ([`Netfilter::conntrack`]);
 //! - [`Sysctls`]: forwarding, proxy ARP and rp_filter switches of one namespace;
@@ -46,42 +47,52 @@
 
 #![deny(unsafe_code)]
 
-pub mod addr;
-pub mod bridge;
-pub mod conntrack;
-pub mod error;
-pub mod handle;
-pub mod link;
-pub mod nat;
-pub mod neigh;
-pub mod netfilter;
-pub mod netlink;
-pub mod netns;
-pub mod route;
+// The layers, bottom up (tests/layers.rs checks that imports only point down them):
+// kernel numbers and the one unsafe corner; errors and validated values; namespaces;
+// the netlink engine; the objects of each kernel family (rtnetlink, nfnetlink, procfs);
+// the entry points.
 mod sys;
-pub mod sysctl;
-pub mod tuntap;
+mod uapi;
+
+pub mod error;
 pub mod values;
 
-pub use addr::Address;
+pub mod netns;
+
+mod netlink;
+
+pub mod addr;
+pub mod bridge;
+pub mod link;
+pub mod neigh;
+pub mod route;
+pub mod tuntap;
+
+pub mod netfilter;
+
+pub mod sysctl;
+
+pub mod handle;
+
+pub use addr::{Address, AddressHandle};
 pub use bridge::{
     BridgeHandle, BridgeId, BridgeInfo, BridgeStp, FdbEntry, FdbEntryKind, FdbSpec, PortInfo,
-    PortOptions, PortState, PortVlan,
+    PortOptions, PortState, PortVlan, StpMode,
 };
-pub use conntrack::{ConntrackEntry, FlowTuple};
-pub use error::{Error, Result};
+pub use error::{Error, Result, TunStep};
 pub use handle::Handle;
 pub use link::{
-    Bridge, BridgeOptions, Link, LinkChange, LinkDetails, LinkRef, LinkSpec, MacVlan, MacVlanMode,
-    Veth, Vlan, VlanProtocol, Vxlan,
+    Bridge, BridgeOptions, Link, LinkChange, LinkDetails, LinkHandle, LinkKind, LinkRef, LinkSpec,
+    MacVlan, MacVlanMode, OperState, Veth, Vlan, VlanProtocol, Vxlan,
 };
-pub use nat::{InstalledRule, L4Protocol, Masquerade, NatRule, PortForward};
-pub use neigh::Neighbour;
+pub use neigh::{Neighbour, NeighbourHandle, NeighbourState};
 pub use netfilter::Netfilter;
+pub use netfilter::conntrack::{ConntrackEntry, ConntrackHandle, FlowTuple, TcpState};
+pub use netfilter::nat::{InstalledRule, L4Protocol, Masquerade, NatHandle, NatRule, PortForward};
 pub use netns::Netns;
-pub use route::{Route, RouteEntry};
+pub use route::{Route, RouteEntry, RouteHandle, RouteProtocol, RouteType};
 pub use sysctl::{Conf, SysctlGuard, SysctlKey, Sysctls};
-pub use tuntap::{CloneDevice, TunDevice, TunInfo, TunMode, TunStep, TunTap};
-pub use values::{IfName, MacAddr, Mtu, VlanId, Vni, parse_cidr};
+pub use tuntap::{CloneDevice, TunDevice, TunInfo, TunMode, TunTap, TunTapHandle};
+pub use values::{Family, IfName, MacAddr, Mtu, Scope, VlanId, Vni, parse_cidr};
 
 pub use ipnetwork;

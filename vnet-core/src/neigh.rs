@@ -1,18 +1,23 @@
 //! Neighbours (`ip neigh`): ARP and NDP entries, and proxy entries.
 
+use std::fmt;
 use std::net::IpAddr;
 
 use netlink_packet_core::{NLM_F_CREATE, NLM_F_REPLACE};
 use netlink_packet_route::neighbour::{
-    NeighbourAddress, NeighbourAttribute, NeighbourFlags, NeighbourMessage, NeighbourState,
+    NeighbourAddress, NeighbourAttribute, NeighbourFlags, NeighbourMessage,
 };
 use netlink_packet_route::route::RouteType;
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
 use crate::error::{Context, Result};
-use crate::handle::Handle;
-use crate::link::LinkRef;
-use crate::values::MacAddr;
+use crate::link::{LinkHandle, LinkRef};
+use crate::netlink::Connection;
+use crate::uapi::neighbour::{
+    NUD_DELAY, NUD_FAILED, NUD_INCOMPLETE, NUD_NOARP, NUD_PERMANENT, NUD_PROBE, NUD_REACHABLE,
+    NUD_STALE,
+};
+use crate::values::{Family, MacAddr};
 
 /// A neighbour entry as `ip neigh show` lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,22 +28,100 @@ pub struct Neighbour {
     pub index: u32,
     /// The link-layer address, if resolved.
     pub mac: Option<MacAddr>,
-    /// State ("permanent", "reachable", "stale", ...).
-    pub state: String,
+    /// State (`PERMANENT`, `REACHABLE`, `STALE`, ...).
+    pub state: NeighbourState,
     /// A proxy entry (`ip neigh add proxy ...`): this host answers ARP/NDP for the
     /// address on that link.
     pub proxy: bool,
 }
 
-/// The neighbour calls of a [`Handle`]: `handle.neigh()`.
+/// The state of a neighbour entry (`NUD_*`): a set of flags, usually one. Its
+/// `Display` is what `ip neigh` prints for it: the names of the flags set, in the
+/// kernel's order, separated by spaces (`REACHABLE`, `NOARP`, `PERMANENT`); nothing for
+/// the empty set (`NUD_NONE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct NeighbourState(u16);
+
+impl NeighbourState {
+    /// `NONE`: no state (an entry being created).
+    pub const NONE: NeighbourState = NeighbourState(0);
+    /// `INCOMPLETE`: address resolution under way.
+    pub const INCOMPLETE: NeighbourState = NeighbourState(NUD_INCOMPLETE);
+    /// `REACHABLE`: confirmed recently.
+    pub const REACHABLE: NeighbourState = NeighbourState(NUD_REACHABLE);
+    /// `STALE`: valid, but to be confirmed before it is trusted again.
+    pub const STALE: NeighbourState = NeighbourState(NUD_STALE);
+    /// `DELAY`: waiting for upper-layer confirmation before probing.
+    pub const DELAY: NeighbourState = NeighbourState(NUD_DELAY);
+    /// `PROBE`: being probed.
+    pub const PROBE: NeighbourState = NeighbourState(NUD_PROBE);
+    /// `FAILED`: resolution failed.
+    pub const FAILED: NeighbourState = NeighbourState(NUD_FAILED);
+    /// `NOARP`: valid without resolution (point-to-point, multicast).
+    pub const NOARP: NeighbourState = NeighbourState(NUD_NOARP);
+    /// `PERMANENT`: set by hand, never expires.
+    pub const PERMANENT: NeighbourState = NeighbourState(NUD_PERMANENT);
+
+    /// The flags in the order `ip neigh` prints them.
+    const NAMED: [(NeighbourState, &'static str); 8] = [
+        (Self::INCOMPLETE, "INCOMPLETE"),
+        (Self::REACHABLE, "REACHABLE"),
+        (Self::STALE, "STALE"),
+        (Self::DELAY, "DELAY"),
+        (Self::PROBE, "PROBE"),
+        (Self::FAILED, "FAILED"),
+        (Self::NOARP, "NOARP"),
+        (Self::PERMANENT, "PERMANENT"),
+    ];
+
+    /// The raw `ndm_state` bits.
+    pub fn bits(self) -> u16 {
+        self.0
+    }
+
+    /// The state with the raw `ndm_state` bits `bits`.
+    pub fn from_bits(bits: u16) -> NeighbourState {
+        NeighbourState(bits)
+    }
+
+    /// True when every flag of `other` is set in `self`.
+    pub fn contains(self, other: NeighbourState) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// The names of the flags set, in the order `ip neigh` prints them (its `-j`
+    /// output's `state` array).
+    pub fn names(self) -> Vec<&'static str> {
+        Self::NAMED
+            .iter()
+            .filter(|(flag, _)| self.contains(*flag))
+            .map(|(_, name)| *name)
+            .collect()
+    }
+}
+
+impl std::ops::BitOr for NeighbourState {
+    type Output = NeighbourState;
+    fn bitor(self, other: NeighbourState) -> NeighbourState {
+        NeighbourState(self.0 | other.0)
+    }
+}
+
+impl fmt::Display for NeighbourState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.names().join(" "))
+    }
+}
+
+/// The neighbour calls of a [`crate::Handle`]: `handle.neigh()`.
 #[derive(Debug, Clone, Copy)]
 pub struct NeighbourHandle<'a> {
-    handle: &'a Handle,
+    conn: &'a Connection,
 }
 
 impl<'a> NeighbourHandle<'a> {
-    pub(crate) fn new(handle: &'a Handle) -> Self {
-        NeighbourHandle { handle }
+    pub(crate) fn new(conn: &'a Connection) -> Self {
+        NeighbourHandle { conn }
     }
 
     /// Adds or replaces a permanent entry, like
@@ -46,11 +129,11 @@ impl<'a> NeighbourHandle<'a> {
     pub fn add(&self, link: impl Into<LinkRef>, address: IpAddr, mac: MacAddr) -> Result<()> {
         let link = link.into();
         let mut message = self.message(&link, address, false)?;
-        message.header.state = NeighbourState::Permanent;
+        message.header.state = netlink_packet_route::neighbour::NeighbourState::Permanent;
         message
             .attributes
             .push(NeighbourAttribute::LinkLayerAddress(mac.octets().to_vec()));
-        self.handle
+        self.conn
             .request_ack(
                 RouteNetlinkMessage::NewNeighbour(message),
                 NLM_F_CREATE | NLM_F_REPLACE,
@@ -62,7 +145,7 @@ impl<'a> NeighbourHandle<'a> {
     pub fn delete(&self, link: impl Into<LinkRef>, address: IpAddr) -> Result<()> {
         let link = link.into();
         let message = self.message(&link, address, false)?;
-        self.handle
+        self.conn
             .request_ack(RouteNetlinkMessage::DelNeighbour(message), 0)
             .op(|| format!("deleting neighbour {address} on '{link}'"))
     }
@@ -79,8 +162,8 @@ impl<'a> NeighbourHandle<'a> {
     pub fn add_proxy(&self, link: impl Into<LinkRef>, address: IpAddr) -> Result<()> {
         let link = link.into();
         let mut message = self.message(&link, address, true)?;
-        message.header.state = NeighbourState::Permanent;
-        self.handle
+        message.header.state = netlink_packet_route::neighbour::NeighbourState::Permanent;
+        self.conn
             .request_ack(
                 RouteNetlinkMessage::NewNeighbour(message),
                 NLM_F_CREATE | NLM_F_REPLACE,
@@ -92,23 +175,35 @@ impl<'a> NeighbourHandle<'a> {
     pub fn delete_proxy(&self, link: impl Into<LinkRef>, address: IpAddr) -> Result<()> {
         let link = link.into();
         let message = self.message(&link, address, true)?;
-        self.handle
+        self.conn
             .request_ack(RouteNetlinkMessage::DelNeighbour(message), 0)
             .op(|| format!("deleting proxy neighbour {address} on '{link}'"))
     }
 
-    /// Lists entries of both families, like `ip neigh show` (`proxy`: `ip neigh show
-    /// proxy`).
-    pub fn list(&self, proxy: bool) -> Result<Vec<Neighbour>> {
+    /// Lists the neighbour entries of `family` (proxy entries excluded), like
+    /// `ip neigh show` (`ip -4`, `ip -6`: one family).
+    pub fn list(&self, family: Family) -> Result<Vec<Neighbour>> {
+        self.dump(family, false)
+    }
+
+    /// Lists the proxy entries of `family`, like `ip neigh show proxy`.
+    pub fn list_proxy(&self, family: Family) -> Result<Vec<Neighbour>> {
+        self.dump(family, true)
+    }
+
+    fn dump(&self, family: Family, proxy: bool) -> Result<Vec<Neighbour>> {
         let mut out = Vec::new();
-        for family in [AddressFamily::Inet, AddressFamily::Inet6] {
+        for &single in family.each() {
             let mut request = NeighbourMessage::default();
-            request.header.family = family;
+            request.header.family = match single {
+                Family::Ipv6 => AddressFamily::Inet6,
+                _ => AddressFamily::Inet,
+            };
             if proxy {
                 request.header.flags = NeighbourFlags::Proxy;
             }
             let replies = self
-                .handle
+                .conn
                 .dump(RouteNetlinkMessage::GetNeighbour(request))
                 .op(|| "listing neighbours".to_string())?;
             out.extend(replies.into_iter().filter_map(|m| match m {
@@ -121,7 +216,7 @@ impl<'a> NeighbourHandle<'a> {
 
     fn message(&self, link: &LinkRef, address: IpAddr, proxy: bool) -> Result<NeighbourMessage> {
         let mut message = NeighbourMessage::default();
-        message.header.ifindex = self.handle.link().index(link)?;
+        message.header.ifindex = LinkHandle::new(self.conn).index(link)?;
         message.header.kind = RouteType::Unicast;
         let (family, nl_address) = match address {
             IpAddr::V4(a) => (AddressFamily::Inet, NeighbourAddress::Inet(a)),
@@ -157,7 +252,7 @@ fn parse(message: NeighbourMessage) -> Option<Neighbour> {
         address: address?,
         index: message.header.ifindex,
         mac,
-        state: message.header.state.to_string().to_lowercase(),
+        state: NeighbourState(message.header.state.into()),
         proxy: message.header.flags.contains(NeighbourFlags::Proxy),
     })
 }

@@ -4,17 +4,22 @@ use std::net::IpAddr;
 
 use ipnetwork::IpNetwork;
 use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
+use std::fmt;
+use std::str::FromStr;
+
 use netlink_packet_route::route::{
-    RouteAddress, RouteAttribute, RouteHeader, RouteMessage, RouteProtocol, RouteScope, RouteType,
+    RouteAddress, RouteAttribute, RouteHeader, RouteMessage, RouteScope,
 };
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
 use crate::error::{Context, Error, Result};
-use crate::handle::Handle;
-use crate::link::LinkRef;
+use crate::link::{LinkHandle, LinkRef};
+use crate::netlink::Connection;
+use crate::uapi::rtnetlink::{RT_TABLE_COMPAT, RT_TABLE_MAIN};
+use crate::values::{Family, Scope};
 
 /// The main routing table, where `ip route` works unless told otherwise.
-pub const MAIN_TABLE: u32 = 254;
+pub const MAIN_TABLE: u32 = RT_TABLE_MAIN;
 
 /// A route to add or delete, like `ip route add DEST [via GW] [dev DEV] [metric N]
 /// [table T]`.
@@ -88,7 +93,7 @@ impl Route {
         text
     }
 
-    fn message(&self, handle: &Handle) -> Result<RouteMessage> {
+    fn message(&self, links: &LinkHandle<'_>) -> Result<RouteMessage> {
         let family = family_of(self.destination.ip());
         if self.destination.ip() != self.destination.network() {
             return Err(Error::invalid(
@@ -120,8 +125,8 @@ impl Route {
         let mut message = RouteMessage::default();
         message.header = route_header(family, self.table);
         message.header.destination_prefix_length = self.destination.prefix();
-        message.header.protocol = RouteProtocol::Boot;
-        message.header.kind = RouteType::Unicast;
+        message.header.protocol = netlink_packet_route::route::RouteProtocol::Boot;
+        message.header.kind = netlink_packet_route::route::RouteType::Unicast;
         message.header.scope = if self.gateway.is_some() {
             RouteScope::Universe
         } else {
@@ -142,7 +147,7 @@ impl Route {
         if let Some(dev) = &self.device {
             message
                 .attributes
-                .push(RouteAttribute::Oif(handle.link().index(dev)?));
+                .push(RouteAttribute::Oif(links.index(dev)?));
         }
         if let Some(metric) = self.metric {
             message.attributes.push(RouteAttribute::Priority(metric));
@@ -167,27 +172,184 @@ pub struct RouteEntry {
     pub metric: Option<u32>,
     /// Routing table.
     pub table: u32,
-    /// Protocol that installed it ("kernel", "boot", "static", ...).
-    pub protocol: String,
-    /// Route type ("unicast", "local", "broadcast", ...).
-    pub kind: String,
+    /// Protocol that installed it (`kernel`, `boot`, `static`, ...).
+    pub protocol: RouteProtocol,
+    /// Route type (`unicast`, `local`, `broadcast`, ...).
+    pub kind: RouteType,
+    /// Scope (`global`, `link`, `host`, ...).
+    pub scope: Scope,
+    /// Preferred source address (`src`), if any.
+    pub source: Option<IpAddr>,
 }
 
-/// The route calls of a [`Handle`]: `handle.route()`.
+/// Who installed a route (`RTPROT_*`, `rtm_protocol`). Its `Display` is the word `ip
+/// route` prints after `proto`, from Debian's `/etc/iproute2/rt_protos`; a number
+/// without a name prints as the number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RouteProtocol(pub u8);
+
+impl RouteProtocol {
+    /// `unspec` (0).
+    pub const UNSPEC: RouteProtocol = RouteProtocol(0);
+    /// `redirect` (1): an ICMP redirect.
+    pub const REDIRECT: RouteProtocol = RouteProtocol(1);
+    /// `kernel` (2): the kernel's own (prefix routes of addresses).
+    pub const KERNEL: RouteProtocol = RouteProtocol(2);
+    /// `boot` (3): added by hand or at boot (`ip route add`'s default).
+    pub const BOOT: RouteProtocol = RouteProtocol(3);
+    /// `static` (4): added by an administrator, not to be replaced by daemons.
+    pub const STATIC: RouteProtocol = RouteProtocol(4);
+    /// `dhcp` (16).
+    pub const DHCP: RouteProtocol = RouteProtocol(16);
+
+    /// The names `ip` knows, by number (iproute2 6.1's `rt_protos`).
+    const NAMES: [(u8, &'static str); 22] = [
+        (0, "unspec"),
+        (1, "redirect"),
+        (2, "kernel"),
+        (3, "boot"),
+        (4, "static"),
+        (8, "gated"),
+        (9, "ra"),
+        (10, "mrt"),
+        (11, "zebra"),
+        (12, "bird"),
+        (13, "dnrouted"),
+        (14, "xorp"),
+        (15, "ntk"),
+        (16, "dhcp"),
+        (18, "keepalived"),
+        (42, "babel"),
+        (99, "openr"),
+        (186, "bgp"),
+        (187, "isis"),
+        (188, "ospf"),
+        (189, "rip"),
+        (192, "eigrp"),
+    ];
+
+    /// The protocol's name, if `ip` knows one.
+    pub fn name(self) -> Option<&'static str> {
+        Self::NAMES
+            .iter()
+            .find(|(n, _)| *n == self.0)
+            .map(|(_, name)| *name)
+    }
+}
+
+impl fmt::Display for RouteProtocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "{}", self.0),
+        }
+    }
+}
+
+impl FromStr for RouteProtocol {
+    type Err = Error;
+    /// A protocol name `ip` knows, or a number from 0 to 255.
+    fn from_str(s: &str) -> Result<Self> {
+        if let Some((n, _)) = Self::NAMES.iter().find(|(_, name)| *name == s) {
+            return Ok(RouteProtocol(*n));
+        }
+        s.parse::<u8>().map(RouteProtocol).map_err(|_| {
+            Error::invalid(
+                "route protocol",
+                s,
+                "not a protocol name or a number from 0 to 255",
+            )
+        })
+    }
+}
+
+/// The type of a route (`RTN_*`, `rtm_type`). Its `Display` is the word `ip route`
+/// prints (`unicast`, `local`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RouteType {
+    /// `none` (`RTN_UNSPEC`).
+    Unspec,
+    /// `unicast`: a gateway or a directly connected network.
+    Unicast,
+    /// `local`: an address of this host.
+    Local,
+    /// `broadcast`: sent as link broadcast.
+    Broadcast,
+    /// `anycast`.
+    Anycast,
+    /// `multicast`.
+    Multicast,
+    /// `blackhole`: dropped silently.
+    Blackhole,
+    /// `unreachable`: answered with ICMP host unreachable.
+    Unreachable,
+    /// `prohibit`: answered with ICMP administratively prohibited.
+    Prohibit,
+    /// `throw`: the lookup continues in the next rule's table.
+    Throw,
+    /// `nat`.
+    Nat,
+    /// `xresolve`.
+    Xresolve,
+    /// A number without a name; `ip` prints the number.
+    Other(u8),
+}
+
+impl RouteType {
+    fn from_number(n: u8) -> RouteType {
+        match n {
+            0 => RouteType::Unspec,
+            1 => RouteType::Unicast,
+            2 => RouteType::Local,
+            3 => RouteType::Broadcast,
+            4 => RouteType::Anycast,
+            5 => RouteType::Multicast,
+            6 => RouteType::Blackhole,
+            7 => RouteType::Unreachable,
+            8 => RouteType::Prohibit,
+            9 => RouteType::Throw,
+            10 => RouteType::Nat,
+            11 => RouteType::Xresolve,
+            n => RouteType::Other(n),
+        }
+    }
+}
+
+impl fmt::Display for RouteType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RouteType::Unspec => "none",
+            RouteType::Unicast => "unicast",
+            RouteType::Local => "local",
+            RouteType::Broadcast => "broadcast",
+            RouteType::Anycast => "anycast",
+            RouteType::Multicast => "multicast",
+            RouteType::Blackhole => "blackhole",
+            RouteType::Unreachable => "unreachable",
+            RouteType::Prohibit => "prohibit",
+            RouteType::Throw => "throw",
+            RouteType::Nat => "nat",
+            RouteType::Xresolve => "xresolve",
+            RouteType::Other(n) => return write!(f, "{n}"),
+        })
+    }
+}
+
+/// The route calls of a [`crate::Handle`]: `handle.route()`.
 #[derive(Debug, Clone, Copy)]
 pub struct RouteHandle<'a> {
-    handle: &'a Handle,
+    conn: &'a Connection,
 }
 
 impl<'a> RouteHandle<'a> {
-    pub(crate) fn new(handle: &'a Handle) -> Self {
-        RouteHandle { handle }
+    pub(crate) fn new(conn: &'a Connection) -> Self {
+        RouteHandle { conn }
     }
 
     /// Adds a route, like `ip route add ...`. Fails with `EEXIST` if it exists.
     pub fn add(&self, route: &Route) -> Result<()> {
-        let message = route.message(self.handle)?;
-        self.handle
+        let message = route.message(&LinkHandle::new(self.conn))?;
+        self.conn
             .request_ack(
                 RouteNetlinkMessage::NewRoute(message),
                 NLM_F_CREATE | NLM_F_EXCL,
@@ -197,44 +359,53 @@ impl<'a> RouteHandle<'a> {
 
     /// Deletes a route, like `ip route del ...`.
     pub fn delete(&self, route: &Route) -> Result<()> {
-        let mut message = route.message(self.handle)?;
+        let mut message = route.message(&LinkHandle::new(self.conn))?;
         // Deleting matches on what is given; leave protocol, scope and type open, as
         // `ip route del` does (the kernel treats RT_SCOPE_NOWHERE as "any scope").
-        message.header.protocol = RouteProtocol::Unspec;
+        message.header.protocol = netlink_packet_route::route::RouteProtocol::Unspec;
         message.header.scope = RouteScope::NoWhere;
-        message.header.kind = RouteType::Unspec;
-        self.handle
+        message.header.kind = netlink_packet_route::route::RouteType::Unspec;
+        self.conn
             .request_ack(RouteNetlinkMessage::DelRoute(message), 0)
             .op(|| format!("deleting {}", route.describe()))
     }
 
-    /// Lists the routes of one family in the main table, like `ip [-6] route show`.
-    /// `ipv6` chooses the family.
-    pub fn list(&self, ipv6: bool) -> Result<Vec<RouteEntry>> {
-        self.list_table(ipv6, MAIN_TABLE)
+    /// Lists the routes of the main table, like `ip route show` (`ip -4`, `ip -6`:
+    /// one family).
+    pub fn list(&self, family: Family) -> Result<Vec<RouteEntry>> {
+        self.list_table(family, MAIN_TABLE)
     }
 
-    /// Lists the routes of one family in table `table` (`ip route show table T`).
-    pub fn list_table(&self, ipv6: bool, table: u32) -> Result<Vec<RouteEntry>> {
-        let family = if ipv6 {
-            AddressFamily::Inet6
-        } else {
-            AddressFamily::Inet
-        };
-        let mut request = RouteMessage::default();
-        request.header = route_header(family, 0);
-        let replies = self
-            .handle
-            .dump(RouteNetlinkMessage::GetRoute(request))
-            .op(|| "listing routes".to_string())?;
-        Ok(replies
-            .into_iter()
-            .filter_map(|m| match m {
-                RouteNetlinkMessage::NewRoute(m) => parse(m),
-                _ => None,
-            })
-            .filter(|r| r.table == table)
-            .collect())
+    /// Lists the routes of table `table`, like `ip route show table T`.
+    pub fn list_table(&self, family: Family, table: u32) -> Result<Vec<RouteEntry>> {
+        let mut out = Vec::new();
+        for &single in family.each() {
+            let mut request = RouteMessage::default();
+            request.header = route_header(address_family(single), 0);
+            let replies = self
+                .conn
+                .dump(RouteNetlinkMessage::GetRoute(request))
+                .op(|| "listing routes".to_string())?;
+            out.extend(
+                replies
+                    .into_iter()
+                    .filter_map(|m| match m {
+                        RouteNetlinkMessage::NewRoute(m) => parse(m),
+                        _ => None,
+                    })
+                    .filter(|r| r.table == table),
+            );
+        }
+        Ok(out)
+    }
+}
+
+/// The netlink address family of a single family (`Any` asks for every family).
+fn address_family(family: Family) -> AddressFamily {
+    match family {
+        Family::Ipv4 => AddressFamily::Inet,
+        Family::Ipv6 => AddressFamily::Inet6,
+        Family::Any => AddressFamily::Unspec,
     }
 }
 
@@ -256,7 +427,7 @@ fn route_header(family: AddressFamily, table: u32) -> RouteHeader {
     let mut header = RouteHeader::default();
     header.address_family = family;
     header.table = if table > 255 {
-        252 /* RT_TABLE_COMPAT */
+        RT_TABLE_COMPAT
     } else {
         table as u8
     };
@@ -268,6 +439,7 @@ fn parse(message: RouteMessage) -> Option<RouteEntry> {
     let mut gateway = None;
     let mut device = None;
     let mut metric = None;
+    let mut source = None;
     let mut table = u32::from(message.header.table);
     for attribute in message.attributes {
         match attribute {
@@ -276,6 +448,7 @@ fn parse(message: RouteMessage) -> Option<RouteEntry> {
             RouteAttribute::Oif(i) => device = Some(i),
             RouteAttribute::Priority(p) => metric = Some(p),
             RouteAttribute::Table(t) => table = t,
+            RouteAttribute::PrefSource(a) => source = ip_of(a),
             _ => {}
         }
     }
@@ -295,8 +468,10 @@ fn parse(message: RouteMessage) -> Option<RouteEntry> {
         device,
         metric,
         table,
-        protocol: message.header.protocol.to_string(),
-        kind: format!("{:?}", message.header.kind).to_lowercase(),
+        protocol: RouteProtocol(message.header.protocol.into()),
+        kind: RouteType::from_number(message.header.kind.into()),
+        scope: Scope::from_number(message.header.scope.into()),
+        source,
     })
 }
 
@@ -324,6 +499,9 @@ mod tests {
     #[test]
     fn tables_above_255_use_the_compat_header_value_and_an_attribute() {
         assert_eq!(route_header(AddressFamily::Inet, 100).table, 100);
-        assert_eq!(route_header(AddressFamily::Inet, 1000).table, 252);
+        assert_eq!(
+            route_header(AddressFamily::Inet, 1000).table,
+            RT_TABLE_COMPAT
+        );
     }
 }

@@ -14,8 +14,8 @@ use std::process::Command;
 /// The mounts `ip netns exec` performs for a named namespace, prepared in the parent so
 /// the child only makes raw syscalls.
 pub(crate) struct NetnsExecPlan {
-    /// The namespace to enter.
-    pub netns: crate::netns::Netns,
+    /// The network namespace to enter (an nsfs fd).
+    pub netns: std::os::fd::OwnedFd,
     /// Pairs of (source under `/etc/netns/NAME`, target under `/etc`) to bind-mount.
     pub etc_binds: Vec<(CString, CString)>,
     /// Mount the fresh `/sys` read-only (the original was).

@@ -19,7 +19,7 @@ use std::path::PathBuf;
 
 use crate::error::{Error, Result};
 use crate::netns::Netns;
-use crate::values::IfName;
+use crate::values::{Family, IfName};
 
 /// Which entry of a per-interface sysctl directory (`/proc/sys/net/ipv4/conf/WHICH/`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -208,29 +208,33 @@ impl Sysctls {
         self.set(key, on as u32).map(|previous| previous != 0)
     }
 
-    /// The interface names that have a `conf` directory for `ipv6` (or IPv4), sorted,
-    /// without `all` and `default`: the interfaces of the namespace as the sysctl tree
-    /// sees them (`ls /proc/sys/net/ipv4/conf`).
-    pub fn interfaces(&self, ipv6: bool) -> Result<Vec<IfName>> {
-        let dir = if ipv6 {
-            "/proc/sys/net/ipv6/conf"
-        } else {
-            "/proc/sys/net/ipv4/conf"
-        };
-        let names = self
-            .netns
-            .run(|| -> io::Result<Vec<String>> {
-                fs::read_dir(dir)?
-                    .map(|entry| entry.map(|e| e.file_name().to_string_lossy().into_owned()))
-                    .collect()
-            })?
-            .map_err(|e| Error::io(format!("listing {dir} in {}", self.netns.describe()), e))?;
-        let mut out: Vec<IfName> = names
-            .into_iter()
-            .filter(|n| n != "all" && n != "default")
-            .filter_map(|n| IfName::new(n).ok())
-            .collect();
+    /// The interface names that have a `conf` directory for `family` (for
+    /// [`Family::Any`], for either), sorted, without `all` and `default`: the interfaces
+    /// of the namespace as the sysctl tree sees them (`ls /proc/sys/net/ipv4/conf`).
+    pub fn interfaces(&self, family: Family) -> Result<Vec<IfName>> {
+        let mut out: Vec<IfName> = Vec::new();
+        for single in family.each() {
+            let dir = match single {
+                Family::Ipv6 => "/proc/sys/net/ipv6/conf",
+                _ => "/proc/sys/net/ipv4/conf",
+            };
+            let names = self
+                .netns
+                .run(|| -> io::Result<Vec<String>> {
+                    fs::read_dir(dir)?
+                        .map(|entry| entry.map(|e| e.file_name().to_string_lossy().into_owned()))
+                        .collect()
+                })?
+                .map_err(|e| Error::io(format!("listing {dir} in {}", self.netns.describe()), e))?;
+            out.extend(
+                names
+                    .into_iter()
+                    .filter(|n| n != "all" && n != "default")
+                    .filter_map(|n| IfName::new(n).ok()),
+            );
+        }
         out.sort();
+        out.dedup();
         Ok(out)
     }
 

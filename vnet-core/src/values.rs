@@ -282,6 +282,132 @@ impl fmt::Debug for MacAddr {
     }
 }
 
+/// An address family, where a call chooses one: IPv4, IPv6, or both (`ip -4`, `ip -6`,
+/// neither).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Family {
+    /// IPv4 (`-4`, `inet`).
+    Ipv4,
+    /// IPv6 (`-6`, `inet6`).
+    Ipv6,
+    /// Both (`ip` without `-4` or `-6`).
+    #[default]
+    Any,
+}
+
+impl Family {
+    /// The family of `ip`.
+    pub fn of(ip: std::net::IpAddr) -> Family {
+        match ip {
+            std::net::IpAddr::V4(_) => Family::Ipv4,
+            std::net::IpAddr::V6(_) => Family::Ipv6,
+        }
+    }
+
+    /// True when `self` includes `family` (`Any` includes both).
+    pub fn includes(self, family: Family) -> bool {
+        self == Family::Any || self == family
+    }
+
+    /// The single families this one stands for: itself, or IPv4 then IPv6 for `Any`.
+    pub fn each(self) -> &'static [Family] {
+        match self {
+            Family::Ipv4 => &[Family::Ipv4],
+            Family::Ipv6 => &[Family::Ipv6],
+            Family::Any => &[Family::Ipv4, Family::Ipv6],
+        }
+    }
+}
+
+impl fmt::Display for Family {
+    /// The word `ip -f` takes: `inet`, `inet6`, or `any`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Family::Ipv4 => "inet",
+            Family::Ipv6 => "inet6",
+            Family::Any => "any",
+        })
+    }
+}
+
+/// The scope of an address or a route (`RT_SCOPE_*`): how far from this host it is
+/// valid. Its `Display` is the word `ip` prints (`global`, `link`, `host`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// `global` (`RT_SCOPE_UNIVERSE`, 0): valid everywhere.
+    Global,
+    /// `site` (200): valid inside the site (IPv6 only).
+    Site,
+    /// `link` (253): valid on the attached link only.
+    Link,
+    /// `host` (254): valid inside this host only.
+    Host,
+    /// `nowhere` (255): the destination does not exist.
+    Nowhere,
+    /// A number without a name; `ip` prints the number.
+    Other(u8),
+}
+
+impl Scope {
+    /// The kernel's number for this scope.
+    pub fn number(self) -> u8 {
+        match self {
+            Scope::Global => 0,
+            Scope::Site => 200,
+            Scope::Link => 253,
+            Scope::Host => 254,
+            Scope::Nowhere => 255,
+            Scope::Other(n) => n,
+        }
+    }
+
+    /// The scope with the kernel's number `n`.
+    pub fn from_number(n: u8) -> Scope {
+        match n {
+            0 => Scope::Global,
+            200 => Scope::Site,
+            253 => Scope::Link,
+            254 => Scope::Host,
+            255 => Scope::Nowhere,
+            n => Scope::Other(n),
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scope::Global => f.write_str("global"),
+            Scope::Site => f.write_str("site"),
+            Scope::Link => f.write_str("link"),
+            Scope::Host => f.write_str("host"),
+            Scope::Nowhere => f.write_str("nowhere"),
+            Scope::Other(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+impl FromStr for Scope {
+    type Err = Error;
+    /// A scope name as `ip` takes it, or a number from 0 to 255.
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "global" => Ok(Scope::Global),
+            "site" => Ok(Scope::Site),
+            "link" => Ok(Scope::Link),
+            "host" => Ok(Scope::Host),
+            "nowhere" => Ok(Scope::Nowhere),
+            _ => s.parse::<u8>().map(Scope::from_number).map_err(|_| {
+                Error::invalid(
+                    "scope",
+                    s,
+                    "expected global, site, link, host, nowhere or a number from 0 to 255",
+                )
+            }),
+        }
+    }
+}
+
 /// Parses a CIDR such as `10.0.0.1/24` or `fd00::1/64`, naming the value on error and
 /// saying what is wrong: not an address, a length that is not a number, or a length
 /// longer than the address.

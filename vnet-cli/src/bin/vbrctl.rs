@@ -20,8 +20,8 @@ use std::process::ExitCode;
 use vnet_cli::{CStdout, argv0, print_err};
 use vnet_core::error::strerror;
 use vnet_core::{
-    Bridge, BridgeInfo, BridgeOptions, Error, FdbEntryKind, Handle, IfName, Link, PortInfo,
-    PortOptions,
+    Bridge, BridgeInfo, BridgeOptions, Error, FdbEntryKind, Handle, IfName, Link, LinkKind,
+    PortInfo, PortOptions,
 };
 
 /// What `brctl -V` prints.
@@ -202,8 +202,8 @@ fn run(args: &[String], out: &mut CStdout) -> u8 {
         "sethello" => ctl.set_time(&argv[1], &argv[2], Time::Hello),
         "setmaxage" => ctl.set_time(&argv[1], &argv[2], Time::MaxAge),
         "setbridgeprio" => ctl.setbridgeprio(&argv[1], &argv[2]),
-        "setpathcost" => ctl.set_port_number(&argv[1], &argv[2], &argv[3], false),
-        "setportprio" => ctl.set_port_number(&argv[1], &argv[2], &argv[3], true),
+        "setpathcost" => ctl.set_port_number(&argv[1], &argv[2], &argv[3], PortNumber::PathCost),
+        "setportprio" => ctl.set_port_number(&argv[1], &argv[2], &argv[3], PortNumber::Priority),
         "show" => ctl.show(&argv[1..]),
         "showmacs" => ctl.showmacs(&argv[1]),
         "showstp" => ctl.showstp(&argv[1]),
@@ -221,6 +221,13 @@ fn ioctl_name(name: &str) -> String {
         end -= 1;
     }
     name[..end].to_string()
+}
+
+/// The numbers brctl sets on a port: `setpathcost` and `setportprio`.
+#[derive(Clone, Copy)]
+enum PortNumber {
+    PathCost,
+    Priority,
 }
 
 /// The bridge time options brctl sets.
@@ -302,7 +309,7 @@ impl Ctl<'_> {
         // The kernel's SIOCBRDELBR: ENXIO if missing, EPERM if not a bridge, EBUSY if up.
         let err = match self.lookup(&name) {
             None => ENXIO,
-            Some(link) if link.kind.as_deref() != Some("bridge") => EPERM,
+            Some(link) if link.kind != Some(LinkKind::Bridge) => EPERM,
             Some(link) if link.up => EBUSY,
             Some(link) => match self.h.link().delete(link.index) {
                 Ok(()) => return false,
@@ -324,7 +331,7 @@ impl Ctl<'_> {
             let err = match (&port, self.bridge(brname)) {
                 (None, _) => ENODEV,
                 (_, Err(e)) => e,
-                (Some(p), Ok(_)) if p.kind.as_deref() == Some("bridge") => ELOOP,
+                (Some(p), Ok(_)) if p.kind == Some(LinkKind::Bridge) => ELOOP,
                 // The kernel refuses a device that already has a master (netlink would
                 // move it instead).
                 (Some(p), Ok(_)) if p.master.is_some() => EBUSY,
@@ -418,7 +425,7 @@ impl Ctl<'_> {
                 Time::Hello | Time::MaxAge => return self.bridge(brname).err().unwrap_or(ERANGE),
                 Time::ForwardDelay => match self.bridge(brname) {
                     Err(e) => return e,
-                    Ok(br) if br.stp.stp_state != 0 => return ERANGE,
+                    Ok(br) if br.stp.stp_state.is_on() => return ERANGE,
                     Ok(_) => u32::MAX,
                 },
                 Time::Ageing => u32::MAX,
@@ -494,12 +501,17 @@ impl Ctl<'_> {
         }
     }
 
-    fn set_port_number(&self, brname: &str, portname: &str, value: &str, priority: bool) -> bool {
+    fn set_port_number(
+        &self,
+        brname: &str,
+        portname: &str,
+        value: &str,
+        which: PortNumber,
+    ) -> bool {
         let Some(n) = scan_int(value) else {
-            print_err(if priority {
-                "bad path priority value\n"
-            } else {
-                "bad path cost value\n"
+            print_err(match which {
+                PortNumber::Priority => "bad path priority value\n",
+                PortNumber::PathCost => "bad path cost value\n",
             });
             return true;
         };
@@ -507,28 +519,18 @@ impl Ctl<'_> {
         // values with ERANGE before they could be truncated to netlink's width.
         let wide = n as i64 as u64;
         let mut options = PortOptions::default();
-        let err = if priority {
-            match u16::try_from(wide) {
-                Ok(v) => {
-                    options.priority = Some(v);
-                    self.port_set(brname, portname, &options, false)
-                }
-                Err(_) => self.port_range_error(brname, portname),
-            }
-        } else {
-            match u32::try_from(wide) {
-                Ok(v) => {
-                    options.cost = Some(v);
-                    self.port_set(brname, portname, &options, false)
-                }
-                Err(_) => self.port_range_error(brname, portname),
-            }
+        let fits = match which {
+            PortNumber::Priority => u16::try_from(wide).map(|v| options.priority = Some(v)),
+            PortNumber::PathCost => u32::try_from(wide).map(|v| options.cost = Some(v)),
+        };
+        let err = match fits {
+            Ok(()) => self.port_set(brname, portname, &options, false),
+            Err(_) => self.port_range_error(brname, portname),
         };
         if err != 0 {
-            let what = if priority {
-                "set port priority failed"
-            } else {
-                "set path cost failed"
+            let what = match which {
+                PortNumber::Priority => "set port priority failed",
+                PortNumber::PathCost => "set path cost failed",
             };
             print_err(format!("{what}: {}\n", strerror(err)));
         }
@@ -608,7 +610,11 @@ impl Ctl<'_> {
                     .print("bridge name\tbridge id\t\tSTP enabled\tinterfaces\n");
                 header = false;
             }
-            let yes = if info.stp.stp_state != 0 { "yes" } else { "no" };
+            let yes = if info.stp.stp_state.is_on() {
+                "yes"
+            } else {
+                "no"
+            };
             self.out
                 .print(&format!("{name}\t\t{}\t{yes}\t\t", info.stp.bridge_id));
             match self.h.bridge().ports(info.index) {

@@ -26,7 +26,7 @@ use ipnetwork::{IpNetwork, Ipv4Network};
 use serde_json::{Value, json};
 use vnet_cli::{argv0, failure, print_err, print_out};
 use vnet_core::{
-    Conf, ConntrackEntry, FlowTuple, Handle, IfName, InstalledRule, L4Protocol, Masquerade,
+    Conf, ConntrackEntry, Family, FlowTuple, Handle, IfName, InstalledRule, L4Protocol, Masquerade,
     NatRule, Netfilter, Netns, PortForward, SysctlKey, Sysctls,
 };
 
@@ -371,7 +371,7 @@ fn forward_show(cli: &Cli, sysctls: &Sysctls) -> vnet_core::Result<()> {
     let ipv4 = sysctls.get(&SysctlKey::IpForward)? != 0;
     let ipv6 = sysctls.get(&SysctlKey::Ipv6Forwarding(Conf::All))? != 0;
     let mut devices = Vec::new();
-    for dev in sysctls.interfaces(false)? {
+    for dev in sysctls.interfaces(Family::Ipv4)? {
         let v4 = sysctls.get(&SysctlKey::Ipv4Forwarding(Conf::Dev(dev.clone())))? != 0;
         // IPv6 can be disabled per device: then it has no ipv6 conf directory.
         let v6 = sysctls
@@ -422,14 +422,14 @@ fn proxy_arp(cli: &Cli, command: &ProxyArpCommand) -> vnet_core::Result<()> {
 fn proxy_arp_show(cli: &Cli, netns: &Netns) -> vnet_core::Result<()> {
     let sysctls = Sysctls::new(netns);
     let mut switches = Vec::new();
-    for dev in sysctls.interfaces(false)? {
+    for dev in sysctls.interfaces(Family::Ipv4)? {
         let on = sysctls.get(&SysctlKey::ProxyArp(Conf::Dev(dev.clone())))? != 0;
         switches.push((dev, on));
     }
     let all = sysctls.get(&SysctlKey::ProxyArp(Conf::All))? != 0;
     let handle = Handle::new(netns)?;
     let mut entries = Vec::new();
-    for entry in handle.neigh().list(true)? {
+    for entry in handle.neigh().list_proxy(Family::Any)? {
         let dev = handle
             .link()
             .get_index(entry.index)
@@ -567,7 +567,7 @@ fn entry_json(e: &ConntrackEntry) -> Value {
         "protocol": e.protocol_name(),
         "original": tuple_json(&e.original),
         "reply": tuple_json(&e.reply),
-        "state": e.tcp_state,
+        "state": e.tcp_state.map(|s| s.as_str()),
         "snat": e.src_nat(),
         "dnat": e.dst_nat(),
         "assured": e.assured(),

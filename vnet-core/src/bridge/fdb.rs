@@ -153,7 +153,7 @@ impl BridgeHandle<'_> {
     /// and the bridge's own local addresses (with `ifindex` the bridge's).
     pub fn fdb_list(&self, bridge: impl Into<LinkRef>) -> Result<Vec<FdbEntry>> {
         let bridge = bridge.into();
-        let index = self.handle.link().index(&bridge)?;
+        let index = self.links().index(&bridge)?;
         let mut request = NeighbourMessage::default();
         request.header.family = AddressFamily::Bridge;
         request
@@ -173,7 +173,7 @@ impl BridgeHandle<'_> {
     /// remotes.
     pub fn fdb_list_dev(&self, dev: impl Into<LinkRef>) -> Result<Vec<FdbEntry>> {
         let dev = dev.into();
-        let index = self.handle.link().index(&dev)?;
+        let index = self.links().index(&dev)?;
         let mut request = NeighbourMessage::default();
         request.header.family = AddressFamily::Bridge;
         request.header.ifindex = index;
@@ -207,21 +207,21 @@ impl BridgeHandle<'_> {
     /// remote).
     pub fn fdb_del(&self, spec: &FdbSpec) -> Result<()> {
         let message = self.fdb_message(spec)?;
-        self.handle
+        self.conn
             .request_ack(RouteNetlinkMessage::DelNeighbour(message), 0)
             .op(|| format!("deleting {}", spec.describe()))
     }
 
     fn fdb_new(&self, spec: &FdbSpec, flags: u16) -> Result<()> {
         let message = self.fdb_message(spec)?;
-        self.handle
+        self.conn
             .request_ack(RouteNetlinkMessage::NewNeighbour(message), flags)
     }
 
     fn fdb_message(&self, spec: &FdbSpec) -> Result<NeighbourMessage> {
         let mut message = NeighbourMessage::default();
         message.header.family = AddressFamily::Bridge;
-        message.header.ifindex = self.handle.link().index(&spec.dev)?;
+        message.header.ifindex = self.links().index(&spec.dev)?;
         message.header.state = NeighbourState::from(spec.kind.request_state());
         message.header.flags = if spec.on_self {
             NeighbourFlags::Own
@@ -249,9 +249,7 @@ impl BridgeHandle<'_> {
     }
 
     fn dump_fdb(&self, request: NeighbourMessage) -> Result<Vec<FdbEntry>> {
-        let replies = self
-            .handle
-            .dump(RouteNetlinkMessage::GetNeighbour(request))?;
+        let replies = self.conn.dump(RouteNetlinkMessage::GetNeighbour(request))?;
         Ok(replies
             .into_iter()
             .filter_map(|m| match m {

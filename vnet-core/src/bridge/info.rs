@@ -4,7 +4,8 @@ use std::fmt;
 
 use netlink_packet_route::link::{BridgeStpState, InfoBridge, InfoData, LinkAttribute, LinkInfo};
 
-use crate::link::{BridgeOptions, Link};
+use crate::link::{BridgeOptions, Link, LinkKind};
+use crate::uapi::if_bridge::{BR_KERNEL_STP, BR_NO_STP, BR_USER_STP};
 use crate::values::MacAddr;
 
 /// An 802.1D bridge identifier: priority and MAC address, printed the way `brctl` and
@@ -27,12 +28,59 @@ impl fmt::Display for BridgeId {
     }
 }
 
-impl From<&netlink_packet_route::link::BridgeId> for BridgeId {
-    fn from(id: &netlink_packet_route::link::BridgeId) -> Self {
+impl BridgeId {
+    pub(crate) fn from_wire(id: &netlink_packet_route::link::BridgeId) -> Self {
         BridgeId {
             priority: id.priority,
             mac: MacAddr(id.address),
         }
+    }
+}
+
+/// Which spanning tree runs on a bridge (`stp_state`, `BR_*_STP`). Its `Display` is the
+/// number `ip -d link show` prints after `stp_state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum StpMode {
+    /// No spanning tree (`BR_NO_STP`, 0): every port forwards at once.
+    #[default]
+    Off,
+    /// The kernel's STP (`BR_KERNEL_STP`, 1).
+    Kernel,
+    /// A user-space daemon's STP or RSTP (`BR_USER_STP`, 2).
+    User,
+    /// A mode the kernel has added since.
+    Other(u32),
+}
+
+impl StpMode {
+    /// The kernel's number for this mode.
+    pub fn number(self) -> u32 {
+        match self {
+            StpMode::Off => BR_NO_STP,
+            StpMode::Kernel => BR_KERNEL_STP,
+            StpMode::User => BR_USER_STP,
+            StpMode::Other(n) => n,
+        }
+    }
+
+    /// True unless the mode is [`StpMode::Off`].
+    pub fn is_on(self) -> bool {
+        self != StpMode::Off
+    }
+
+    fn from_number(n: u32) -> StpMode {
+        match n {
+            BR_NO_STP => StpMode::Off,
+            BR_KERNEL_STP => StpMode::Kernel,
+            BR_USER_STP => StpMode::User,
+            n => StpMode::Other(n),
+        }
+    }
+}
+
+impl fmt::Display for StpMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.number())
     }
 }
 
@@ -41,8 +89,8 @@ impl From<&netlink_packet_route::link::BridgeId> for BridgeId {
 /// Times and timers are in hundredths of a second (the kernel's `clock_t` unit).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BridgeStp {
-    /// STP mode: 0 off, 1 kernel STP, 2 user-space STP (`stp_state`).
-    pub stp_state: u32,
+    /// Which spanning tree runs (`stp_state`).
+    pub stp_state: StpMode,
     /// This bridge's identifier.
     pub bridge_id: BridgeId,
     /// The designated root's identifier.
@@ -83,7 +131,7 @@ pub struct BridgeInfo {
 impl BridgeInfo {
     /// The bridge details of a link, or `None` if the link is not a bridge.
     pub fn from_link(link: &Link) -> Option<BridgeInfo> {
-        if link.kind.as_deref() != Some("bridge") {
+        if link.kind != Some(LinkKind::Bridge) {
             return None;
         }
         let mut info = BridgeInfo {
@@ -93,7 +141,7 @@ impl BridgeInfo {
             options: BridgeOptions::default(),
             stp: BridgeStp::default(),
         };
-        for attribute in &link.message().attributes {
+        for attribute in &link.raw().attributes {
             let LinkAttribute::LinkInfo(infos) = attribute else {
                 continue;
             };
@@ -112,8 +160,7 @@ impl BridgeInfo {
         let (o, s) = (&mut self.options, &mut self.stp);
         match attribute {
             InfoBridge::StpState(state) => {
-                let n = u32::from(*state);
-                s.stp_state = n;
+                s.stp_state = StpMode::from_number(u32::from(*state));
                 o.stp = Some(*state != BridgeStpState::Disabled);
             }
             InfoBridge::ForwardDelay(v) => o.forward_delay = Some(*v),
@@ -124,8 +171,8 @@ impl BridgeInfo {
             InfoBridge::VlanFiltering(v) => o.vlan_filtering = Some(*v),
             InfoBridge::VlanDefaultPvid(v) => o.default_pvid = Some(*v),
             InfoBridge::MulticastSnooping(v) => o.multicast_snooping = Some(*v),
-            InfoBridge::BridgeId(id) => s.bridge_id = id.into(),
-            InfoBridge::RootId(id) => s.root_id = id.into(),
+            InfoBridge::BridgeId(id) => s.bridge_id = BridgeId::from_wire(id),
+            InfoBridge::RootId(id) => s.root_id = BridgeId::from_wire(id),
             InfoBridge::RootPort(v) => s.root_port = *v,
             InfoBridge::RootPathCost(v) => s.root_path_cost = *v,
             InfoBridge::TopologyChange(v) => s.topology_change = *v != 0,

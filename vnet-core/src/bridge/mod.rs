@@ -3,7 +3,7 @@
 //! `bridge link`, `bridge fdb`, `bridge vlan` and `brctl` do, over netlink only.
 //!
 //! Creating a bridge is a link spec, [`crate::Bridge`]; everything after creation is here,
-//! behind [`Handle::bridge`]:
+//! behind [`crate::Handle::bridge`]:
 //!
 //! ```no_run
 //! use vnet_core::{Bridge, BridgeOptions, Handle, IfName, PortOptions};
@@ -32,37 +32,32 @@ mod port;
 mod vlan;
 
 pub use fdb::{FdbEntry, FdbEntryKind, FdbSpec};
-pub use info::{BridgeId, BridgeInfo, BridgeStp};
+pub use info::{BridgeId, BridgeInfo, BridgeStp, StpMode};
 pub use port::{PortInfo, PortOptions, PortState};
 pub use vlan::PortVlan;
 
-use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::{
     InfoBridge, InfoData, InfoKind, LinkAttribute, LinkInfo, LinkMessage,
 };
 
 use crate::error::{Context, Error, Result};
-use crate::handle::Handle;
-use crate::link::{BridgeOptions, Link, LinkRef};
+use crate::link::{BridgeOptions, Link, LinkHandle, LinkRef, identify, not_found};
+use crate::netlink::Connection;
 
-impl Handle {
-    /// Bridges after creation: options, ports, forwarding database, STP state, VLANs
-    /// (`ip link set ... type bridge`, `bridge`, `brctl`).
-    pub fn bridge(&self) -> BridgeHandle<'_> {
-        BridgeHandle { handle: self }
-    }
-}
-
-/// The bridge calls of a [`Handle`]: `handle.bridge()`.
+/// The bridge calls of a [`crate::Handle`]: `handle.bridge()`.
 #[derive(Debug, Clone, Copy)]
 pub struct BridgeHandle<'a> {
-    handle: &'a Handle,
+    conn: &'a Connection,
 }
 
 impl<'a> BridgeHandle<'a> {
-    /// The handle this sub-handle belongs to.
-    pub fn handle(&self) -> &'a Handle {
-        self.handle
+    pub(crate) fn new(conn: &'a Connection) -> Self {
+        BridgeHandle { conn }
+    }
+
+    /// The link calls on the same connection.
+    fn links(&self) -> LinkHandle<'a> {
+        LinkHandle::new(self.conn)
     }
 
     /// Reads a bridge's options and spanning tree state, like
@@ -74,8 +69,7 @@ impl<'a> BridgeHandle<'a> {
     pub fn info(&self, bridge: impl Into<LinkRef>) -> Result<BridgeInfo> {
         let bridge = bridge.into();
         let link = self
-            .handle
-            .link()
+            .links()
             .get_ref(&bridge)
             .op(|| format!("reading bridge '{bridge}'"))?;
         BridgeInfo::from_link(&link).ok_or_else(|| not_a_bridge(&link))
@@ -90,19 +84,11 @@ impl<'a> BridgeHandle<'a> {
             .push(LinkAttribute::LinkInfo(vec![LinkInfo::Kind(
                 InfoKind::Bridge,
             )]));
-        let replies = self
-            .handle
-            .dump(RouteNetlinkMessage::GetLink(request))
+        let links = self
+            .links()
+            .list_matching(request)
             .op(|| "listing bridges".to_string())?;
-        let mut out: Vec<BridgeInfo> = replies
-            .into_iter()
-            .filter_map(|m| match m {
-                RouteNetlinkMessage::NewLink(m) => {
-                    BridgeInfo::from_link(&crate::link::Link::from_message(m))
-                }
-                _ => None,
-            })
-            .collect();
+        let mut out: Vec<BridgeInfo> = links.iter().filter_map(BridgeInfo::from_link).collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
@@ -121,9 +107,8 @@ impl<'a> BridgeHandle<'a> {
         if attributes.is_empty() {
             return Ok(());
         }
-        let message = self.changelink_message(&bridge, attributes);
-        self.handle
-            .request_ack(RouteNetlinkMessage::NewLink(message), 0)
+        self.links()
+            .change_info(changelink_message(&bridge, attributes))
             .map_err(|e| not_found(e, &bridge))
             .op(|| format!("setting options of bridge '{bridge}'"))
     }
@@ -132,53 +117,29 @@ impl<'a> BridgeHandle<'a> {
     /// `ip link set BR type bridge fdb_flush`.
     pub fn flush_fdb(&self, bridge: impl Into<LinkRef>) -> Result<()> {
         let bridge = bridge.into();
-        let message = self.changelink_message(&bridge, vec![InfoBridge::FdbFlush]);
-        self.handle
-            .request_ack(RouteNetlinkMessage::NewLink(message), 0)
+        self.links()
+            .change_info(changelink_message(&bridge, vec![InfoBridge::FdbFlush]))
             .map_err(|e| not_found(e, &bridge))
             .op(|| format!("flushing the forwarding database of bridge '{bridge}'"))
     }
-
-    /// An `RTM_NEWLINK` (to be sent without `NLM_F_CREATE`) changing bridge attributes.
-    fn changelink_message(&self, bridge: &LinkRef, attributes: Vec<InfoBridge>) -> LinkMessage {
-        let mut message = LinkMessage::default();
-        identify(&mut message, bridge);
-        message.attributes.push(LinkAttribute::LinkInfo(vec![
-            LinkInfo::Kind(InfoKind::Bridge),
-            LinkInfo::Data(InfoData::Bridge(attributes)),
-        ]));
-        message
-    }
 }
 
-/// Puts a link's identity in a message: its index, or its name.
-fn identify(message: &mut LinkMessage, link: &LinkRef) {
-    match link {
-        LinkRef::Index(index) => message.header.index = *index,
-        LinkRef::Name(name) => message
-            .attributes
-            .push(LinkAttribute::IfName(name.to_string())),
-    }
-}
-
-/// The kernel answers `ENODEV` for a missing link; make that a [`Error::NotFound`].
-fn not_found(e: Error, link: &LinkRef) -> Error {
-    if e.errno() == libc::ENODEV {
-        Error::NotFound {
-            op: String::new(),
-            what: "link",
-            name: link.to_string(),
-        }
-    } else {
-        e
-    }
+/// An `RTM_NEWLINK` (to be sent without `NLM_F_CREATE`) changing bridge attributes.
+fn changelink_message(bridge: &LinkRef, attributes: Vec<InfoBridge>) -> LinkMessage {
+    let mut message = LinkMessage::default();
+    identify(&mut message, bridge);
+    message.attributes.push(LinkAttribute::LinkInfo(vec![
+        LinkInfo::Kind(InfoKind::Bridge),
+        LinkInfo::Data(InfoData::Bridge(attributes)),
+    ]));
+    message
 }
 
 /// The error for a link that exists but is not a bridge. The kernel was never asked
 /// about the bridge (vnet read the link and saw its kind), so this is the caller's
 /// value that is wrong, not a kernel answer.
 fn not_a_bridge(link: &Link) -> Error {
-    let reason = match link.kind.as_deref() {
+    let reason = match &link.kind {
         Some(kind) => format!("it is a {kind} link, not a bridge"),
         None => "it is not a bridge".to_string(),
     };

@@ -1,15 +1,14 @@
 //! Bridge ports: enslaving and releasing links, port options and the per-port spanning
 //! tree state (`IFLA_BRPORT_*`).
 
-use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::{
     BridgePortState, InfoBridgePort, InfoPortData, InfoPortKind, LinkAttribute, LinkInfo,
     LinkMessage,
 };
 
-use super::{BridgeHandle, BridgeId, identify, not_found};
+use super::{BridgeHandle, BridgeId};
 use crate::error::{Context, Error, Result};
-use crate::link::{Link, LinkChange, LinkRef};
+use crate::link::{Link, LinkChange, LinkRef, identify, not_found};
 
 /// The 802.1D state of a bridge port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -54,8 +53,8 @@ impl PortState {
     }
 }
 
-impl From<BridgePortState> for PortState {
-    fn from(state: BridgePortState) -> Self {
+impl PortState {
+    fn from_wire(state: BridgePortState) -> Self {
         match u8::from(state) {
             0 => PortState::Disabled,
             1 => PortState::Listening,
@@ -182,7 +181,7 @@ impl PortInfo {
     pub fn from_link(link: &Link) -> Option<PortInfo> {
         let bridge = link.master?;
         let mut attrs = None;
-        for attribute in &link.message().attributes {
+        for attribute in &link.raw().attributes {
             if let LinkAttribute::LinkInfo(infos) = attribute {
                 for i in infos {
                     if let LinkInfo::PortData(InfoPortData::BridgePort(a)) = i {
@@ -219,13 +218,13 @@ impl PortInfo {
         };
         for a in attrs? {
             match a {
-                InfoBridgePort::State(s) => p.state = (*s).into(),
+                InfoBridgePort::State(s) => p.state = PortState::from_wire(*s),
                 InfoBridgePort::PortNumber(v) => p.port_no = *v,
                 InfoBridgePort::PortId(v) => p.port_id = *v,
                 InfoBridgePort::Priority(v) => p.priority = *v,
                 InfoBridgePort::Cost(v) => p.cost = *v,
-                InfoBridgePort::RootId(id) => p.designated_root = id.into(),
-                InfoBridgePort::BridgeId(id) => p.designated_bridge = id.into(),
+                InfoBridgePort::RootId(id) => p.designated_root = BridgeId::from_wire(id),
+                InfoBridgePort::BridgeId(id) => p.designated_bridge = BridgeId::from_wire(id),
                 InfoBridgePort::DesignatedPort(v) => p.designated_port = *v,
                 InfoBridgePort::DesignatedCost(v) => p.designated_cost = *v,
                 InfoBridgePort::MessageAgeTimer(v) => p.message_age_timer = *v,
@@ -254,7 +253,7 @@ impl BridgeHandle<'_> {
     /// refuse that (as brctl does, with `EBUSY`) check [`Link::master`] first.
     pub fn add_port(&self, bridge: impl Into<LinkRef>, port: impl Into<LinkRef>) -> Result<()> {
         let (bridge, port) = (bridge.into(), port.into());
-        let links = self.handle.link();
+        let links = self.links();
         let master = links
             .index(&bridge)
             .op(|| format!("adding '{port}' to bridge '{bridge}'"))?;
@@ -267,105 +266,63 @@ impl BridgeHandle<'_> {
     /// `link set X master BR` that undoes itself when a line fails.
     ///
     /// Each port is looked up first (a missing one fails the call before anything
-    /// changes); the changes then travel in one datagram, each acknowledged. If the
-    /// kernel refuses any of them, the ports this call enslaved are put back as they
-    /// were, in reverse order: released, or returned to the bridge they were taken from
-    /// (as a new port there, with that bridge's default port options). Ports that were
-    /// already ports of `bridge` are left alone. The error names the first port the
-    /// kernel refused.
+    /// changes); the changes then travel together ([`crate::LinkHandle::set_many`]), each
+    /// acknowledged. If the kernel refuses any of them, the ports this call enslaved are
+    /// put back as they were, in reverse order: released, or returned to the bridge they
+    /// were taken from (as a new port there, with that bridge's default port options).
+    /// Ports that were already ports of `bridge` are left alone. The error names the
+    /// first port the kernel refused.
     pub fn add_ports(&self, bridge: impl Into<LinkRef>, ports: &[LinkRef]) -> Result<()> {
         let bridge = bridge.into();
-        let links = self.handle.link();
+        let links = self.links();
         let count = ports.len();
         let master = links
             .index(&bridge)
             .op(|| format!("adding {count} ports to bridge '{bridge}'"))?;
-        let which = |i: usize, note: &str| {
-            format!(
-                "adding '{}' to bridge '{bridge}' (port {} of {count}{note})",
-                ports[i],
-                i + 1
-            )
-        };
-        // Where each port is now: (position in `ports`, index, current master).
-        // One round trip looks them all up (a missing one fails here, before any change).
+        // One round trip looks them all up: a missing one fails here, before any change,
+        // and the error names it.
         let found = links.get_many(ports).map_err(|e| {
             let i = match &e {
                 Error::NotFound { name, .. } => ports.iter().position(|p| p.to_string() == *name),
                 _ => None,
             };
             match i {
-                Some(i) => e.with_op(which(i, "")),
+                Some(i) => e.with_op(which(&bridge, ports, i, "")),
                 None => e.with_op(format!("adding {count} ports to bridge '{bridge}'")),
             }
         })?;
-        let mut changes = Vec::with_capacity(count);
-        for (i, link) in found.iter().enumerate() {
-            if link.master != Some(master) {
-                changes.push((i, link.index, link.master));
-            }
-        }
-        let set_master = |index: u32, master: u32| {
-            let mut message = LinkMessage::default();
-            message.header.index = index;
-            // IFLA_MASTER 0 releases the link from its master.
-            message.attributes.push(LinkAttribute::Controller(master));
-            RouteNetlinkMessage::SetLink(message)
-        };
-        let messages = changes
+        // The ports to move, with their position in `ports`.
+        let (positions, changes): (Vec<usize>, Vec<(LinkRef, LinkChange)>) = found
             .iter()
-            .map(|&(_, index, _)| set_master(index, master))
-            .collect();
-        let outcomes = self
-            .handle
-            .batch_outcomes(messages, 0)
-            .op(|| format!("adding {count} ports to bridge '{bridge}'"))?;
-        // The kernel handles every request of the datagram, also those after a refused
-        // one: any of them may have been enslaved.
-        let mut failure = None;
-        let mut done = Vec::new();
-        for (&(i, index, before), outcome) in changes.iter().zip(outcomes) {
-            match outcome {
-                None => done.push((i, index, before)),
-                Some(e) if failure.is_none() => failure = Some((i, e)),
-                Some(_) => {}
-            }
-        }
-        let Some((i, e)) = failure else {
-            return Ok(());
-        };
-        let undo = done
-            .iter()
-            .rev()
-            .map(|&(_, index, before)| set_master(index, before.unwrap_or(0)))
-            .collect();
-        let undone = self.handle.batch_outcomes(undo, 0);
-        let note = match undone {
-            Err(u) => format!("; putting the other ports back failed: {u}"),
-            Ok(outcomes) => {
-                let failed: Vec<String> = done
-                    .iter()
-                    .rev()
-                    .zip(outcomes)
-                    .filter_map(|(&(j, _, _), o)| o.map(|u| format!("'{}': {u}", ports[j])))
-                    .collect();
-                match (failed.is_empty(), done.len()) {
-                    (true, 0) => String::new(),
-                    (true, 1) => "; the other port it had enslaved was put back".to_string(),
-                    (true, n) => format!("; the {n} other ports it had enslaved were put back"),
-                    (false, _) => format!("; putting back {} failed", failed.join(", ")),
+            .enumerate()
+            .filter(|(_, link)| link.master != Some(master))
+            .map(|(i, link)| {
+                (
+                    i,
+                    (LinkRef::Index(link.index), LinkChange::new().master(master)),
+                )
+            })
+            .unzip();
+        links
+            .apply_changes(&changes)
+            .map_err(|failure| match failure.index {
+                None => failure
+                    .error
+                    .with_op(format!("adding {count} ports to bridge '{bridge}'")),
+                Some(k) => {
+                    let note = failure.undone.note("port", "enslaved", "put back");
+                    failure
+                        .error
+                        .with_op(which(&bridge, ports, positions[k], &note))
                 }
-            }
-        };
-        Err(e.with_op(which(i, &note)))
+            })
     }
 
     /// Releases `port` from its bridge, like `ip link set PORT nomaster` (or
     /// `brctl delif BR PORT`). Releasing a link that has no master does nothing.
     pub fn remove_port(&self, port: impl Into<LinkRef>) -> Result<()> {
         let port = port.into();
-        self.handle
-            .link()
+        self.links()
             .set(port.clone(), &LinkChange::new().no_master())
             .op(|| format!("removing '{port}' from its bridge"))
     }
@@ -378,8 +335,7 @@ impl BridgeHandle<'_> {
     pub fn port_info(&self, port: impl Into<LinkRef>) -> Result<PortInfo> {
         let port = port.into();
         let link = self
-            .handle
-            .link()
+            .links()
             .get_ref(&port)
             .op(|| format!("reading bridge port '{port}'"))?;
         PortInfo::from_link(&link).ok_or_else(|| {
@@ -398,19 +354,16 @@ impl BridgeHandle<'_> {
     /// One dump filtered by the kernel on the master (`IFLA_MASTER`).
     pub fn ports(&self, bridge: impl Into<LinkRef>) -> Result<Vec<PortInfo>> {
         let bridge = bridge.into();
-        let index = self.handle.link().index(&bridge)?;
+        let index = self.links().index(&bridge)?;
         let mut request = LinkMessage::default();
         request.attributes.push(LinkAttribute::Controller(index));
-        let replies = self
-            .handle
-            .dump(RouteNetlinkMessage::GetLink(request))
+        let links = self
+            .links()
+            .list_matching(request)
             .op(|| format!("listing ports of bridge '{bridge}'"))?;
-        let mut ports: Vec<PortInfo> = replies
-            .into_iter()
-            .filter_map(|m| match m {
-                RouteNetlinkMessage::NewLink(m) => PortInfo::from_link(&Link::from_message(m)),
-                _ => None,
-            })
+        let mut ports: Vec<PortInfo> = links
+            .iter()
+            .filter_map(PortInfo::from_link)
             .filter(|p| p.bridge == index)
             .collect();
         ports.sort_by(|a, b| a.name.cmp(&b.name));
@@ -436,9 +389,20 @@ impl BridgeHandle<'_> {
             LinkInfo::PortKind(InfoPortKind::Bridge),
             LinkInfo::PortData(InfoPortData::BridgePort(attributes)),
         ]));
-        self.handle
-            .request_ack(RouteNetlinkMessage::NewLink(message), 0)
+        self.links()
+            .change_info(message)
             .map_err(|e| not_found(e, &port))
             .op(|| format!("setting options of bridge port '{port}'"))
     }
+}
+
+/// The step text of a port of [`BridgeHandle::add_ports`]: "adding 'p1' to bridge
+/// 'br0' (port 2 of 5{note})".
+fn which(bridge: &LinkRef, ports: &[LinkRef], i: usize, note: &str) -> String {
+    format!(
+        "adding '{}' to bridge '{bridge}' (port {} of {}{note})",
+        ports[i],
+        i + 1,
+        ports.len()
+    )
 }

@@ -57,7 +57,7 @@ impl BridgeHandle<'_> {
     /// [untagged]`.
     pub fn vlan_add(&self, port: impl Into<LinkRef>, vlan: &PortVlan) -> Result<()> {
         let port = port.into();
-        self.vlan_change(&port, vlan.info(), false, true)
+        self.vlan_change(&port, vlan.info(), VlanOn::Port, Change::Add)
             .op(|| format!("adding VLAN {} to bridge port '{port}'", vlan.vid))
     }
 
@@ -65,7 +65,7 @@ impl BridgeHandle<'_> {
     /// [pvid] [untagged]` (the bridge's own port towards the host).
     pub fn vlan_add_self(&self, bridge: impl Into<LinkRef>, vlan: &PortVlan) -> Result<()> {
         let bridge = bridge.into();
-        self.vlan_change(&bridge, vlan.info(), true, true)
+        self.vlan_change(&bridge, vlan.info(), VlanOn::BridgeItself, Change::Add)
             .op(|| format!("adding VLAN {} to bridge '{bridge}' itself", vlan.vid))
     }
 
@@ -73,7 +73,7 @@ impl BridgeHandle<'_> {
     pub fn vlan_del(&self, port: impl Into<LinkRef>, vid: VlanId) -> Result<()> {
         let port = port.into();
         let info = PortVlan::tagged(vid).info();
-        self.vlan_change(&port, info, false, false)
+        self.vlan_change(&port, info, VlanOn::Port, Change::Delete)
             .op(|| format!("deleting VLAN {vid} from bridge port '{port}'"))
     }
 
@@ -82,7 +82,7 @@ impl BridgeHandle<'_> {
     pub fn vlan_del_self(&self, bridge: impl Into<LinkRef>, vid: VlanId) -> Result<()> {
         let bridge = bridge.into();
         let info = PortVlan::tagged(vid).info();
-        self.vlan_change(&bridge, info, true, false)
+        self.vlan_change(&bridge, info, VlanOn::BridgeItself, Change::Delete)
             .op(|| format!("deleting VLAN {vid} from bridge '{bridge}' itself"))
     }
 
@@ -98,7 +98,7 @@ impl BridgeHandle<'_> {
             .attributes
             .push(LinkAttribute::ExtMask(vec![LinkExtentMask::Brvlan]));
         let replies = self
-            .handle
+            .conn
             .dump(RouteNetlinkMessage::GetLink(request))
             .op(|| "listing bridge VLANs".to_string())?;
         let mut out = Vec::new();
@@ -137,23 +137,36 @@ impl BridgeHandle<'_> {
         &self,
         link: &LinkRef,
         info: BridgeVlanInfo,
-        on_self: bool,
-        add: bool,
+        on: VlanOn,
+        change: Change,
     ) -> Result<()> {
         let mut message = LinkMessage::default();
         message.header.interface_family = AddressFamily::Bridge;
-        message.header.index = self.handle.link().index(link)?;
+        message.header.index = self.links().index(link)?;
         let mut spec = Vec::new();
-        if on_self {
+        if on == VlanOn::BridgeItself {
             spec.push(AfSpecBridge::Flags(BridgeFlag::LowerDev));
         }
         spec.push(AfSpecBridge::VlanInfo(info));
         message.attributes.push(LinkAttribute::AfSpecBridge(spec));
-        let request = if add {
-            RouteNetlinkMessage::SetLink(message)
-        } else {
-            RouteNetlinkMessage::DelLink(message)
+        let request = match change {
+            Change::Add => RouteNetlinkMessage::SetLink(message),
+            Change::Delete => RouteNetlinkMessage::DelLink(message),
         };
-        self.handle.request_ack(request, 0)
+        self.conn.request_ack(request, 0)
     }
+}
+
+/// Where a VLAN change applies: a port, or the bridge device itself (`self`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum VlanOn {
+    Port,
+    BridgeItself,
+}
+
+/// Whether a VLAN is added or deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    Add,
+    Delete,
 }

@@ -3,6 +3,7 @@
 
 use netlink_packet_route::link::{BridgeStpState, InfoBridge, InfoData, InfoKind, LinkMessage};
 
+use super::BuildLink;
 use super::LinkHandle;
 use super::spec::{LinkCommon, LinkSpec, common_options};
 use crate::error::Result;
@@ -113,7 +114,9 @@ impl LinkSpec for Bridge {
     fn describe(&self) -> String {
         format!("bridge '{}'{}", self.name, self.common.describe_netns())
     }
+}
 
+impl BuildLink for Bridge {
     fn message(&self, links: &LinkHandle<'_>) -> Result<LinkMessage> {
         let attributes = self.options.attributes();
         let data = (!attributes.is_empty()).then_some(InfoData::Bridge(attributes));

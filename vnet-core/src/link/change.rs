@@ -1,10 +1,9 @@
 //! [`LinkChange`]: what `ip link set` changes.
 
-use std::os::fd::{AsFd, AsRawFd};
-
 use netlink_packet_route::link::{LinkAttribute, LinkFlags, LinkMessage};
 
-use super::{LinkHandle, LinkRef};
+use super::spec::CommonAttributes;
+use super::{Link, LinkHandle, LinkRef};
 use crate::error::Result;
 use crate::netns::Netns;
 use crate::values::{IfName, MacAddr, Mtu};
@@ -123,6 +122,11 @@ impl LinkChange {
         }
     }
 
+    /// True when the change moves the link to another namespace.
+    pub(crate) fn moves_netns(&self) -> bool {
+        self.netns.is_some()
+    }
+
     /// Builds the `RTM_SETLINK` request for `link`.
     pub(crate) fn message(&self, links: &LinkHandle<'_>, link: &LinkRef) -> Result<LinkMessage> {
         let mut message = LinkMessage::default();
@@ -140,36 +144,51 @@ impl LinkChange {
                 .attributes
                 .push(LinkAttribute::IfName(name.to_string()));
         }
-        if let Some(up) = self.up {
-            if up {
+        CommonAttributes {
+            up: self.up,
+            master: self.master.as_ref().map(Option::as_ref),
+            mtu: self.mtu,
+            mac: self.mac,
+            group: self.group,
+            netns: self.netns.as_ref(),
+        }
+        .apply(&mut message, links)?;
+        Ok(message)
+    }
+
+    /// The `RTM_SETLINK` request that puts back what this change alters, from the state
+    /// `before` it (by index: the change may have renamed the link). Values the change
+    /// leaves alone are not touched.
+    pub(crate) fn undo_message(&self, before: &Link) -> LinkMessage {
+        let mut message = LinkMessage::default();
+        message.header.index = before.index;
+        if self.name.is_some() {
+            message
+                .attributes
+                .push(LinkAttribute::IfName(before.name.clone()));
+        }
+        if self.up.is_some() {
+            if before.up {
                 message.header.flags |= LinkFlags::Up;
             }
             message.header.change_mask |= LinkFlags::Up;
         }
-        match &self.master {
-            Some(Some(master)) => message
+        if self.master.is_some() {
+            message
                 .attributes
-                .push(LinkAttribute::Controller(links.index(master)?)),
-            Some(None) => message.attributes.push(LinkAttribute::Controller(0)),
-            None => {}
+                .push(LinkAttribute::Controller(before.master.unwrap_or(0)));
         }
-        if let Some(mtu) = self.mtu {
-            message.attributes.push(LinkAttribute::Mtu(mtu.get()));
+        if let (Some(_), Some(mtu)) = (self.mtu, before.mtu) {
+            message.attributes.push(LinkAttribute::Mtu(mtu));
         }
-        if let Some(mac) = self.mac {
-            super::spec::check_unicast(mac)?;
+        if let (Some(_), Some(mac)) = (self.mac, before.mac) {
             message
                 .attributes
                 .push(LinkAttribute::Address(mac.octets().to_vec()));
         }
-        if let Some(netns) = &self.netns {
-            message
-                .attributes
-                .push(LinkAttribute::NetNsFd(netns.as_fd().as_raw_fd()));
+        if self.group.is_some() {
+            message.attributes.push(LinkAttribute::Group(before.group));
         }
-        if let Some(group) = self.group {
-            message.attributes.push(LinkAttribute::Group(group));
-        }
-        Ok(message)
+        message
     }
 }

@@ -4,6 +4,7 @@ use netlink_packet_route::link::{
     self as nl, InfoData, InfoKind, InfoMacVlan, LinkAttribute, LinkMessage,
 };
 
+use super::BuildLink;
 use super::spec::{LinkCommon, LinkSpec, common_options};
 use super::{LinkHandle, LinkRef};
 use crate::error::Result;
@@ -83,7 +84,9 @@ impl LinkSpec for MacVlan {
             self.common.describe_netns()
         )
     }
+}
 
+impl BuildLink for MacVlan {
     fn message(&self, links: &LinkHandle<'_>) -> Result<LinkMessage> {
         let parent = links.index(&self.parent)?;
         let data = InfoData::MacVlan(vec![InfoMacVlan::Mode(self.mode.into())]);

@@ -18,8 +18,9 @@ mod wire_tests;
 
 pub use bridge::{Bridge, BridgeOptions};
 pub use change::LinkChange;
-pub use info::{Link, LinkDetails};
+pub use info::{Link, LinkDetails, LinkKind, OperState};
 pub use macvlan::{MacVlan, MacVlanMode};
+pub(crate) use spec::sealed::BuildLink;
 pub use spec::{LinkCommon, LinkSpec};
 pub use veth::Veth;
 pub use vlan::{Vlan, VlanProtocol};
@@ -30,7 +31,8 @@ use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::{LinkAttribute, LinkMessage};
 
 use crate::error::{Context, Error, Result};
-use crate::handle::Handle;
+use crate::netlink::{Connection, NETLINK_ROUTE};
+use crate::netns::Netns;
 use crate::values::IfName;
 
 /// A reference to a link: by name, or by index when the caller already has it (saves a
@@ -76,15 +78,15 @@ impl std::fmt::Display for LinkRef {
     }
 }
 
-/// The link calls of a [`Handle`]: `handle.link()`.
+/// The link calls of a [`crate::Handle`]: `handle.link()`.
 #[derive(Debug, Clone, Copy)]
 pub struct LinkHandle<'a> {
-    handle: &'a Handle,
+    conn: &'a Connection,
 }
 
 impl<'a> LinkHandle<'a> {
-    pub(crate) fn new(handle: &'a Handle) -> Self {
-        LinkHandle { handle }
+    pub(crate) fn new(conn: &'a Connection) -> Self {
+        LinkHandle { conn }
     }
 
     /// Creates a link from a spec, like `ip link add NAME type KIND ...`.
@@ -92,7 +94,7 @@ impl<'a> LinkHandle<'a> {
     /// Fails with `EEXIST` if a link of that name exists.
     pub fn add(&self, spec: &dyn LinkSpec) -> Result<()> {
         let message = spec.message(self)?;
-        self.handle
+        self.conn
             .request_ack(
                 RouteNetlinkMessage::NewLink(message),
                 NLM_F_CREATE | NLM_F_EXCL,
@@ -104,44 +106,34 @@ impl<'a> LinkHandle<'a> {
     /// each request acknowledged.
     ///
     /// All or nothing: if the kernel refuses any of them, the ones it created are deleted
-    /// again (in one more datagram; those created in another namespace through a handle
-    /// there), and the error names the first refused spec.
+    /// again (in one more datagram; those created in another namespace through a
+    /// connection there), and the error names the first refused spec.
     pub fn add_many(&self, specs: &[&dyn LinkSpec]) -> Result<()> {
         let mut messages = Vec::with_capacity(specs.len());
         for spec in specs {
             messages.push(RouteNetlinkMessage::NewLink(spec.message(self)?));
         }
         let outcomes = self
-            .handle
+            .conn
             .batch_outcomes(messages, NLM_F_CREATE | NLM_F_EXCL)
-            .op(|| format!("creating {} links", specs.len()))?;
+            .op(|| format!("creating {} links", specs.len()))?
+            .0;
         let Some(failed) = outcomes.iter().position(Option::is_some) else {
             return Ok(());
         };
-        // Roll back, newest first, what this call created: links made here in one more
-        // datagram, links made in another namespace through a handle opened there.
-        let mut undo = Vec::new();
-        let mut undo_failures = Vec::new();
+        // Undo, newest first, what this call created: links made here by name, links
+        // made in another namespace through a connection opened there.
+        let mut undo = Rollback::default();
         for (spec, outcome) in specs.iter().zip(&outcomes).rev() {
-            if outcome.is_some() {
-                continue;
-            }
-            match spec.target_netns() {
-                None => {
-                    let mut message = LinkMessage::default();
-                    message
-                        .attributes
-                        .push(LinkAttribute::IfName(spec.name().to_string()));
-                    undo.push(RouteNetlinkMessage::DelLink(message));
-                }
-                Some(netns) => {
-                    if let Err(e) = Handle::new(netns).and_then(|h| h.link().delete(spec.name())) {
-                        undo_failures.push(e.to_string());
-                    }
+            if outcome.is_none() {
+                let delete = delete_message(&LinkRef::Name(spec.name().clone()));
+                match spec.target_netns() {
+                    None => undo.here.push(delete),
+                    Some(netns) => undo.elsewhere.push((netns.clone(), delete)),
                 }
             }
         }
-        let rollback = self.handle.batch_outcomes(undo, 0);
+        let undone = undo.run(self.conn);
         let spec = specs[failed];
         let error = outcomes
             .into_iter()
@@ -154,11 +146,8 @@ impl<'a> LinkHandle<'a> {
             failed + 1,
             specs.len()
         );
-        for failure in undo_failures {
+        for failure in undone.failures {
             op += &format!("; rollback failed: {failure}");
-        }
-        if let Err(e) | Ok(Some(e)) = rollback.map(|o| o.into_iter().flatten().next()) {
-            op += &format!("; rollback failed: {e}");
         }
         Err(error.with_op(op))
     }
@@ -167,9 +156,92 @@ impl<'a> LinkHandle<'a> {
     pub fn set(&self, link: impl Into<LinkRef>, change: &LinkChange) -> Result<()> {
         let link = link.into();
         let message = change.message(self, &link)?;
-        self.handle
+        self.conn
             .request_ack(RouteNetlinkMessage::SetLink(message), 0)
             .op(|| format!("changing link '{link}'{}", change.describe()))
+    }
+
+    /// Changes several links, all or nothing, like an `ip -batch` of `link set` lines
+    /// that undoes itself when a line fails.
+    ///
+    /// The links are looked up first, in one round trip (a missing one fails the call
+    /// before anything changes); the changes then travel together, one datagram per 64,
+    /// each acknowledged. If the kernel refuses any of them, every change it applied is
+    /// undone, newest first, from the state read before (the old master, MTU, address,
+    /// name, group, up or down), and the error names the first refused change. A change
+    /// that moves a link to another namespace cannot be undone from here and is refused
+    /// ([`LinkHandle::set`] does it).
+    pub fn set_many(&self, changes: &[(LinkRef, LinkChange)]) -> Result<()> {
+        let count = changes.len();
+        self.apply_changes(changes)
+            .map_err(|failure| match failure.index {
+                None => failure.error.with_op(format!("changing {count} links")),
+                Some(i) => {
+                    let (link, change) = &changes[i];
+                    let note = failure.undone.note("change", "made", "undone");
+                    failure.error.with_op(format!(
+                        "changing link '{link}'{} (change {} of {count}{note})",
+                        change.describe(),
+                        i + 1
+                    ))
+                }
+            })
+    }
+
+    /// The engine of [`LinkHandle::set_many`]: on failure, which change failed (`None`
+    /// when none was applied: a lookup or the exchange itself failed) and what the
+    /// rollback did, so that callers word the error for their own objects.
+    pub(crate) fn apply_changes(
+        &self,
+        changes: &[(LinkRef, LinkChange)],
+    ) -> std::result::Result<(), Box<BatchFailure>> {
+        let whole = |error| {
+            Box::new(BatchFailure {
+                index: None,
+                error,
+                undone: Undone::default(),
+            })
+        };
+        if let Some((link, _)) = changes.iter().find(|(_, c)| c.moves_netns()) {
+            return Err(whole(Error::invalid(
+                "link change",
+                link,
+                "a move to another namespace cannot be undone by a batch; change it alone",
+            )));
+        }
+        let refs: Vec<LinkRef> = changes.iter().map(|(link, _)| link.clone()).collect();
+        let before = self.get_many(&refs).map_err(whole)?;
+        let mut messages = Vec::with_capacity(changes.len());
+        for ((_, change), link) in changes.iter().zip(&before) {
+            let by_index = LinkRef::Index(link.index);
+            messages.push(RouteNetlinkMessage::SetLink(
+                change.message(self, &by_index).map_err(whole)?,
+            ));
+        }
+        let outcomes = self.conn.batch_outcomes(messages, 0).map_err(whole)?.0;
+        // The kernel handles every request of a datagram, also those after a refused
+        // one: any of them may have been applied.
+        let Some(failed) = outcomes.iter().position(Option::is_some) else {
+            return Ok(());
+        };
+        let mut undo = Rollback::default();
+        for (((_, change), link), outcome) in changes.iter().zip(&before).zip(&outcomes).rev() {
+            if outcome.is_none() {
+                undo.here
+                    .push(RouteNetlinkMessage::SetLink(change.undo_message(link)));
+            }
+        }
+        let undone = undo.run(self.conn);
+        let error = outcomes
+            .into_iter()
+            .flatten()
+            .next()
+            .expect("a failed outcome");
+        Err(Box::new(BatchFailure {
+            index: Some(failed),
+            error,
+            undone,
+        }))
     }
 
     /// Brings a link up, like `ip link set DEV up`.
@@ -186,10 +258,8 @@ impl<'a> LinkHandle<'a> {
     /// both.
     pub fn delete(&self, link: impl Into<LinkRef>) -> Result<()> {
         let link = link.into();
-        let mut message = LinkMessage::default();
-        self.identify(&mut message, &link);
-        self.handle
-            .request_ack(RouteNetlinkMessage::DelLink(message), 0)
+        self.conn
+            .request_ack(delete_message(&link), 0)
             .map_err(|e| not_found(e, &link))
             .op(|| format!("deleting link '{link}'"))
     }
@@ -210,7 +280,7 @@ impl<'a> LinkHandle<'a> {
         }
         let mut message = LinkMessage::default();
         message.attributes.push(LinkAttribute::Group(group));
-        self.handle
+        self.conn
             .request_ack(RouteNetlinkMessage::DelLink(message), 0)
             .op(|| format!("deleting link group {group}"))
     }
@@ -229,9 +299,9 @@ impl<'a> LinkHandle<'a> {
     /// Looks a link up by name or index.
     pub fn get_ref(&self, link: &LinkRef) -> Result<Link> {
         let mut message = LinkMessage::default();
-        self.identify(&mut message, link);
+        identify(&mut message, link);
         let replies = self
-            .handle
+            .conn
             .request(RouteNetlinkMessage::GetLink(message), 0)
             .map_err(|e| not_found(e, link))
             .op(|| format!("looking up link '{link}'"))?;
@@ -256,13 +326,13 @@ impl<'a> LinkHandle<'a> {
             .iter()
             .map(|link| {
                 let mut message = LinkMessage::default();
-                self.identify(&mut message, link);
+                identify(&mut message, link);
                 RouteNetlinkMessage::GetLink(message)
             })
             .collect();
         let (outcomes, replies) = self
-            .handle
-            .batch_replies(messages, 0)
+            .conn
+            .batch_outcomes(messages, 0)
             .op(|| format!("looking up {} links", links.len()))?;
         if let Some((link, e)) = links
             .iter()
@@ -306,10 +376,14 @@ impl<'a> LinkHandle<'a> {
 
     /// Lists every link, like `ip link show`, sorted by index.
     pub fn list(&self) -> Result<Vec<Link>> {
-        let replies = self
-            .handle
-            .dump(RouteNetlinkMessage::GetLink(LinkMessage::default()))
-            .op(|| "listing links".to_string())?;
+        self.list_matching(LinkMessage::default())
+            .op(|| "listing links".to_string())
+    }
+
+    /// Lists the links the kernel selects for `request` (a dump filtered by kind or
+    /// master), sorted by index.
+    pub(crate) fn list_matching(&self, request: LinkMessage) -> Result<Vec<Link>> {
+        let replies = self.conn.dump(RouteNetlinkMessage::GetLink(request))?;
         let mut links: Vec<Link> = replies
             .into_iter()
             .filter_map(|m| match m {
@@ -321,24 +395,102 @@ impl<'a> LinkHandle<'a> {
         Ok(links)
     }
 
-    /// The handle this sub-handle belongs to.
-    pub fn handle(&self) -> &'a Handle {
-        self.handle
+    /// Sends an `RTM_NEWLINK` without `NLM_F_CREATE`: how link-info data (bridge and
+    /// bridge port options) changes on an existing link, since the kernel silently
+    /// ignores it in `RTM_SETLINK`.
+    pub(crate) fn change_info(&self, message: LinkMessage) -> Result<()> {
+        self.conn
+            .request_ack(RouteNetlinkMessage::NewLink(message), 0)
     }
+}
 
-    /// Puts the link's identity in a message: its index, or its name.
-    fn identify(&self, message: &mut LinkMessage, link: &LinkRef) {
-        match link {
-            LinkRef::Index(index) => message.header.index = *index,
-            LinkRef::Name(name) => message
-                .attributes
-                .push(LinkAttribute::IfName(name.to_string())),
+/// Puts a link's identity in a message: its index, or its name.
+pub(crate) fn identify(message: &mut LinkMessage, link: &LinkRef) {
+    match link {
+        LinkRef::Index(index) => message.header.index = *index,
+        LinkRef::Name(name) => message
+            .attributes
+            .push(LinkAttribute::IfName(name.to_string())),
+    }
+}
+
+/// `RTM_DELLINK` for `link`.
+fn delete_message(link: &LinkRef) -> RouteNetlinkMessage {
+    let mut message = LinkMessage::default();
+    identify(&mut message, link);
+    RouteNetlinkMessage::DelLink(message)
+}
+
+/// How a batch of link requests failed (see [`LinkHandle::apply_changes`]).
+#[derive(Debug)]
+pub(crate) struct BatchFailure {
+    /// The position of the first request the kernel refused; `None` when nothing was
+    /// applied (a lookup failed, or the exchange itself).
+    pub(crate) index: Option<usize>,
+    /// The kernel's answer to it.
+    pub(crate) error: Error,
+    /// What the rollback did.
+    pub(crate) undone: Undone,
+}
+
+/// Undo steps of a bulk call that failed halfway, applied newest first: one datagram
+/// for those in this namespace, one connection per other namespace for the rest.
+#[derive(Debug, Default)]
+struct Rollback {
+    here: Vec<RouteNetlinkMessage>,
+    elsewhere: Vec<(Netns, RouteNetlinkMessage)>,
+}
+
+/// What a [`Rollback`] did: how many steps it undid, and the ones it could not.
+#[derive(Debug, Default)]
+pub(crate) struct Undone {
+    /// Steps undone.
+    pub(crate) count: usize,
+    /// Why the others could not be undone.
+    pub(crate) failures: Vec<String>,
+}
+
+impl Undone {
+    /// The end of an error's step text saying what was put back: "; the 3 other ports
+    /// it had enslaved were put back" (`what` = "port", `done` = "enslaved", `how` =
+    /// "put back").
+    pub(crate) fn note(&self, what: &str, done: &str, how: &str) -> String {
+        if !self.failures.is_empty() {
+            return format!("; rollback failed: {}", self.failures.join("; "));
+        }
+        match self.count {
+            0 => String::new(),
+            1 => format!("; the other {what} it had {done} was {how}"),
+            n => format!("; the {n} other {what}s it had {done} were {how}"),
         }
     }
 }
 
+impl Rollback {
+    fn run(self, conn: &Connection) -> Undone {
+        let mut undone = Undone::default();
+        let count = self.here.len();
+        match conn.batch_outcomes(self.here, 0) {
+            Err(e) => undone.failures.push(e.to_string()),
+            Ok((outcomes, _)) => {
+                undone
+                    .failures
+                    .extend(outcomes.iter().flatten().map(|e| e.to_string()));
+                undone.count += count - outcomes.iter().flatten().count();
+            }
+        }
+        for (netns, message) in self.elsewhere {
+            match Connection::open(&netns, NETLINK_ROUTE).and_then(|c| c.request_ack(message, 0)) {
+                Ok(()) => undone.count += 1,
+                Err(e) => undone.failures.push(e.to_string()),
+            }
+        }
+        undone
+    }
+}
+
 /// The kernel answers `ENODEV` for a missing link; make that a [`Error::NotFound`].
-fn not_found(e: Error, link: &LinkRef) -> Error {
+pub(crate) fn not_found(e: Error, link: &LinkRef) -> Error {
     if e.errno() == libc::ENODEV {
         Error::NotFound {
             op: String::new(),

@@ -13,8 +13,10 @@ use crate::values::{IfName, MacAddr, Mtu};
 /// A description of a link to create; see [`LinkHandle::add`].
 ///
 /// Implemented by [`super::Veth`], [`super::Bridge`], [`super::Vlan`], [`super::Vxlan`]
-/// and [`super::MacVlan`].
-pub trait LinkSpec {
+/// and [`super::MacVlan`]. The trait is sealed: the request each spec builds is vnet's
+/// business, so no type outside vnet can implement it, and no netlink type appears in
+/// its signature.
+pub trait LinkSpec: sealed::BuildLink {
     /// The name of the link to create.
     fn name(&self) -> &IfName;
 
@@ -24,10 +26,20 @@ pub trait LinkSpec {
     /// The namespace the link is created in when it is not the handle's (see
     /// [`LinkCommon::netns`]).
     fn target_netns(&self) -> Option<&Netns>;
+}
 
-    /// Builds the `RTM_NEWLINK` request. `links` resolves names of related links
-    /// (master, parent) in the namespace the request goes to.
-    fn message(&self, links: &LinkHandle<'_>) -> Result<LinkMessage>;
+pub(crate) mod sealed {
+    use netlink_packet_route::link::LinkMessage;
+
+    use crate::error::Result;
+    use crate::link::LinkHandle;
+
+    /// How a [`super::LinkSpec`] becomes a request: only vnet's own specs can.
+    pub trait BuildLink {
+        /// Builds the `RTM_NEWLINK` request. `links` resolves names of related links
+        /// (master, parent) in the namespace the request goes to.
+        fn message(&self, links: &LinkHandle<'_>) -> Result<LinkMessage>;
+    }
 }
 
 /// Options every link accepts when it is created.
@@ -61,34 +73,15 @@ impl LinkCommon {
         message
             .attributes
             .push(LinkAttribute::IfName(name.to_string()));
-        if let Some(mtu) = self.mtu {
-            message.attributes.push(LinkAttribute::Mtu(mtu.get()));
+        CommonAttributes {
+            up: self.up.then_some(true),
+            master: self.master.as_ref().map(Some),
+            mtu: self.mtu,
+            mac: self.mac,
+            group: self.group,
+            netns: self.netns.as_ref(),
         }
-        if let Some(mac) = self.mac {
-            check_unicast(mac)?;
-            message
-                .attributes
-                .push(LinkAttribute::Address(mac.octets().to_vec()));
-        }
-        if let Some(master) = &self.master {
-            message
-                .attributes
-                .push(LinkAttribute::Controller(links.index(master)?));
-        }
-        if let Some(group) = self.group {
-            message.attributes.push(LinkAttribute::Group(group));
-        }
-        if let Some(netns) = &self.netns {
-            // The fd only needs to stay open until the request is sent: the spec, which
-            // owns it, outlives the call.
-            message
-                .attributes
-                .push(LinkAttribute::NetNsFd(netns.as_fd().as_raw_fd()));
-        }
-        if self.up {
-            message.header.flags |= LinkFlags::Up;
-            message.header.change_mask |= LinkFlags::Up;
-        }
+        .apply(&mut message, links)?;
         let mut info = vec![LinkInfo::Kind(kind)];
         if let Some(data) = data {
             info.push(LinkInfo::Data(data));
@@ -103,6 +96,63 @@ impl LinkCommon {
             Some(ns) => format!(" in {}", ns.describe()),
             None => String::new(),
         }
+    }
+}
+
+/// The attributes a create request ([`LinkCommon`]) and a change
+/// ([`super::LinkChange`]) both carry; `None` leaves a value as it is.
+pub(crate) struct CommonAttributes<'a> {
+    /// Up (`true`) or down (`false`).
+    pub(crate) up: Option<bool>,
+    /// A master to enslave to (`Some(None)` releases from the master).
+    pub(crate) master: Option<Option<&'a LinkRef>>,
+    /// MTU.
+    pub(crate) mtu: Option<Mtu>,
+    /// MAC address.
+    pub(crate) mac: Option<MacAddr>,
+    /// Device group.
+    pub(crate) group: Option<u32>,
+    /// The namespace to create the link in, or to move it to.
+    pub(crate) netns: Option<&'a Netns>,
+}
+
+impl CommonAttributes<'_> {
+    /// Adds these attributes to `message`; `links` resolves the master's name.
+    pub(crate) fn apply(&self, message: &mut LinkMessage, links: &LinkHandle<'_>) -> Result<()> {
+        if let Some(up) = self.up {
+            if up {
+                message.header.flags |= LinkFlags::Up;
+            }
+            message.header.change_mask |= LinkFlags::Up;
+        }
+        match self.master {
+            Some(Some(master)) => message
+                .attributes
+                .push(LinkAttribute::Controller(links.index(master)?)),
+            // IFLA_MASTER 0 releases the link from its master.
+            Some(None) => message.attributes.push(LinkAttribute::Controller(0)),
+            None => {}
+        }
+        if let Some(mtu) = self.mtu {
+            message.attributes.push(LinkAttribute::Mtu(mtu.get()));
+        }
+        if let Some(mac) = self.mac {
+            check_unicast(mac)?;
+            message
+                .attributes
+                .push(LinkAttribute::Address(mac.octets().to_vec()));
+        }
+        if let Some(group) = self.group {
+            message.attributes.push(LinkAttribute::Group(group));
+        }
+        if let Some(netns) = self.netns {
+            // The fd only needs to stay open until the request is sent: the spec or
+            // change, which owns it, outlives the call.
+            message
+                .attributes
+                .push(LinkAttribute::NetNsFd(netns.as_fd().as_raw_fd()));
+        }
+        Ok(())
     }
 }
 

@@ -4,6 +4,7 @@ use std::os::fd::{AsFd, AsRawFd};
 
 use netlink_packet_route::link::{InfoData, InfoKind, InfoVeth, LinkAttribute, LinkMessage};
 
+use super::BuildLink;
 use super::LinkHandle;
 use super::spec::{LinkCommon, LinkSpec, common_options};
 use crate::error::Result;
@@ -87,7 +88,9 @@ impl LinkSpec for Veth {
             self.peer
         )
     }
+}
 
+impl BuildLink for Veth {
     fn message(&self, links: &LinkHandle<'_>) -> Result<LinkMessage> {
         let mut peer = LinkMessage::default();
         peer.attributes

@@ -4,6 +4,7 @@ use netlink_packet_route::link::{
     self as nl, InfoData, InfoKind, InfoVlan, LinkAttribute, LinkMessage,
 };
 
+use super::BuildLink;
 use super::spec::{LinkCommon, LinkSpec, common_options};
 use super::{LinkHandle, LinkRef};
 use crate::error::Result;
@@ -90,7 +91,9 @@ impl LinkSpec for Vlan {
             self.common.describe_netns()
         )
     }
+}
 
+impl BuildLink for Vlan {
     fn message(&self, links: &LinkHandle<'_>) -> Result<LinkMessage> {
         let parent = links.index(&self.parent)?;
         let data = InfoData::Vlan(vec![

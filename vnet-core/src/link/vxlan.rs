@@ -4,6 +4,7 @@ use std::net::IpAddr;
 
 use netlink_packet_route::link::{InfoData, InfoKind, InfoVxlan, LinkMessage};
 
+use super::BuildLink;
 use super::spec::{LinkCommon, LinkSpec, common_options};
 use super::{LinkHandle, LinkRef};
 use crate::error::{Error, Result};
@@ -143,7 +144,9 @@ impl LinkSpec for Vxlan {
             self.common.describe_netns()
         )
     }
+}
 
+impl BuildLink for Vxlan {
     fn message(&self, links: &LinkHandle<'_>) -> Result<LinkMessage> {
         self.validate()?;
         let mut data = vec![InfoVxlan::Id(self.vni.get())];

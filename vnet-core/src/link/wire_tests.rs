@@ -11,8 +11,9 @@ use netlink_packet_route::link::{
 };
 
 use super::{Link, LinkDetails, LinkHandle, LinkRef, LinkSpec, MacVlan, MacVlanMode, Veth, Vlan};
-use super::{VlanProtocol, Vxlan};
-use crate::handle::Handle;
+use super::{LinkKind, OperState, VlanProtocol, Vxlan};
+use crate::netlink::{Connection, NETLINK_ROUTE};
+use crate::netns::Netns;
 use crate::values::{IfName, MacAddr, Mtu, VlanId, Vni};
 
 // From include/uapi/linux/if_link.h and if_ether.h.
@@ -66,8 +67,10 @@ fn wire(message: &LinkMessage) -> Vec<u8> {
 
 /// The (ifinfomsg flags, change mask, top-level attributes) of a spec's request.
 fn request(spec: &dyn LinkSpec) -> (u32, u32, Vec<(u16, Vec<u8>)>) {
-    let handle = Handle::current().expect("a netlink socket (no privileges needed)");
-    let message = spec.message(&LinkHandle::new(&handle)).unwrap();
+    let netns = Netns::current().unwrap();
+    let conn =
+        Connection::open(&netns, NETLINK_ROUTE).expect("a netlink socket (no privileges needed)");
+    let message = spec.message(&LinkHandle::new(&conn)).unwrap();
     let bytes = wire(&message);
     let flags = u32::from_ne_bytes(bytes[8..12].try_into().unwrap());
     let change = u32::from_ne_bytes(bytes[12..16].try_into().unwrap());
@@ -204,13 +207,14 @@ fn replies_parse_into_links() {
     assert_eq!(link.index, 12);
     assert_eq!(link.name, "eth0.100");
     assert!(link.up && link.lower_up);
-    assert_eq!(link.operstate, "UP");
+    assert_eq!(link.operstate, OperState::Up);
+    assert_eq!(link.operstate.to_string(), "UP");
     assert_eq!(link.master, Some(4));
     assert_eq!(link.mtu, Some(1496));
     assert_eq!(link.mac, Some(MacAddr([2, 0, 0, 0, 0, 1])));
     assert_eq!(link.parent, Some(3));
     assert_eq!(link.group, 7);
-    assert_eq!(link.kind.as_deref(), Some("vlan"));
+    assert_eq!(link.kind, Some(LinkKind::Vlan));
     assert_eq!(
         link.details,
         LinkDetails::Vlan {

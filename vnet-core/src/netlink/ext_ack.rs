@@ -5,12 +5,11 @@
 //! the outer header has `NLM_F_ACK_TLVS`, attributes. `NLMSGERR_ATTR_MSG` (1) is the
 //! human-readable reason, such as "Unknown device type" for an unsupported link kind.
 
-const NLMSG_HDRLEN: usize = 16;
-const NLMSGERR_ATTR_MSG: u16 = 1;
+use crate::uapi::netlink::{NLA_TYPE_MASK, NLMSG_HDRLEN, NLMSGERR_ATTR_MSG, align};
 
 /// Finds the `NLMSGERR_ATTR_MSG` text in the body of an `NLMSG_ERROR` (the bytes after
 /// the errno). `capped` tells whether the kernel left out the request's payload.
-pub fn message(body: &[u8], capped: bool) -> Option<String> {
+pub(crate) fn message(body: &[u8], capped: bool) -> Option<String> {
     if body.len() < NLMSG_HDRLEN {
         return None;
     }
@@ -23,7 +22,7 @@ pub fn message(body: &[u8], capped: bool) -> Option<String> {
     offset = align(offset);
     while offset + 4 <= body.len() {
         let len = u16::from_ne_bytes([body[offset], body[offset + 1]]) as usize;
-        let kind = u16::from_ne_bytes([body[offset + 2], body[offset + 3]]) & 0x3fff;
+        let kind = u16::from_ne_bytes([body[offset + 2], body[offset + 3]]) & NLA_TYPE_MASK;
         if len < 4 || offset + len > body.len() {
             return None;
         }
@@ -35,10 +34,6 @@ pub fn message(body: &[u8], capped: bool) -> Option<String> {
         offset += align(len);
     }
     None
-}
-
-fn align(n: usize) -> usize {
-    (n + 3) & !3
 }
 
 #[cfg(test)]

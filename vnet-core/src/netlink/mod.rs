@@ -9,16 +9,23 @@
 //!   `NLM_F_DUMP_INTR` (the table changed while it was being read);
 //! - [`NetlinkSocket::batch`]: several requests per `send()` (up to 64), each ACKed
 //!   (bulk link creation);
-//! - [`NetlinkSocket::nfnl_transaction`]: an nfnetlink transaction (nf_tables), framed by
+//! - [`NetlinkSocket::nfnl_transaction_at`]: an nfnetlink transaction (nf_tables), framed by
 //!   batch begin/end messages and committed or aborted as a whole (see [`nfnl`]).
 //!
 //! Kernel errors keep the errno and the extended-ACK text (see [`ext_ack`]). A socket
 //! belongs to the network namespace of the thread that opened it; [`crate::Netns`] opens
-//! sockets on a short-lived thread inside the target namespace.
+//! sockets on a short-lived thread inside the target namespace, and a [`Connection`]
+//! shares one socket between the threads of its users.
+//!
+//! The engine is internal: nothing of the netlink crates' wire types reaches vnet's
+//! public API.
 
-pub mod ext_ack;
-pub mod nfnl;
-pub mod raw;
+mod connection;
+pub(crate) mod ext_ack;
+pub(crate) mod nfnl;
+pub(crate) mod raw;
+
+pub(crate) use connection::Connection;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -31,8 +38,9 @@ use netlink_sys::Socket;
 use nix::errno::Errno;
 
 use crate::error::{Error, Result};
+use crate::uapi::netlink::{NLMSG_HDRLEN, align};
 
-pub use netlink_sys::protocols::{NETLINK_NETFILTER, NETLINK_ROUTE};
+pub(crate) use netlink_sys::protocols::{NETLINK_NETFILTER, NETLINK_ROUTE};
 
 /// Receive buffer size. The kernel sizes dump datagrams from the receive buffers it has
 /// seen, capped at 32 KiB, so 64 KiB holds any datagram it builds for us.
@@ -53,10 +61,9 @@ const DUMP_RETRIES: usize = 10;
 /// it twice. Share it behind a reference (it is `Send`, and `&mut` access is required
 /// for every exchange, so a `Mutex` makes it `Sync`).
 #[derive(Debug)]
-pub struct NetlinkSocket {
+pub(crate) struct NetlinkSocket {
     socket: Socket,
     port: u32,
-    protocol: isize,
     buf: Vec<u8>,
 }
 
@@ -83,14 +90,8 @@ impl NetlinkSocket {
         Ok(NetlinkSocket {
             socket,
             port: addr.port_number(),
-            protocol,
             buf: Vec::new(),
         })
-    }
-
-    /// The netlink protocol family of this socket.
-    pub fn protocol(&self) -> isize {
-        self.protocol
     }
 
     /// Sends `message` with `flags` (plus `NLM_F_REQUEST | NLM_F_ACK`) and waits for the
@@ -300,10 +301,10 @@ impl NetlinkSocket {
             });
         }
         let mut offset = 0;
-        while offset + 16 <= len {
+        while offset + NLMSG_HDRLEN <= len {
             let bytes = &self.buf[offset..len];
             let msg_len = u32::from_ne_bytes(bytes[0..4].try_into().expect("4 bytes")) as usize;
-            if msg_len < 16 || msg_len > bytes.len() {
+            if msg_len < NLMSG_HDRLEN || msg_len > bytes.len() {
                 return Err(Error::Protocol {
                     op: "receiving netlink answer".into(),
                     detail: format!("bad message length {msg_len}"),
@@ -318,7 +319,7 @@ impl NetlinkSocket {
             if message.header.port_number == self.port || message.header.port_number == 0 {
                 each(message.header, message.payload);
             }
-            offset += (msg_len + 3) & !3;
+            offset += align(msg_len);
         }
         Ok(())
     }

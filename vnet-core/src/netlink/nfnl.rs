@@ -37,13 +37,7 @@ use netlink_packet_netfilter::{
 use super::{NetlinkSocket, kernel_error};
 use crate::error::{Error, Result};
 
-/// The nfnetlink subsystem id of nf_tables (`NFNL_SUBSYS_NFTABLES`), carried in the
-/// `res_id` of the batch messages.
-const NFNL_SUBSYS_NFTABLES: u16 = 10;
-
-/// `NFNL_MSG_BATCH_BEGIN`, and its attribute `NFNL_BATCH_GENID`.
-const NFNL_MSG_BATCH_BEGIN: u8 = 16;
-const NFNL_BATCH_GENID: u16 = 1;
+use crate::uapi::nfnetlink::{NFNL_BATCH_GENID, NFNL_MSG_BATCH_BEGIN, NFNL_SUBSYS_NFTABLES};
 
 fn get_generation() -> NetfilterMessage {
     NetfilterMessage::new(
@@ -55,19 +49,9 @@ fn get_generation() -> NetfilterMessage {
 }
 
 impl NetlinkSocket {
-    /// Sends `messages` as one nf_tables transaction (batch begin, the messages each with
-    /// `flags | NLM_F_REQUEST | NLM_F_ACK`, batch end) and waits until the kernel has
-    /// answered all of it.
-    ///
-    /// The kernel commits every message or none. The first error it reports (with its
-    /// extended-ACK text) is returned; a failure of the whole batch is reported too.
-    pub fn nfnl_transaction(&mut self, messages: Vec<NetfilterMessage>, flags: u16) -> Result<()> {
-        self.nfnl_transaction_at(None, messages, flags)
-    }
-
     /// The current generation of the nf_tables ruleset (`NFT_MSG_GETGEN`), which the
     /// kernel bumps at every committed change.
-    pub fn nft_generation(&mut self) -> Result<u32> {
+    pub(crate) fn nft_generation(&mut self) -> Result<u32> {
         let replies = self.request(get_generation(), 0)?;
         replies
             .into_iter()
@@ -86,10 +70,15 @@ impl NetlinkSocket {
             })
     }
 
-    /// Like [`NetlinkSocket::nfnl_transaction`], but when `generation` is given the
-    /// kernel applies the batch only if the ruleset is still at that generation, and
-    /// otherwise refuses it whole with `ERESTART`.
-    pub fn nfnl_transaction_at(
+    /// Sends `messages` as one nf_tables transaction (batch begin, the messages each with
+    /// `flags | NLM_F_REQUEST | NLM_F_ACK`, batch end) and waits until the kernel has
+    /// answered all of it.
+    ///
+    /// The kernel commits every message or none. The first error it reports (with its
+    /// extended-ACK text) is returned; a failure of the whole batch is reported too.
+    /// When `generation` is given, the kernel applies the batch only if the ruleset is
+    /// still at that generation, and otherwise refuses it whole with `ERESTART`.
+    pub(crate) fn nfnl_transaction_at(
         &mut self,
         generation: Option<u32>,
         messages: Vec<NetfilterMessage>,
@@ -122,13 +111,7 @@ impl NetlinkSocket {
         let begin = self.send(framed)?;
         let end = begin + count + 1;
 
-        let barrier = NetfilterMessage::new(
-            NetfilterHeader::new(NetfilterProtoFamily::Unspec, 0, 0),
-            NfTablesMessage::GetGen(GenMessage {
-                attributes: Vec::new(),
-            }),
-        );
-        let barrier_seq = self.send(vec![(barrier, NLM_F_REQUEST | NLM_F_ACK)])?;
+        let barrier_seq = self.send(vec![(get_generation(), NLM_F_REQUEST | NLM_F_ACK)])?;
 
         let mut first_error: Option<Error> = None;
         let mut done = false;
@@ -151,5 +134,129 @@ impl NetlinkSocket {
             Some(e) => Err(e),
             None => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::process::Command;
+
+    use netlink_packet_core::NLM_F_CREATE;
+    use netlink_packet_netfilter::nftables::{
+        NfTablesMessage, RuleAttribute, RuleMessage, TableAttribute, TableMessage,
+    };
+
+    use super::*;
+    use crate::netlink::NETLINK_NETFILTER;
+    use crate::netns::Netns;
+
+    /// A named namespace of its own for one test (the ruleset is per namespace),
+    /// deleted at the end.
+    struct Scratch {
+        name: String,
+        netns: Netns,
+    }
+
+    impl Scratch {
+        fn new(tag: &str) -> Scratch {
+            let name = format!("vnet-nfnl-{}-{tag}", std::process::id());
+            let netns = Netns::add(&name).unwrap();
+            Scratch { name, netns }
+        }
+
+        fn socket(&self) -> NetlinkSocket {
+            self.netns
+                .run(|| NetlinkSocket::open(NETLINK_NETFILTER))
+                .unwrap()
+                .unwrap()
+        }
+
+        /// `nft list tables`, the independent witness: "family name" each.
+        fn tables(&self) -> Vec<String> {
+            self.nft(&["list", "tables"])
+                .lines()
+                .filter_map(|l| l.strip_prefix("table "))
+                .map(str::to_string)
+                .collect()
+        }
+
+        fn nft(&self, args: &[&str]) -> String {
+            let out = Command::new("ip")
+                .args(["netns", "exec", &self.name, "nft"])
+                .args(args)
+                .output()
+                .expect("running nft");
+            assert!(out.status.success(), "nft {args:?}: {out:?}");
+            String::from_utf8(out.stdout).unwrap()
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = Netns::delete(&self.name);
+        }
+    }
+
+    fn ipv4(inner: NfTablesMessage) -> NetfilterMessage {
+        NetfilterMessage::new(
+            NetfilterHeader::new(NetfilterProtoFamily::IPv4, 0, 0),
+            inner,
+        )
+    }
+
+    fn table(name: &str) -> NetfilterMessage {
+        ipv4(NfTablesMessage::NewTable(TableMessage {
+            attributes: vec![TableAttribute::Name(name.into())],
+        }))
+    }
+
+    /// A transaction the kernel refuses keeps its errno, applies nothing of itself, and
+    /// leaves the socket usable.
+    #[test]
+    fn a_failed_transaction_reports_the_kernel_error_and_changes_nothing() {
+        let ns = Scratch::new("txerr");
+        let mut socket = ns.socket();
+        // A rule in a chain that does not exist: the kernel rejects it, and with it the
+        // table created earlier in the same transaction.
+        let rule = ipv4(NfTablesMessage::NewRule(RuleMessage {
+            attributes: vec![
+                RuleAttribute::Table("t1".into()),
+                RuleAttribute::Chain("nochain".into()),
+                RuleAttribute::Expressions(vec![]),
+            ],
+        }));
+        let e = socket
+            .nfnl_transaction_at(None, vec![table("t1"), rule], NLM_F_CREATE)
+            .unwrap_err();
+        assert_eq!(e.errno(), libc::ENOENT, "{e}");
+        assert!(
+            !ns.tables().contains(&"ip t1".to_string()),
+            "all or nothing"
+        );
+        socket
+            .nfnl_transaction_at(None, vec![table("t1")], NLM_F_CREATE)
+            .unwrap();
+        assert!(ns.tables().contains(&"ip t1".to_string()));
+    }
+
+    /// A change based on a generation someone else has moved on from is refused
+    /// whole with `ERESTART`; at the current generation it applies.
+    #[test]
+    fn a_transaction_at_a_stale_generation_is_refused_whole() {
+        let ns = Scratch::new("genid");
+        let mut socket = ns.socket();
+        let generation = socket.nft_generation().unwrap();
+        ns.nft(&["add", "table", "inet", "other"]);
+        assert!(socket.nft_generation().unwrap() > generation);
+        let e = socket
+            .nfnl_transaction_at(Some(generation), vec![table("t2")], NLM_F_CREATE)
+            .unwrap_err();
+        assert_eq!(e.errno(), libc::ERESTART, "{e}");
+        assert!(!ns.tables().contains(&"ip t2".to_string()));
+        let current = socket.nft_generation().unwrap();
+        socket
+            .nfnl_transaction_at(Some(current), vec![table("t2")], NLM_F_CREATE)
+            .unwrap();
+        assert!(ns.tables().contains(&"ip t2".to_string()));
     }
 }

@@ -10,9 +10,11 @@ use std::convert::Infallible;
 
 use netlink_packet_core::{NetlinkDeserializable, NetlinkHeader, NetlinkSerializable};
 
+use crate::uapi::netlink::{NLA_TYPE_MASK, align};
+
 /// A netlink message kept as its type and payload bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawMessage {
+pub(crate) struct RawMessage {
     /// The netlink message type (for nfnetlink: subsystem << 8 | message).
     pub message_type: u16,
     /// Everything after the netlink header.
@@ -21,7 +23,7 @@ pub struct RawMessage {
 
 impl RawMessage {
     /// Serializes a typed message into a raw one.
-    pub fn from_message(message: &impl NetlinkSerializable) -> RawMessage {
+    pub(crate) fn from_message(message: &impl NetlinkSerializable) -> RawMessage {
         let mut payload = vec![0; message.buffer_len()];
         message.serialize(&mut payload);
         RawMessage {
@@ -58,19 +60,19 @@ impl NetlinkDeserializable for RawMessage {
 
 /// Walks the netlink attributes in `buf`: yields (type without the nested and
 /// byte-order flags, value). Stops at the first malformed attribute.
-pub fn attributes(buf: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+pub(crate) fn attributes(buf: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
     let mut rest = buf;
     std::iter::from_fn(move || {
         if rest.len() < 4 {
             return None;
         }
         let len = u16::from_ne_bytes([rest[0], rest[1]]) as usize;
-        let kind = u16::from_ne_bytes([rest[2], rest[3]]) & 0x3fff;
+        let kind = u16::from_ne_bytes([rest[2], rest[3]]) & NLA_TYPE_MASK;
         if len < 4 || len > rest.len() {
             return None;
         }
         let value = &rest[4..len];
-        rest = &rest[((len + 3) & !3).min(rest.len())..];
+        rest = &rest[align(len).min(rest.len())..];
         Some((kind, value))
     })
 }

@@ -6,18 +6,12 @@ use netlink_packet_core::Nla;
 use netlink_packet_route::link::{InfoData, LinkAttribute, LinkInfo};
 
 use super::TunMode;
-use crate::link::Link;
-
-// IFLA_TUN_* (include/uapi/linux/if_link.h). netlink-packet-route leaves them untyped.
-const IFLA_TUN_OWNER: u16 = 1;
-const IFLA_TUN_GROUP: u16 = 2;
-const IFLA_TUN_TYPE: u16 = 3;
-const IFLA_TUN_PI: u16 = 4;
-const IFLA_TUN_VNET_HDR: u16 = 5;
-const IFLA_TUN_PERSIST: u16 = 6;
-const IFLA_TUN_MULTI_QUEUE: u16 = 7;
-const IFLA_TUN_NUM_QUEUES: u16 = 8;
-const IFLA_TUN_NUM_DISABLED_QUEUES: u16 = 9;
+use crate::link::{Link, LinkKind};
+// netlink-packet-route leaves the IFLA_TUN_* attributes untyped.
+use crate::uapi::if_link::{
+    IFLA_TUN_GROUP, IFLA_TUN_MULTI_QUEUE, IFLA_TUN_NUM_DISABLED_QUEUES, IFLA_TUN_NUM_QUEUES,
+    IFLA_TUN_OWNER, IFLA_TUN_PERSIST, IFLA_TUN_PI, IFLA_TUN_TYPE, IFLA_TUN_VNET_HDR,
+};
 
 /// A tun/tap device as `ip -d link show` and `ip tuntap show` describe it.
 ///
@@ -52,7 +46,7 @@ pub struct TunInfo {
 impl TunInfo {
     /// Reads the tun attributes of `link`; `None` if it is not a tun/tap device.
     pub fn from_link(link: &Link) -> Option<TunInfo> {
-        if link.kind.as_deref() != Some("tun") {
+        if link.kind != Some(LinkKind::Tun) {
             return None;
         }
         let mut info = TunInfo {
@@ -68,7 +62,7 @@ impl TunInfo {
             queues: None,
             disabled_queues: None,
         };
-        let data = link.message().attributes.iter().find_map(|a| match a {
+        let data = link.raw().attributes.iter().find_map(|a| match a {
             LinkAttribute::LinkInfo(infos) => infos.iter().find_map(|i| match i {
                 LinkInfo::Data(InfoData::Tun(data)) => Some(data),
                 _ => None,

@@ -27,13 +27,15 @@ pub use device::{CloneDevice, TunDevice};
 pub use info::TunInfo;
 pub use spec::{CLONE_DEVICE, TunTap};
 
+pub use crate::error::TunStep;
+
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
 
 use crate::error::{Context, Error, Result};
-use crate::handle::Handle;
-use crate::link::LinkChange;
+use crate::link::{LinkChange, LinkHandle, LinkRef};
+use crate::netlink::Connection;
 use crate::values::IfName;
 
 /// Tun (layer 3, IP packets) or tap (layer 2, Ethernet frames).
@@ -75,57 +77,26 @@ impl FromStr for TunMode {
     }
 }
 
-/// The step of tun/tap work that failed (see [`Error::TunTap`]); its `Display` is what
-/// `tunctl` and `ip tuntap` print for it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TunStep {
-    /// Opening the clone device at this path.
-    Open(PathBuf),
-    /// `TUNSETIFF`: binding the fd to a device (and creating it).
-    SetIff,
-    /// `TUNGETIFF`: reading the binding back.
-    GetIff,
-    /// `TUNSETPERSIST`.
-    SetPersist,
-    /// `TUNSETOWNER`.
-    SetOwner,
-    /// `TUNSETGROUP`.
-    SetGroup,
-    /// `TUNSETQUEUE`.
-    SetQueue,
-}
-
-impl fmt::Display for TunStep {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TunStep::Open(path) => write!(f, "opening {}", path.display()),
-            TunStep::SetIff => f.write_str("TUNSETIFF"),
-            TunStep::GetIff => f.write_str("TUNGETIFF"),
-            TunStep::SetPersist => f.write_str("TUNSETPERSIST"),
-            TunStep::SetOwner => f.write_str("TUNSETOWNER"),
-            TunStep::SetGroup => f.write_str("TUNSETGROUP"),
-            TunStep::SetQueue => f.write_str("TUNSETQUEUE"),
-        }
-    }
-}
-
 /// The tun/tap calls of a [`Handle`]: `handle.tuntap()`. They act in the handle's
 /// network namespace.
 #[derive(Debug, Clone, Copy)]
 pub struct TunTapHandle<'a> {
-    handle: &'a Handle,
+    conn: &'a Connection,
 }
 
 impl<'a> TunTapHandle<'a> {
-    pub(crate) fn new(handle: &'a Handle) -> Self {
-        TunTapHandle { handle }
+    pub(crate) fn new(conn: &'a Connection) -> Self {
+        TunTapHandle { conn }
+    }
+
+    fn links(&self) -> LinkHandle<'a> {
+        LinkHandle::new(self.conn)
     }
 
     /// Opens the clone device at `path` (normally [`CLONE_DEVICE`]) in this namespace,
     /// for step-by-step work.
     pub fn clone_device(&self, path: impl Into<PathBuf>) -> Result<CloneDevice> {
-        CloneDevice::open(self.handle.netns(), &path.into())
+        CloneDevice::open(self.conn.netns(), &path.into())
     }
 
     /// Creates a persistent device and returns its name (a template's number filled
@@ -179,7 +150,7 @@ impl<'a> TunTapHandle<'a> {
         specs: &[TunTap],
         made: &mut Vec<IfName>,
     ) -> std::result::Result<(), (usize, Error)> {
-        let netns = self.handle.netns();
+        let netns = self.conn.netns();
         let opened: Vec<std::io::Result<std::fs::File>> = netns
             .run(|| {
                 specs
@@ -205,31 +176,20 @@ impl<'a> TunTapHandle<'a> {
             }
             devices.push(device);
         }
-        let grouped: Vec<(usize, LinkChange)> = specs
+        // The link groups, all or nothing, in one datagram.
+        let (positions, changes): (Vec<usize>, Vec<(LinkRef, LinkChange)>) = specs
             .iter()
+            .zip(&devices)
             .enumerate()
-            .filter_map(|(i, s)| s.link_group.map(|g| (i, LinkChange::new().group(g))))
-            .collect();
-        if !grouped.is_empty() {
-            let links = self.handle.link();
-            let mut messages = Vec::with_capacity(grouped.len());
-            for (i, change) in &grouped {
-                let link = crate::link::LinkRef::Name(devices[*i].name().clone());
-                let message = change.message(&links, &link).map_err(|e| (*i, e))?;
-                messages.push(netlink_packet_route::RouteNetlinkMessage::SetLink(message));
-            }
-            let outcomes = self
-                .handle
-                .batch_outcomes(messages, 0)
-                .map_err(|e| (grouped[0].0, e))?;
-            if let Some((k, e)) = outcomes
-                .into_iter()
-                .enumerate()
-                .find_map(|(k, o)| o.map(|e| (k, e)))
-            {
-                return Err((grouped[k].0, e));
-            }
-        }
+            .filter_map(|(i, (spec, device))| {
+                let group = spec.link_group?;
+                let link = LinkRef::Name(device.name().clone());
+                Some((i, (link, LinkChange::new().group(group))))
+            })
+            .unzip();
+        self.links()
+            .apply_changes(&changes)
+            .map_err(|failure| (failure.index.map_or(0, |k| positions[k]), failure.error))?;
         for (i, device) in devices.iter().enumerate() {
             if let Err(e) = device.set_persistent(true) {
                 for earlier in &devices[..i] {
@@ -313,14 +273,16 @@ impl<'a> TunTapHandle<'a> {
 
     /// The tun attributes of the device `name`, read over netlink.
     pub fn get(&self, name: &IfName) -> Result<TunInfo> {
-        let link = self.handle.link().get(name)?;
+        let link = self.links().get(name)?;
         TunInfo::from_link(&link).ok_or_else(|| {
             Error::invalid(
                 "tun/tap device",
                 name,
                 format!(
                     "it is a {} device, not tun/tap",
-                    link.kind.as_deref().unwrap_or("non-virtual")
+                    link.kind
+                        .as_ref()
+                        .map_or("non-virtual", |kind| kind.as_str())
                 ),
             )
         })
@@ -329,8 +291,7 @@ impl<'a> TunTapHandle<'a> {
     /// Every tun/tap device of the namespace, like `ip tuntap show`, sorted by index.
     pub fn list(&self) -> Result<Vec<TunInfo>> {
         let links = self
-            .handle
-            .link()
+            .links()
             .list()
             .op(|| "listing tun/tap devices".to_string())?;
         Ok(links.iter().filter_map(TunInfo::from_link).collect())
@@ -346,8 +307,7 @@ impl<'a> TunTapHandle<'a> {
             device.set_group(gid)?;
         }
         if let Some(group) = spec.link_group {
-            self.handle
-                .link()
+            self.links()
                 .set(device.name(), &LinkChange::new().group(group))?;
         }
         if spec.persistent {
@@ -366,7 +326,7 @@ impl<'a> TunTapHandle<'a> {
                 hinted(e, format!("a device named '{name}' already exists"))
             }
             libc::EBUSY => hinted(e, format!("'{name}' is in use: a process has it open")),
-            libc::EINVAL => match self.handle.link().get(name) {
+            libc::EINVAL => match self.links().get(name) {
                 Ok(link) => match TunInfo::from_link(&link) {
                     None => hinted(e, format!("'{name}' exists and is not a tun/tap device")),
                     Some(info) if info.mode != spec.mode => {

@@ -37,7 +37,7 @@
 //! `cmp`, with no `bitwise`); vnet writes the 4-byte load and mask above, which nft
 //! shows as the same rule, and reads both forms back.
 //!
-//! Reading back works on the bytes the kernel dumps (see [`crate::netlink::raw`]) and
+//! Reading back works on the bytes the kernel dumps (see the engine's raw messages) and
 //! runs the program symbolically: it tracks what each register holds and
 //! collects the comparisons, then recognises the two shapes above. Anything else (a rule
 //! someone added to vnet's table by hand) is reported as not vnet's.
@@ -54,39 +54,13 @@ use netlink_packet_netfilter::nftables::{
 
 use super::{L4Protocol, Masquerade, NatRule, PortForward};
 use crate::netlink::raw::attributes;
+// Interface names are compared as IFNAMSIZ zero-padded bytes.
+use crate::uapi::r#if::IFNAMSIZ;
+use crate::uapi::netfilter::{NF_NAT_RANGE_PROTO_SPECIFIED, NFPROTO_IPV4};
+use crate::uapi::nf_tables::*;
+// The `fib` expression stores the route type as a u32 in host byte order.
+use crate::uapi::rtnetlink::RTN_LOCAL;
 use crate::values::IfName;
-
-/// `IFNAMSIZ`: interface names are compared as 16 zero-padded bytes.
-const IFNAMSIZ: usize = 16;
-
-/// `enum nft_payload_bases`.
-const NFT_PAYLOAD_NETWORK_HEADER: u32 = 1;
-const NFT_PAYLOAD_TRANSPORT_HEADER: u32 = 2;
-
-/// Attributes of the `nat` expression (`enum nft_nat_attributes`).
-const NFTA_NAT_TYPE: u16 = 1;
-const NFTA_NAT_FAMILY: u16 = 2;
-const NFTA_NAT_REG_ADDR_MIN: u16 = 3;
-const NFTA_NAT_REG_PROTO_MIN: u16 = 5;
-const NFTA_NAT_FLAGS: u16 = 7;
-/// `enum nft_nat_types`.
-const NFT_NAT_DNAT: u32 = 1;
-/// `NFPROTO_IPV4`.
-const NFPROTO_IPV4: u32 = 2;
-/// `NF_NAT_RANGE_PROTO_SPECIFIED`: the rule gives a port.
-const NF_NAT_RANGE_PROTO_SPECIFIED: u32 = 2;
-
-/// Attributes of the `fib` expression (`enum nft_fib_attributes`).
-const NFTA_FIB_DREG: u16 = 1;
-const NFTA_FIB_RESULT: u16 = 2;
-const NFTA_FIB_FLAGS: u16 = 3;
-/// `enum nft_fib_result`: the route type of the address looked up.
-const NFT_FIB_RESULT_ADDRTYPE: u32 = 3;
-/// `enum nft_fib_flags`: look the destination address up.
-const NFTA_FIB_F_DADDR: u32 = 1 << 1;
-/// `RTN_LOCAL` (`linux/rtnetlink.h`): an address of this host. The `fib` expression
-/// stores the route type as a u32 in host byte order.
-const RTN_LOCAL: u32 = 2;
 
 type Expr = ListAttribute<ExpressionAttribute>;
 
@@ -205,33 +179,6 @@ fn named(name: &str, attributes: Vec<DefaultNla>) -> Expr {
 fn u32_attr(kind: u16, value: u32) -> DefaultNla {
     DefaultNla::new(kind, value.to_be_bytes().to_vec())
 }
-
-/// Attribute numbers of the expressions vnet reads back (`linux/netfilter/nf_tables.h`).
-const NFTA_LIST_ELEM: u16 = 1;
-const NFTA_EXPR_NAME: u16 = 1;
-const NFTA_EXPR_DATA: u16 = 2;
-const NFTA_DATA_VALUE: u16 = 1;
-const NFTA_META_DREG: u16 = 1;
-const NFTA_META_KEY: u16 = 2;
-const NFTA_PAYLOAD_DREG: u16 = 1;
-const NFTA_PAYLOAD_BASE: u16 = 2;
-const NFTA_PAYLOAD_OFFSET: u16 = 3;
-const NFTA_PAYLOAD_LEN: u16 = 4;
-const NFTA_BITWISE_SREG: u16 = 1;
-const NFTA_BITWISE_DREG: u16 = 2;
-const NFTA_BITWISE_LEN: u16 = 3;
-const NFTA_BITWISE_MASK: u16 = 4;
-const NFTA_BITWISE_XOR: u16 = 5;
-const NFTA_BITWISE_OP: u16 = 6;
-const NFTA_CMP_SREG: u16 = 1;
-const NFTA_CMP_OP: u16 = 2;
-const NFTA_CMP_DATA: u16 = 3;
-const NFTA_IMMEDIATE_DREG: u16 = 1;
-const NFTA_IMMEDIATE_DATA: u16 = 2;
-const NFT_CMP_EQ: u32 = 0;
-const NFT_META_IIFNAME: u32 = 6;
-const NFT_META_OIFNAME: u32 = 7;
-const NFT_META_L4PROTO: u32 = 16;
 
 /// What a register holds while a rule is read back.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -37,12 +37,16 @@ use netlink_packet_netfilter::nftables::{
 use netlink_packet_netfilter::{NetfilterHeader, NetfilterMessage, NetfilterProtoFamily};
 use nix::errno::Errno;
 
-use crate::conntrack::ConntrackEntry;
+use super::conntrack::{ConntrackEntry, ConntrackHandle};
+use crate::addr::AddressHandle;
 use crate::error::{Context, Error, Result};
-use crate::handle::Handle;
 use crate::link::LinkRef;
-use crate::netfilter::Netfilter;
 use crate::netlink::raw::{RawMessage, attributes};
+use crate::netlink::{Connection, NETLINK_ROUTE};
+use crate::uapi::nf_tables::{
+    NEWRULE_MESSAGE_TYPE, NFTA_RULE_EXPRESSIONS, NFTA_RULE_HANDLE, NFTA_RULE_TABLE,
+};
+use crate::uapi::nfnetlink::NFGENMSG_LEN;
 use crate::values::IfName;
 
 /// The nf_tables table vnet keeps its NAT rules in (family `ip`).
@@ -52,13 +56,6 @@ pub const POSTROUTING: &str = "postrouting";
 /// The chain of port forwarding rules: `type nat hook prerouting priority dstnat` (-100).
 pub const PREROUTING: &str = "prerouting";
 
-/// `NFT_MSG_NEWRULE` in the nf_tables subsystem (`NFNL_SUBSYS_NFTABLES << 8 | 6`).
-const NFT_NEWRULE: u16 = (10 << 8) | 6;
-/// The `struct nfgenmsg` that starts every nfnetlink payload.
-const NFGENMSG_LEN: usize = 4;
-const NFTA_RULE_TABLE: u16 = 1;
-const NFTA_RULE_HANDLE: u16 = 3;
-const NFTA_RULE_EXPRESSIONS: u16 = 4;
 /// How many times a change is retried when the ruleset keeps changing under it.
 const RESTARTS: usize = 10;
 /// The table name as the kernel sends it (NUL-terminated).
@@ -296,10 +293,10 @@ struct DumpedRule {
     rule: Option<NatRule>,
 }
 
-/// The NAT calls of a [`Netfilter`]: `netfilter.nat()`.
+/// The NAT calls of a [`crate::Netfilter`]: `netfilter.nat()`.
 #[derive(Debug, Clone, Copy)]
 pub struct NatHandle<'a> {
-    netfilter: &'a Netfilter,
+    conn: &'a Connection,
 }
 
 fn message(inner: NfTablesMessage) -> NetfilterMessage {
@@ -334,8 +331,21 @@ fn delete_chain(name: &str) -> NetfilterMessage {
 }
 
 impl<'a> NatHandle<'a> {
-    pub(crate) fn new(netfilter: &'a Netfilter) -> Self {
-        NatHandle { netfilter }
+    pub(crate) fn new(conn: &'a Connection) -> Self {
+        NatHandle { conn }
+    }
+
+    /// Sends an nf_tables transaction, to be applied only if the ruleset is still at
+    /// `generation` (when given), and waits for the kernel's verdict.
+    fn transaction_at(
+        &self,
+        generation: Option<u32>,
+        messages: Vec<NetfilterMessage>,
+        flags: u16,
+    ) -> Result<()> {
+        self.conn
+            .socket()
+            .nfnl_transaction_at(generation, messages, flags)
     }
 
     /// Adds a rule unless an identical one is installed already; returns true when it
@@ -364,11 +374,7 @@ impl<'a> NatHandle<'a> {
             // NLM_F_CREATE without NLM_F_EXCL: an existing table or chain is left as it
             // is. NLM_F_APPEND puts the rule at the end of its chain (it means nothing to
             // the table and chain messages).
-            self.netfilter.transaction_at(
-                generation,
-                messages.clone(),
-                NLM_F_CREATE | NLM_F_APPEND,
-            )?;
+            self.transaction_at(generation, messages.clone(), NLM_F_CREATE | NLM_F_APPEND)?;
             Ok(true)
         })
         .op(op)
@@ -419,17 +425,13 @@ impl<'a> NatHandle<'a> {
                             attributes: vec![TableAttribute::Name(TABLE.to_string())],
                         })),
                     ];
-                    match self
-                        .netfilter
-                        .transaction_at(generation, everything, NLM_F_NONREC)
-                    {
+                    match self.transaction_at(generation, everything, NLM_F_NONREC) {
                         Ok(()) => return Ok(true),
                         Err(e) if e.is_errno(Errno::EBUSY) || e.is_errno(Errno::ENOENT) => {}
                         Err(e) => return Err(e),
                     }
                 }
-                self.netfilter
-                    .transaction_at(generation, vec![delete_rule], 0)?;
+                self.transaction_at(generation, vec![delete_rule], 0)?;
                 Ok(true)
             })
             .op(op)?;
@@ -451,7 +453,7 @@ impl<'a> NatHandle<'a> {
     fn retrying<T>(&self, attempt: impl Fn(Option<u32>) -> Result<T>) -> Result<T> {
         let mut tries = 0;
         loop {
-            let generation = self.netfilter.generation()?;
+            let generation = self.conn.socket().nft_generation()?;
             match attempt(Some(generation)) {
                 Err(e) if e.is_errno(Errno::ERESTART) && tries < RESTARTS => tries += 1,
                 other => return other,
@@ -481,12 +483,12 @@ impl<'a> NatHandle<'a> {
             attributes: vec![RuleAttribute::Table(TABLE.to_string())],
         })));
         let replies = self
-            .netfilter
-            .dump_raw(request)
+            .conn
+            .dump(request)
             .op(|| format!("listing NAT rules in {}", self.describe()))?;
         let mut out = Vec::new();
         for reply in replies {
-            if reply.message_type != NFT_NEWRULE || reply.payload.len() < NFGENMSG_LEN {
+            if reply.message_type != NEWRULE_MESSAGE_TYPE || reply.payload.len() < NFGENMSG_LEN {
                 continue;
             }
             let (mut table, mut handle, mut expressions) = (None, None, None);
@@ -522,8 +524,11 @@ impl<'a> NatHandle<'a> {
                 // A masquerade's flows are those translated to an address of its
                 // interface. If the interface is gone, the kernel has already dropped
                 // them (masquerade flushes its entries when the device goes down).
-                let handle = Handle::new(self.netfilter.netns())?;
-                match handle.addr().list(Some(LinkRef::Name(m.out.clone()))) {
+                // Only rtnetlink knows the addresses: NAT reads them through a route
+                // connection of the same namespace (the one place netfilter code uses
+                // rtnetlink; rtnetlink code never uses netfilter).
+                let route = Connection::open(self.conn.netns(), NETLINK_ROUTE)?;
+                match AddressHandle::new(&route).list(Some(LinkRef::Name(m.out.clone()))) {
                     Ok(addresses) => addresses
                         .into_iter()
                         .map(|a| match a.network {
@@ -537,12 +542,10 @@ impl<'a> NatHandle<'a> {
             }
             NatRule::PortForward(_) => Vec::new(),
         };
-        self.netfilter
-            .conntrack()
-            .flush_matching(|entry| rule.created(entry, &out_addresses))
+        ConntrackHandle::new(self.conn).flush_matching(|entry| rule.created(entry, &out_addresses))
     }
 
     fn describe(&self) -> String {
-        self.netfilter.netns().describe()
+        self.conn.netns().describe()
     }
 }

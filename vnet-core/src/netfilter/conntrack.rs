@@ -26,10 +26,11 @@ use netlink_packet_netfilter::{
 use nix::errno::Errno;
 
 use crate::error::{Context, Result};
-use crate::netfilter::Netfilter;
-
-/// `CTA_ZONE`: the conntrack zone of an entry, needed to delete entries outside zone 0.
-const CTA_ZONE: u16 = 18;
+use crate::netlink::Connection;
+use crate::uapi::netlink::NLA_TYPE_MASK;
+use crate::uapi::nf_conntrack_tcp::*;
+// Needed to delete entries outside zone 0; netlink-packet-netfilter leaves it untyped.
+use crate::uapi::nfnetlink_conntrack::CTA_ZONE;
 
 /// One direction of a tracked flow: addresses and, for TCP, UDP, SCTP and the like, ports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -68,8 +69,8 @@ pub struct ConntrackEntry {
     /// The flow as the answers come back (after NAT: its source is the translated
     /// destination, its destination the translated source).
     pub reply: FlowTuple,
-    /// The TCP state ("ESTABLISHED", "TIME_WAIT", ...), for TCP entries.
-    pub tcp_state: Option<&'static str>,
+    /// The TCP state (`ESTABLISHED`, `TIME_WAIT`, ...), for TCP entries.
+    pub tcp_state: Option<TcpState>,
     /// The raw `IPS_*` status bits.
     pub status: u32,
     /// The connection mark (`ct mark`).
@@ -164,7 +165,7 @@ impl ConntrackEntry {
                         if let ProtoInfo::TCP(tcp) = info {
                             for item in tcp {
                                 if let ProtoInfoTCP::State(s) = item {
-                                    tcp_state = Some(tcp_state_name(s));
+                                    tcp_state = Some(TcpState::from_number(s));
                                 }
                             }
                         }
@@ -173,7 +174,7 @@ impl ConntrackEntry {
                 ConntrackAttribute::CtaStatus(s) => status = s.bits(),
                 ConntrackAttribute::CtaMark(m) => mark = m,
                 ConntrackAttribute::CtaTimeout(t) => timeout = t,
-                ConntrackAttribute::Other(nla) if nla.kind() & 0x3fff == CTA_ZONE => {
+                ConntrackAttribute::Other(nla) if nla.kind() & NLA_TYPE_MASK == CTA_ZONE => {
                     zone = Some(ConntrackAttribute::Other(nla))
                 }
                 _ => {}
@@ -272,20 +273,72 @@ fn flow(tuples: &[Tuple]) -> Option<(u8, FlowTuple)> {
     ))
 }
 
-/// TCP conntrack states, numbered as in `enum tcp_conntrack`.
-fn tcp_state_name(state: u8) -> &'static str {
-    match state {
-        0 => "NONE",
-        1 => "SYN_SENT",
-        2 => "SYN_RECV",
-        3 => "ESTABLISHED",
-        4 => "FIN_WAIT",
-        5 => "CLOSE_WAIT",
-        6 => "LAST_ACK",
-        7 => "TIME_WAIT",
-        8 => "CLOSE",
-        9 => "SYN_SENT2",
-        _ => "UNKNOWN",
+/// The TCP state of a conntrack entry (`enum tcp_conntrack`). Its `Display` is the
+/// word `conntrack -L` prints (`ESTABLISHED`, `TIME_WAIT`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TcpState {
+    /// `NONE`.
+    None,
+    /// `SYN_SENT`.
+    SynSent,
+    /// `SYN_RECV`.
+    SynRecv,
+    /// `ESTABLISHED`.
+    Established,
+    /// `FIN_WAIT`.
+    FinWait,
+    /// `CLOSE_WAIT`.
+    CloseWait,
+    /// `LAST_ACK`.
+    LastAck,
+    /// `TIME_WAIT`.
+    TimeWait,
+    /// `CLOSE`.
+    Close,
+    /// `SYN_SENT2`: a simultaneous open.
+    SynSent2,
+    /// A state number the kernel has added since; printed as `UNKNOWN`.
+    Other(u8),
+}
+
+impl TcpState {
+    fn from_number(n: u8) -> TcpState {
+        match n {
+            TCP_CONNTRACK_NONE => TcpState::None,
+            TCP_CONNTRACK_SYN_SENT => TcpState::SynSent,
+            TCP_CONNTRACK_SYN_RECV => TcpState::SynRecv,
+            TCP_CONNTRACK_ESTABLISHED => TcpState::Established,
+            TCP_CONNTRACK_FIN_WAIT => TcpState::FinWait,
+            TCP_CONNTRACK_CLOSE_WAIT => TcpState::CloseWait,
+            TCP_CONNTRACK_LAST_ACK => TcpState::LastAck,
+            TCP_CONNTRACK_TIME_WAIT => TcpState::TimeWait,
+            TCP_CONNTRACK_CLOSE => TcpState::Close,
+            TCP_CONNTRACK_SYN_SENT2 => TcpState::SynSent2,
+            n => TcpState::Other(n),
+        }
+    }
+
+    /// The word `conntrack -L` prints.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TcpState::None => "NONE",
+            TcpState::SynSent => "SYN_SENT",
+            TcpState::SynRecv => "SYN_RECV",
+            TcpState::Established => "ESTABLISHED",
+            TcpState::FinWait => "FIN_WAIT",
+            TcpState::CloseWait => "CLOSE_WAIT",
+            TcpState::LastAck => "LAST_ACK",
+            TcpState::TimeWait => "TIME_WAIT",
+            TcpState::Close => "CLOSE",
+            TcpState::SynSent2 => "SYN_SENT2",
+            TcpState::Other(_) => "UNKNOWN",
+        }
+    }
+}
+
+impl fmt::Display for TcpState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -293,21 +346,21 @@ fn message(family: NetfilterProtoFamily, inner: ConntrackMessage) -> NetfilterMe
     NetfilterMessage::new(NetfilterHeader::new(family, 0, 0), inner)
 }
 
-/// The conntrack calls of a [`Netfilter`]: `netfilter.conntrack()`.
+/// The conntrack calls of a [`crate::Netfilter`]: `netfilter.conntrack()`.
 #[derive(Debug, Clone, Copy)]
 pub struct ConntrackHandle<'a> {
-    netfilter: &'a Netfilter,
+    conn: &'a Connection,
 }
 
 impl<'a> ConntrackHandle<'a> {
-    pub(crate) fn new(netfilter: &'a Netfilter) -> Self {
-        ConntrackHandle { netfilter }
+    pub(crate) fn new(conn: &'a Connection) -> Self {
+        ConntrackHandle { conn }
     }
 
     /// Lists every entry of both IP families, like `conntrack -L` (and `-f ipv6`).
     pub fn list(&self) -> Result<Vec<ConntrackEntry>> {
         let replies = self
-            .netfilter
+            .conn
             .dump(message(
                 NetfilterProtoFamily::Unspec,
                 ConntrackMessage::Get(Vec::new()),
@@ -326,7 +379,7 @@ impl<'a> ConntrackHandle<'a> {
 
     /// Deletes every entry, like `conntrack -F`.
     pub fn flush(&self) -> Result<()> {
-        self.netfilter
+        self.conn
             .request_ack(
                 message(
                     NetfilterProtoFamily::Unspec,
@@ -343,7 +396,7 @@ impl<'a> ConntrackHandle<'a> {
         let mut attributes = vec![ConntrackAttribute::CtaTupleOrig(entry.original_raw.clone())];
         attributes.extend(entry.zone.clone());
         let result = self
-            .netfilter
+            .conn
             .request_ack(
                 message(entry.family(), ConntrackMessage::Delete(attributes)),
                 0,
@@ -374,6 +427,6 @@ impl<'a> ConntrackHandle<'a> {
     }
 
     fn describe(&self) -> String {
-        self.netfilter.netns().describe()
+        self.conn.netns().describe()
     }
 }

@@ -1,0 +1,57 @@
+//! Netfilter over nfnetlink: [`Netfilter`], the entry point to one network namespace's
+//! nf_tables NAT ([`nat`]) and connection tracking ([`conntrack`]).
+
+pub mod conntrack;
+pub mod nat;
+
+use crate::error::Result;
+use crate::netlink::{Connection, NETLINK_NETFILTER};
+use crate::netns::Netns;
+
+use conntrack::ConntrackHandle;
+use nat::NatHandle;
+
+/// A connection to the netfilter subsystems (`NETLINK_NETFILTER`) of one network
+/// namespace: nf_tables for NAT ([`Netfilter::nat`]) and ctnetlink for connection
+/// tracking ([`Netfilter::conntrack`]).
+///
+/// Its socket was opened inside that namespace, so every request acts there, from any
+/// thread. Like [`crate::Handle`], it is `Send` and `Sync`; requests are serialized.
+#[derive(Debug)]
+pub struct Netfilter {
+    conn: Connection,
+}
+
+impl Netfilter {
+    /// Opens a connection in `netns`, from any thread.
+    pub fn new(netns: &Netns) -> Result<Netfilter> {
+        Ok(Netfilter {
+            conn: Connection::open(netns, NETLINK_NETFILTER)?,
+        })
+    }
+
+    /// Opens a connection in the calling thread's network namespace.
+    pub fn current() -> Result<Netfilter> {
+        Netfilter::new(&Netns::current()?)
+    }
+
+    /// Opens a connection in the named network namespace `name` (`/run/netns/NAME`).
+    pub fn open(name: &str) -> Result<Netfilter> {
+        Netfilter::new(&Netns::open(name)?)
+    }
+
+    /// The namespace this connection acts in.
+    pub fn netns(&self) -> &Netns {
+        self.conn.netns()
+    }
+
+    /// NAT rules vnet keeps in its own nf_tables table (`nft ... table ip vnet`).
+    pub fn nat(&self) -> NatHandle<'_> {
+        NatHandle::new(&self.conn)
+    }
+
+    /// Connection tracking entries (`conntrack -L`, `conntrack -D`, `conntrack -F`).
+    pub fn conntrack(&self) -> ConntrackHandle<'_> {
+        ConntrackHandle::new(&self.conn)
+    }
+}

@@ -1,0 +1,247 @@
+//! Numbers from the kernel's user-space API headers (`include/uapi/linux/...`) that the
+//! netlink crates do not name for vnet: every one is defined here once, named as its
+//! header names it, in a module named after that header.
+//!
+//! The rest of vnet uses these names, never the bare numbers. Constants the `libc`
+//! crate exports under the kernel's own names (`IFF_TAP`, `TUNSETIFF`, ...) are used
+//! from there.
+
+/// `linux/netlink.h`: the netlink header and extended ACKs.
+pub(crate) mod netlink {
+    /// `NLMSG_HDRLEN`: the aligned size of `struct nlmsghdr`.
+    pub(crate) const NLMSG_HDRLEN: usize = 16;
+    /// `NLMSGERR_ATTR_MSG`: the extended ACK's human-readable message.
+    pub(crate) const NLMSGERR_ATTR_MSG: u16 = 1;
+    /// `NLA_TYPE_MASK`: an attribute's type without `NLA_F_NESTED` and
+    /// `NLA_F_NET_BYTEORDER`.
+    pub(crate) const NLA_TYPE_MASK: u16 = !(1 << 15 | 1 << 14);
+    /// `NLA_ALIGNTO`: attributes and messages start on 4-byte boundaries.
+    pub(crate) const NLA_ALIGNTO: usize = 4;
+
+    /// Rounds `len` up to the next [`NLA_ALIGNTO`] boundary (`NLA_ALIGN`, `NLMSG_ALIGN`).
+    pub(crate) const fn align(len: usize) -> usize {
+        (len + NLA_ALIGNTO - 1) & !(NLA_ALIGNTO - 1)
+    }
+}
+
+/// `linux/if.h`.
+pub(crate) mod r#if {
+    /// `IFNAMSIZ`: an interface name's buffer, NUL included.
+    pub(crate) const IFNAMSIZ: usize = 16;
+}
+
+/// `linux/rtnetlink.h`: routing tables, route types, protocols and scopes.
+pub(crate) mod rtnetlink {
+    /// `RT_TABLE_COMPAT`: the header's table field when the real table (above 255)
+    /// travels in `RTA_TABLE`.
+    pub(crate) const RT_TABLE_COMPAT: u8 = 252;
+    /// `RT_TABLE_MAIN`: the table `ip route` uses unless told otherwise.
+    pub(crate) const RT_TABLE_MAIN: u32 = 254;
+    /// `RTN_LOCAL`: a route type, an address of this host.
+    pub(crate) const RTN_LOCAL: u32 = 2;
+}
+
+/// `linux/neighbour.h`: neighbour states (`NUD_*`), a bit each.
+pub(crate) mod neighbour {
+    /// `NUD_INCOMPLETE`.
+    pub(crate) const NUD_INCOMPLETE: u16 = 0x01;
+    /// `NUD_REACHABLE`.
+    pub(crate) const NUD_REACHABLE: u16 = 0x02;
+    /// `NUD_STALE`.
+    pub(crate) const NUD_STALE: u16 = 0x04;
+    /// `NUD_DELAY`.
+    pub(crate) const NUD_DELAY: u16 = 0x08;
+    /// `NUD_PROBE`.
+    pub(crate) const NUD_PROBE: u16 = 0x10;
+    /// `NUD_FAILED`.
+    pub(crate) const NUD_FAILED: u16 = 0x20;
+    /// `NUD_NOARP`.
+    pub(crate) const NUD_NOARP: u16 = 0x40;
+    /// `NUD_PERMANENT`.
+    pub(crate) const NUD_PERMANENT: u16 = 0x80;
+}
+
+/// `linux/if_link.h`: link attributes netlink-packet-route leaves untyped.
+pub(crate) mod if_link {
+    /// `IFLA_TUN_OWNER`.
+    pub(crate) const IFLA_TUN_OWNER: u16 = 1;
+    /// `IFLA_TUN_GROUP`.
+    pub(crate) const IFLA_TUN_GROUP: u16 = 2;
+    /// `IFLA_TUN_TYPE`.
+    pub(crate) const IFLA_TUN_TYPE: u16 = 3;
+    /// `IFLA_TUN_PI`.
+    pub(crate) const IFLA_TUN_PI: u16 = 4;
+    /// `IFLA_TUN_VNET_HDR`.
+    pub(crate) const IFLA_TUN_VNET_HDR: u16 = 5;
+    /// `IFLA_TUN_PERSIST`.
+    pub(crate) const IFLA_TUN_PERSIST: u16 = 6;
+    /// `IFLA_TUN_MULTI_QUEUE`.
+    pub(crate) const IFLA_TUN_MULTI_QUEUE: u16 = 7;
+    /// `IFLA_TUN_NUM_QUEUES`.
+    pub(crate) const IFLA_TUN_NUM_QUEUES: u16 = 8;
+    /// `IFLA_TUN_NUM_DISABLED_QUEUES`.
+    pub(crate) const IFLA_TUN_NUM_DISABLED_QUEUES: u16 = 9;
+}
+
+/// `linux/netfilter/nfnetlink.h`: nfnetlink subsystems and batches.
+pub(crate) mod nfnetlink {
+    /// `NFNL_SUBSYS_NFTABLES`.
+    pub(crate) const NFNL_SUBSYS_NFTABLES: u16 = 10;
+    /// `NFNL_MSG_BATCH_BEGIN`.
+    pub(crate) const NFNL_MSG_BATCH_BEGIN: u8 = 16;
+    /// `NFNL_BATCH_GENID`: the ruleset generation a batch applies to.
+    pub(crate) const NFNL_BATCH_GENID: u16 = 1;
+    /// The size of `struct nfgenmsg`, which starts every nfnetlink payload.
+    pub(crate) const NFGENMSG_LEN: usize = 4;
+}
+
+/// `linux/netfilter/nf_tables.h`: nf_tables messages, attributes and expression
+/// arguments.
+pub(crate) mod nf_tables {
+    use super::nfnetlink::NFNL_SUBSYS_NFTABLES;
+
+    /// `NFT_MSG_NEWRULE`.
+    pub(crate) const NFT_MSG_NEWRULE: u16 = 6;
+    /// The netlink message type of a rule in a dump: subsystem in the high byte.
+    pub(crate) const NEWRULE_MESSAGE_TYPE: u16 = NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWRULE;
+
+    /// `NFTA_RULE_TABLE`.
+    pub(crate) const NFTA_RULE_TABLE: u16 = 1;
+    /// `NFTA_RULE_HANDLE`.
+    pub(crate) const NFTA_RULE_HANDLE: u16 = 3;
+    /// `NFTA_RULE_EXPRESSIONS`.
+    pub(crate) const NFTA_RULE_EXPRESSIONS: u16 = 4;
+
+    /// `NFTA_LIST_ELEM`.
+    pub(crate) const NFTA_LIST_ELEM: u16 = 1;
+    /// `NFTA_EXPR_NAME`.
+    pub(crate) const NFTA_EXPR_NAME: u16 = 1;
+    /// `NFTA_EXPR_DATA`.
+    pub(crate) const NFTA_EXPR_DATA: u16 = 2;
+    /// `NFTA_DATA_VALUE`.
+    pub(crate) const NFTA_DATA_VALUE: u16 = 1;
+
+    /// `NFTA_META_DREG`.
+    pub(crate) const NFTA_META_DREG: u16 = 1;
+    /// `NFTA_META_KEY`.
+    pub(crate) const NFTA_META_KEY: u16 = 2;
+    /// `NFT_META_IIFNAME`.
+    pub(crate) const NFT_META_IIFNAME: u32 = 6;
+    /// `NFT_META_OIFNAME`.
+    pub(crate) const NFT_META_OIFNAME: u32 = 7;
+    /// `NFT_META_L4PROTO`.
+    pub(crate) const NFT_META_L4PROTO: u32 = 16;
+
+    /// `NFTA_PAYLOAD_DREG`.
+    pub(crate) const NFTA_PAYLOAD_DREG: u16 = 1;
+    /// `NFTA_PAYLOAD_BASE`.
+    pub(crate) const NFTA_PAYLOAD_BASE: u16 = 2;
+    /// `NFTA_PAYLOAD_OFFSET`.
+    pub(crate) const NFTA_PAYLOAD_OFFSET: u16 = 3;
+    /// `NFTA_PAYLOAD_LEN`.
+    pub(crate) const NFTA_PAYLOAD_LEN: u16 = 4;
+    /// `NFT_PAYLOAD_NETWORK_HEADER` (`enum nft_payload_bases`).
+    pub(crate) const NFT_PAYLOAD_NETWORK_HEADER: u32 = 1;
+    /// `NFT_PAYLOAD_TRANSPORT_HEADER`.
+    pub(crate) const NFT_PAYLOAD_TRANSPORT_HEADER: u32 = 2;
+
+    /// `NFTA_BITWISE_SREG`.
+    pub(crate) const NFTA_BITWISE_SREG: u16 = 1;
+    /// `NFTA_BITWISE_DREG`.
+    pub(crate) const NFTA_BITWISE_DREG: u16 = 2;
+    /// `NFTA_BITWISE_LEN`.
+    pub(crate) const NFTA_BITWISE_LEN: u16 = 3;
+    /// `NFTA_BITWISE_MASK`.
+    pub(crate) const NFTA_BITWISE_MASK: u16 = 4;
+    /// `NFTA_BITWISE_XOR`.
+    pub(crate) const NFTA_BITWISE_XOR: u16 = 5;
+    /// `NFTA_BITWISE_OP`.
+    pub(crate) const NFTA_BITWISE_OP: u16 = 6;
+
+    /// `NFTA_CMP_SREG`.
+    pub(crate) const NFTA_CMP_SREG: u16 = 1;
+    /// `NFTA_CMP_OP`.
+    pub(crate) const NFTA_CMP_OP: u16 = 2;
+    /// `NFTA_CMP_DATA`.
+    pub(crate) const NFTA_CMP_DATA: u16 = 3;
+    /// `NFT_CMP_EQ`.
+    pub(crate) const NFT_CMP_EQ: u32 = 0;
+
+    /// `NFTA_IMMEDIATE_DREG`.
+    pub(crate) const NFTA_IMMEDIATE_DREG: u16 = 1;
+    /// `NFTA_IMMEDIATE_DATA`.
+    pub(crate) const NFTA_IMMEDIATE_DATA: u16 = 2;
+
+    /// `NFTA_NAT_TYPE`.
+    pub(crate) const NFTA_NAT_TYPE: u16 = 1;
+    /// `NFTA_NAT_FAMILY`.
+    pub(crate) const NFTA_NAT_FAMILY: u16 = 2;
+    /// `NFTA_NAT_REG_ADDR_MIN`.
+    pub(crate) const NFTA_NAT_REG_ADDR_MIN: u16 = 3;
+    /// `NFTA_NAT_REG_PROTO_MIN`.
+    pub(crate) const NFTA_NAT_REG_PROTO_MIN: u16 = 5;
+    /// `NFTA_NAT_FLAGS`.
+    pub(crate) const NFTA_NAT_FLAGS: u16 = 7;
+    /// `NFT_NAT_DNAT` (`enum nft_nat_types`).
+    pub(crate) const NFT_NAT_DNAT: u32 = 1;
+
+    /// `NFTA_FIB_DREG`.
+    pub(crate) const NFTA_FIB_DREG: u16 = 1;
+    /// `NFTA_FIB_RESULT`.
+    pub(crate) const NFTA_FIB_RESULT: u16 = 2;
+    /// `NFTA_FIB_FLAGS`.
+    pub(crate) const NFTA_FIB_FLAGS: u16 = 3;
+    /// `NFT_FIB_RESULT_ADDRTYPE`: the route type of the address looked up.
+    pub(crate) const NFT_FIB_RESULT_ADDRTYPE: u32 = 3;
+    /// `NFTA_FIB_F_DADDR`: look the destination address up.
+    pub(crate) const NFTA_FIB_F_DADDR: u32 = 1 << 1;
+}
+
+/// `linux/netfilter.h` and `linux/netfilter/nf_nat.h`.
+pub(crate) mod netfilter {
+    /// `NFPROTO_IPV4`.
+    pub(crate) const NFPROTO_IPV4: u32 = 2;
+    /// `NF_NAT_RANGE_PROTO_SPECIFIED`: a NAT rule that gives a port.
+    pub(crate) const NF_NAT_RANGE_PROTO_SPECIFIED: u32 = 2;
+}
+
+/// `linux/netfilter/nfnetlink_conntrack.h`.
+pub(crate) mod nfnetlink_conntrack {
+    /// `CTA_ZONE`: the conntrack zone of an entry.
+    pub(crate) const CTA_ZONE: u16 = 18;
+}
+
+/// `linux/netfilter/nf_conntrack_tcp.h` (`enum tcp_conntrack`), the TCP states of
+/// conntrack entries.
+pub(crate) mod nf_conntrack_tcp {
+    /// `TCP_CONNTRACK_NONE`.
+    pub(crate) const TCP_CONNTRACK_NONE: u8 = 0;
+    /// `TCP_CONNTRACK_SYN_SENT`.
+    pub(crate) const TCP_CONNTRACK_SYN_SENT: u8 = 1;
+    /// `TCP_CONNTRACK_SYN_RECV`.
+    pub(crate) const TCP_CONNTRACK_SYN_RECV: u8 = 2;
+    /// `TCP_CONNTRACK_ESTABLISHED`.
+    pub(crate) const TCP_CONNTRACK_ESTABLISHED: u8 = 3;
+    /// `TCP_CONNTRACK_FIN_WAIT`.
+    pub(crate) const TCP_CONNTRACK_FIN_WAIT: u8 = 4;
+    /// `TCP_CONNTRACK_CLOSE_WAIT`.
+    pub(crate) const TCP_CONNTRACK_CLOSE_WAIT: u8 = 5;
+    /// `TCP_CONNTRACK_LAST_ACK`.
+    pub(crate) const TCP_CONNTRACK_LAST_ACK: u8 = 6;
+    /// `TCP_CONNTRACK_TIME_WAIT`.
+    pub(crate) const TCP_CONNTRACK_TIME_WAIT: u8 = 7;
+    /// `TCP_CONNTRACK_CLOSE`.
+    pub(crate) const TCP_CONNTRACK_CLOSE: u8 = 8;
+    /// `TCP_CONNTRACK_SYN_SENT2`.
+    pub(crate) const TCP_CONNTRACK_SYN_SENT2: u8 = 9;
+}
+
+/// `linux/if_bridge.h`: bridge STP modes (`stp_state`).
+pub(crate) mod if_bridge {
+    /// `BR_NO_STP`.
+    pub(crate) const BR_NO_STP: u32 = 0;
+    /// `BR_KERNEL_STP`.
+    pub(crate) const BR_KERNEL_STP: u32 = 1;
+    /// `BR_USER_STP`.
+    pub(crate) const BR_USER_STP: u32 = 2;
+}
