@@ -311,12 +311,31 @@ fn get_by_name_and_index_and_list() {
         )
         .unwrap();
     ns.handle.link().up(ifname("v1")).unwrap();
+    // Every other kind vnet names, and the operational states of links that are down
+    // (DOWN) or whose peer is (LOWERLAYERDOWN).
+    ns.handle
+        .link()
+        .add(&Vxlan::new(ifname("vx7"), Vni::new(7).unwrap()).port(4789))
+        .unwrap();
+    ns.handle
+        .link()
+        .add(&MacVlan::new(ifname("mv0"), ifname("v1")).mode(MacVlanMode::Bridge))
+        .unwrap();
+    ns.handle
+        .tuntap()
+        .add(&vnet::TunTap::tap(ifname("tap7")))
+        .unwrap();
+    ns.handle
+        .link()
+        .add(&Veth::new(ifname("lw0"), ifname("lw1")).up())
+        .unwrap();
     // Operational states settle asynchronously (the kernel's link watch): wait for
     // them, so both readers see the same moment.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     while ["v0", "v1", "br0"]
         .iter()
         .any(|d| ns.link_json(d).unwrap()["operstate"] != "UP")
+        || ns.link_json("lw0").unwrap()["operstate"] != "LOWERLAYERDOWN"
     {
         assert!(std::time::Instant::now() < deadline, "links never came up");
         std::thread::sleep(std::time::Duration::from_millis(20));
@@ -376,6 +395,17 @@ fn get_by_name_and_index_and_list() {
     }
     let v0 = listed.iter().find(|l| l.name == "v0").unwrap();
     assert_eq!((v0.group, v0.master.is_some(), v0.up), (5, true, true));
+    let mut kinds: Vec<String> = listed
+        .iter()
+        .map(|l| l.kind.as_ref().map_or("-".to_string(), |k| k.to_string()))
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    assert_eq!(kinds, ["-", "bridge", "macvlan", "tun", "veth", "vxlan"]);
+    let mut states: Vec<String> = listed.iter().map(|l| l.operstate.to_string()).collect();
+    states.sort();
+    states.dedup();
+    assert_eq!(states, ["DOWN", "LOWERLAYERDOWN", "UNKNOWN", "UP"]);
 
     match ns.handle.link().get(&ifname("missing0")) {
         Err(Error::NotFound {
@@ -542,6 +572,122 @@ fn add_many_rolls_back_when_one_link_is_refused() {
         ["old5", "r5"],
         "everything this call created is gone, the rest stays"
     );
+}
+
+/// What `ip -j link show DEV` says of the fields set_many changes: (name, up flag,
+/// master, mtu, address, group), by index.
+fn link_state(ns: &TestNs, index: u32) -> (String, bool, Option<String>, u64, String, String) {
+    let all = ns.ip_json(&["link", "show"]);
+    let l = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["ifindex"] == index)
+        .unwrap_or_else(|| panic!("no link {index}"));
+    let up = l["flags"].as_array().unwrap().iter().any(|f| f == "UP");
+    (
+        l["ifname"].as_str().unwrap().to_string(),
+        up,
+        l["master"].as_str().map(str::to_string),
+        l["mtu"].as_u64().unwrap(),
+        l["address"].as_str().unwrap().to_string(),
+        l["group"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn set_many_applies_all_changes_or_none() {
+    let ns = TestNs::new("setmany");
+    let links = ns.handle.link();
+    links.add(&vnet::Bridge::new(ifname("br0"))).unwrap();
+    links.add(&vnet::Bridge::new(ifname("br1"))).unwrap();
+    for i in 0..4 {
+        links
+            .add(&Veth::new(
+                ifname(&format!("s{i}")),
+                ifname(&format!("s{i}p")),
+            ))
+            .unwrap();
+    }
+    links
+        .set(
+            ifname("s1"),
+            &vnet::LinkChange::new().master(ifname("br1")).up(),
+        )
+        .unwrap();
+    let index = |name: &str| links.get(&ifname(name)).unwrap().index;
+    let watched: Vec<u32> = ["s0", "s1", "s2", "s3"].iter().map(|n| index(n)).collect();
+    let before: Vec<_> = watched.iter().map(|&i| link_state(&ns, i)).collect();
+
+    // Every kind of change a batch undoes, then one the kernel refuses (a veth cannot
+    // be a master), then one more after it.
+    let mac: vnet::MacAddr = "02:00:00:00:77:01".parse().unwrap();
+    let changes = vec![
+        (
+            ifname("s0").into(),
+            vnet::LinkChange::new()
+                .up()
+                .master(ifname("br0"))
+                .mtu(Mtu::new(1400).unwrap())
+                .mac(mac)
+                .group(9),
+        ),
+        (
+            ifname("s1").into(),
+            vnet::LinkChange::new().down().no_master(),
+        ),
+        (
+            ifname("s2").into(),
+            vnet::LinkChange::new().name(ifname("renamed2")),
+        ),
+        (
+            ifname("s3").into(),
+            vnet::LinkChange::new().master(ifname("s0p")),
+        ),
+        (ifname("s0p").into(), vnet::LinkChange::new().group(3)),
+    ];
+    let e = links.set_many(&changes).unwrap_err();
+    assert_eq!(e.errno(), libc_eopnotsupp(), "{e}");
+    assert!(
+        e.to_string().starts_with(
+            "changing link 's3' (master 's0p') (change 4 of 5; the 4 other changes it had \
+             made were undone): Operation not supported"
+        ),
+        "{e}"
+    );
+    let after: Vec<_> = watched.iter().map(|&i| link_state(&ns, i)).collect();
+    assert_eq!(after, before, "every applied change is undone");
+    assert_eq!(link_state(&ns, index("s0p")).5, "default");
+
+    // Without the refused change, all apply.
+    let mut good = changes;
+    good.remove(3);
+    links.set_many(&good).unwrap();
+    let s0 = link_state(&ns, watched[0]);
+    assert_eq!(
+        s0,
+        (
+            "s0".to_string(),
+            true,
+            Some("br0".to_string()),
+            1400,
+            mac.to_string(),
+            "9".to_string()
+        )
+    );
+    assert_eq!(link_state(&ns, watched[1]).2, None);
+    assert_eq!(link_state(&ns, watched[2]).0, "renamed2");
+
+    // A move to another namespace cannot be undone by a batch: refused before anything.
+    let other = TestNs::new("setmany2");
+    let e = links
+        .set_many(&[(
+            ifname("s3").into(),
+            vnet::LinkChange::new().netns(&other.netns),
+        )])
+        .unwrap_err();
+    assert!(matches!(e, Error::InvalidInput { .. }), "{e:?}");
+    assert!(ns.link_json("s3").is_some());
 }
 
 #[test]

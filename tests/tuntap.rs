@@ -300,6 +300,13 @@ fn add_many_rolls_back_when_one_fails() {
         e.starts_with("creating tap 'taken' (device 3 of 3): TUNSETIFF: Device or resource busy"),
         "{e}"
     );
+    // The devices made before the failure were never persistent: they go when their fd
+    // closes. A process another test thread forks at that moment holds a copy of the fd
+    // until it execs (close-on-exec), so give the kernel that long.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    while ip_tuntap_show(&ns) != "taken: tap persist\n" && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
     assert_eq!(ip_tuntap_show(&ns), "taken: tap persist\n");
 }
 

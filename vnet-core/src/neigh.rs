@@ -256,3 +256,22 @@ fn parse(message: NeighbourMessage) -> Option<Neighbour> {
         proxy: message.header.flags.contains(NeighbourFlags::Proxy),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_print_as_ip_neigh_prints_them() {
+        assert_eq!(NeighbourState::PERMANENT.to_string(), "PERMANENT");
+        assert_eq!(NeighbourState::NONE.to_string(), "");
+        // Several flags: in the kernel's bit order, whatever order they were set in.
+        let both = NeighbourState::PERMANENT | NeighbourState::NOARP;
+        assert_eq!(both.to_string(), "NOARP PERMANENT");
+        assert_eq!(both.names(), ["NOARP", "PERMANENT"]);
+        assert!(both.contains(NeighbourState::NOARP));
+        assert_eq!(NeighbourState::from_bits(0x02), NeighbourState::REACHABLE);
+        // Bits without a name are not printed, as ip leaves them out.
+        assert_eq!(NeighbourState::from_bits(0x100 | 0x04).to_string(), "STALE");
+    }
+}

@@ -488,6 +488,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn protocols_and_types_print_as_ip_route_prints_them() {
+        assert_eq!(RouteProtocol::KERNEL.to_string(), "kernel");
+        assert_eq!(RouteProtocol(186).to_string(), "bgp");
+        assert_eq!(RouteProtocol(199).to_string(), "199");
+        assert_eq!(
+            "static".parse::<RouteProtocol>().unwrap(),
+            RouteProtocol::STATIC
+        );
+        assert_eq!("77".parse::<RouteProtocol>().unwrap(), RouteProtocol(77));
+        assert!("nonsense".parse::<RouteProtocol>().is_err());
+        assert_eq!(RouteType::from_number(0).to_string(), "none");
+        assert_eq!(RouteType::from_number(2).to_string(), "local");
+        assert_eq!(RouteType::from_number(6).to_string(), "blackhole");
+        assert_eq!(RouteType::from_number(42).to_string(), "42");
+    }
+
+    #[test]
     fn defaults_have_the_gateways_family() {
         let d4 = Route::default_via("192.0.2.1".parse().unwrap());
         assert_eq!(d4.destination.to_string(), "0.0.0.0/0");

@@ -451,6 +451,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn families_and_scopes() {
+        assert_eq!(Family::of("10.0.0.1".parse().unwrap()), Family::Ipv4);
+        assert_eq!(Family::of("::1".parse().unwrap()), Family::Ipv6);
+        assert_eq!(Family::Any.each(), [Family::Ipv4, Family::Ipv6]);
+        assert!(Family::Any.includes(Family::Ipv6) && !Family::Ipv4.includes(Family::Ipv6));
+        for (n, word) in [
+            (0, "global"),
+            (200, "site"),
+            (253, "link"),
+            (254, "host"),
+            (255, "nowhere"),
+            (7, "7"),
+        ] {
+            let scope = Scope::from_number(n);
+            assert_eq!(scope.to_string(), word);
+            assert_eq!(scope.number(), n);
+            assert_eq!(word.parse::<Scope>().unwrap(), scope);
+        }
+        let e = "galaxy".parse::<Scope>().unwrap_err();
+        assert!(e.to_string().starts_with("invalid scope 'galaxy': "), "{e}");
+    }
+
+    #[test]
     fn ifname_rules() {
         assert!(IfName::new("eth0").is_ok());
         assert!(IfName::new("eth0.100").is_ok());

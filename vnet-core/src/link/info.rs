@@ -301,3 +301,37 @@ fn details(data: &InfoData) -> LinkDetails {
         _ => LinkDetails::None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_states_print_as_ip_link_prints_them() {
+        for word in [
+            "veth",
+            "bridge",
+            "vlan",
+            "vxlan",
+            "macvlan",
+            "macvtap",
+            "tun",
+            "dummy",
+            "ifb",
+            "wireguard",
+        ] {
+            let kind: LinkKind = word.parse().unwrap();
+            assert_eq!(kind.to_string(), word);
+        }
+        assert_eq!(
+            "wireguard".parse::<LinkKind>().unwrap(),
+            LinkKind::Other("wireguard".into())
+        );
+        assert_eq!(LinkKind::from_info(&InfoKind::Tun), LinkKind::Tun);
+        assert_eq!(
+            OperState::from_state(State::LowerLayerDown).to_string(),
+            "LOWERLAYERDOWN"
+        );
+        assert_eq!(OperState::from_state(State::Other(9)).to_string(), "0x9");
+    }
+}
