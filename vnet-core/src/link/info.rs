@@ -72,7 +72,7 @@ pub enum LinkDetails {
 
 impl Link {
     /// Builds a `Link` from an `RTM_NEWLINK` message.
-    pub fn from_message(message: LinkMessage) -> Link {
+    pub(crate) fn from_message(message: LinkMessage) -> Link {
         let mut link = Link {
             index: message.header.index,
             name: String::new(),

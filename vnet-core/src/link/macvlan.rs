@@ -26,9 +26,9 @@ pub enum MacVlanMode {
     Source,
 }
 
-impl From<MacVlanMode> for nl::MacVlanMode {
-    fn from(mode: MacVlanMode) -> Self {
-        match mode {
+impl MacVlanMode {
+    fn wire(self) -> nl::MacVlanMode {
+        match self {
             MacVlanMode::Private => nl::MacVlanMode::Private,
             MacVlanMode::Vepa => nl::MacVlanMode::Vepa,
             MacVlanMode::Bridge => nl::MacVlanMode::Bridge,
@@ -89,7 +89,7 @@ impl LinkSpec for MacVlan {
 impl BuildLink for MacVlan {
     fn message(&self, links: &LinkHandle<'_>) -> Result<LinkMessage> {
         let parent = links.index(&self.parent)?;
-        let data = InfoData::MacVlan(vec![InfoMacVlan::Mode(self.mode.into())]);
+        let data = InfoData::MacVlan(vec![InfoMacVlan::Mode(self.mode.wire())]);
         let mut message = self
             .common
             .message(links, &self.name, InfoKind::MacVlan, Some(data))?;

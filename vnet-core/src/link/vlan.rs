@@ -30,9 +30,9 @@ impl VlanProtocol {
     }
 }
 
-impl From<VlanProtocol> for nl::VlanProtocol {
-    fn from(p: VlanProtocol) -> Self {
-        match p {
+impl VlanProtocol {
+    fn wire(self) -> nl::VlanProtocol {
+        match self {
             VlanProtocol::Dot1Q => nl::VlanProtocol::Ieee8021Q,
             VlanProtocol::Dot1Ad => nl::VlanProtocol::Ieee8021Ad,
         }
@@ -98,7 +98,7 @@ impl BuildLink for Vlan {
         let parent = links.index(&self.parent)?;
         let data = InfoData::Vlan(vec![
             InfoVlan::Id(self.id.get()),
-            InfoVlan::Protocol(self.protocol.into()),
+            InfoVlan::Protocol(self.protocol.wire()),
         ]);
         let mut message = self
             .common

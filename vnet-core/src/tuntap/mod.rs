@@ -77,7 +77,7 @@ impl FromStr for TunMode {
     }
 }
 
-/// The tun/tap calls of a [`Handle`]: `handle.tuntap()`. They act in the handle's
+/// The tun/tap calls of a [`crate::Handle`]: `handle.tuntap()`. They act in the handle's
 /// network namespace.
 #[derive(Debug, Clone, Copy)]
 pub struct TunTapHandle<'a> {
