@@ -2,6 +2,8 @@
 //! `argv[0]` where the originals do), output that treats a closed pipe as a normal end,
 //! one mapping from errors to exit codes, and standard output buffered as C buffers it.
 
+pub mod ip;
+
 use std::io::{self, Write};
 use std::process::ExitCode;
 

@@ -8,6 +8,7 @@ use crate::link::LinkHandle;
 use crate::neigh::NeighbourHandle;
 use crate::netlink::{Connection, NETLINK_ROUTE};
 use crate::netns::Netns;
+use crate::nsid::NsidHandle;
 use crate::route::RouteHandle;
 use crate::tuntap::TunTapHandle;
 
@@ -80,6 +81,11 @@ impl Handle {
     /// (`ip link set ... type bridge`, `bridge`, `brctl`).
     pub fn bridge(&self) -> BridgeHandle<'_> {
         BridgeHandle::new(&self.conn)
+    }
+
+    /// Namespace ids (`ip netns list-id`).
+    pub fn nsid(&self) -> NsidHandle<'_> {
+        NsidHandle::new(&self.conn)
     }
 
     /// Tun and tap devices (`ip tuntap`, `tunctl`).

@@ -65,6 +65,7 @@ pub mod addr;
 pub mod bridge;
 pub mod link;
 pub mod neigh;
+pub mod nsid;
 pub mod route;
 pub mod tuntap;
 
@@ -90,6 +91,7 @@ pub use netfilter::Netfilter;
 pub use netfilter::conntrack::{ConntrackEntry, ConntrackHandle, FlowTuple, TcpState};
 pub use netfilter::nat::{InstalledRule, L4Protocol, Masquerade, NatHandle, NatRule, PortForward};
 pub use netns::Netns;
+pub use nsid::NsidHandle;
 pub use route::{Route, RouteEntry, RouteHandle, RouteProtocol, RouteType};
 pub use sysctl::{Conf, SysctlGuard, SysctlKey, Sysctls};
 pub use tuntap::{CloneDevice, TunDevice, TunInfo, TunMode, TunTap, TunTapHandle};

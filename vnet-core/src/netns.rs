@@ -151,19 +151,25 @@ impl Netns {
         })
     }
 
-    /// Lists named network namespaces, like `ip netns list` (sorted by name).
+    /// Lists named network namespaces, sorted by name.
     pub fn list() -> Result<Vec<String>> {
+        let mut names = Netns::list_unsorted()?;
+        names.sort();
+        Ok(names)
+    }
+
+    /// Lists named network namespaces in the order the directory lists them, as
+    /// `ip netns list` prints them (newest first, on the usual tmpfs `/run`).
+    pub fn list_unsorted() -> Result<Vec<String>> {
         let entries = match fs::read_dir(NETNS_RUN_DIR) {
             Ok(entries) => entries,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(Error::io(format!("listing {NETNS_RUN_DIR}"), e)),
         };
-        let mut names: Vec<String> = entries
+        Ok(entries
             .filter_map(|entry| entry.ok())
             .map(|entry| entry.file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        Ok(names)
+            .collect())
     }
 
     /// Opens a named network namespace (`/run/netns/NAME`).

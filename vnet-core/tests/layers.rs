@@ -29,6 +29,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("neigh", 6),
     ("bridge", 6),
     ("tuntap", 6),
+    ("nsid", 6),
     // nfnetlink objects (NAT reads a masquerade's interface addresses) and procfs.
     ("netfilter", 7),
     ("sysctl", 5),

@@ -1,0 +1,395 @@
+//! `vip`: the `ip` lines of lab scripts, run through vnet-core in one process.
+//!
+//! The command line is read the way iproute2's `ip` 6.1 reads it (global options, then
+//! an object and a command, each abbreviable), and answers the way `ip` answers: the
+//! same messages, the same exit codes (255 for a wrong command line, 2 when the kernel
+//! refuses a change, 1 for most other failures). Beyond `ip`, a line of a batch file may
+//! start with `-n NETNS` (and `-j`), so one file and one process can build a whole lab
+//! across namespaces; vip keeps one rtnetlink handle per namespace for the whole batch.
+//!
+//! What vip does not support answers with a clear error and exit 255.
+
+mod addr;
+mod args;
+mod link;
+mod netns;
+mod route;
+
+use std::collections::HashMap;
+use std::io::BufRead;
+
+use vnet_core::{Family, Handle, Netns};
+
+use crate::print_err;
+use args::{Words, matches};
+
+/// The process must end now with this status: what `ip` does when it calls `exit()`
+/// (after a wrong command line, for example), even in the middle of a batch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stop(pub u8);
+
+/// What one command returns: its status (0 for success) or [`Stop`].
+type Status = Result<u8, Stop>;
+
+/// The global options (`ip -j -n NS ...`) and the handles opened so far.
+#[derive(Debug, Default)]
+pub struct Session {
+    json: bool,
+    family: Family,
+    force: bool,
+    /// The namespace commands act in (`-n NETNS`), `None` for the caller's.
+    netns: Option<String>,
+    handles: HashMap<Option<String>, Handle>,
+}
+
+impl Session {
+    /// The rtnetlink handle of the current namespace, opened once per namespace.
+    fn handle(&mut self) -> Result<&Handle, Stop> {
+        if !self.handles.contains_key(&self.netns) {
+            let handle = match &self.netns {
+                None => Handle::current(),
+                Some(name) => Netns::open(name).and_then(|ns| Handle::new(&ns)),
+            }
+            .map_err(|e| {
+                print_err(format!("{e}\n"));
+                Stop(1)
+            })?;
+            self.handles.insert(self.netns.clone(), handle);
+        }
+        Ok(&self.handles[&self.netns])
+    }
+
+    /// `-n NAME`: commands act inside the named namespace from now on. A namespace that
+    /// cannot be opened ends vip, as it ends `ip`.
+    fn switch_netns(&mut self, name: &str) -> Result<(), Stop> {
+        if let Err(e) = Netns::open(name) {
+            let errno = e.errno();
+            print_err(format!(
+                "Cannot open network namespace \"{name}\": {}\n",
+                vnet_core::error::strerror(errno)
+            ));
+            return Err(Stop(255));
+        }
+        self.netns = Some(name.to_string());
+        Ok(())
+    }
+}
+
+/// Runs vip with `args` (the command line without the program name) and returns the
+/// exit status.
+pub fn run(args: &[String]) -> u8 {
+    let mut session = Session::default();
+    match run_session(&mut session, args) {
+        Ok(status) | Err(Stop(status)) => status,
+    }
+}
+
+fn run_session(session: &mut Session, args: &[String]) -> Status {
+    let mut words = Words::new(args);
+    let mut batch: Option<String> = None;
+    while let Some(word) = words.peek() {
+        if word == "--" {
+            words.take();
+            break;
+        }
+        if !word.starts_with('-') {
+            break;
+        }
+        words.take();
+        // `--json` and `-json` are the same option.
+        let option = if word.starts_with("--") {
+            &word[1..]
+        } else {
+            word
+        };
+        match option {
+            "-4" => session.family = Family::Ipv4,
+            "-6" => session.family = Family::Ipv6,
+            _ if matches(option, "-family") => {
+                let value = words.take().ok_or_else(usage)?;
+                session.family = match value {
+                    "inet" => Family::Ipv4,
+                    "inet6" => Family::Ipv6,
+                    "help" => return Err(usage()),
+                    other => return Err(args::invarg("invalid protocol family", other)),
+                };
+            }
+            _ if matches(option, "-json") => session.json = true,
+            _ if matches(option, "-force") => session.force = true,
+            _ if matches(option, "-batch") => {
+                batch = Some(words.take().ok_or_else(usage)?.to_string());
+            }
+            _ if matches(option, "-netns") => {
+                let name = words.value()?;
+                session.switch_netns(name)?;
+            }
+            _ if matches(option, "-Version") => {
+                crate::print_out(&format!(
+                    "ip utility, vip (vnet {})\n",
+                    env!("CARGO_PKG_VERSION")
+                ));
+                return Ok(0);
+            }
+            _ if matches(option, "-help") => return Err(usage()),
+            _ if matches(option, "-pretty")
+                || matches(option, "-brief")
+                || matches(option, "-details")
+                || matches(option, "-stats")
+                || matches(option, "-statistics")
+                || matches(option, "-oneline") =>
+            {
+                return Err(args::unsupported(&format!("option \"{word}\"")));
+            }
+            _ => {
+                print_err(format!("Option \"{word}\" is unknown, try \"ip -help\".\n"));
+                return Err(Stop(255));
+            }
+        }
+    }
+    if let Some(file) = batch {
+        return run_batch(session, &file);
+    }
+    match words.rest() {
+        [] => Err(usage()),
+        [object, rest @ ..] => command(session, object, rest),
+    }
+}
+
+/// Runs one command: OBJECT and its words. An unknown object is a failure (status 1).
+fn command(session: &mut Session, object: &str, words: &[String]) -> Status {
+    let mut words = Words::new(words);
+    if matches(object, "address") {
+        addr::run(session, &mut words)
+    } else if matches(object, "route") {
+        route::run(session, &mut words)
+    } else if matches(object, "link") {
+        link::run(session, &mut words)
+    } else if matches(object, "netns") {
+        netns::run(session, &mut words)
+    } else if matches(object, "help") {
+        Err(usage())
+    } else if [
+        "addrlabel",
+        "maddress",
+        "rule",
+        "neighbor",
+        "neighbour",
+        "ntable",
+        "ntbl",
+        "l2tp",
+        "fou",
+        "ila",
+        "macsec",
+        "tunnel",
+        "tunl",
+        "tuntap",
+        "tap",
+        "token",
+        "tcpmetrics",
+        "tcp_metrics",
+        "monitor",
+        "xfrm",
+        "mroute",
+        "mrule",
+        "netconf",
+        "vrf",
+        "sr",
+        "nexthop",
+        "mptcp",
+        "ioam",
+        "stats",
+    ]
+    .iter()
+    .any(|known| matches(object, known))
+    {
+        Err(args::unsupported(&format!("object \"{object}\"")))
+    } else {
+        print_err(format!(
+            "Object \"{object}\" is unknown, try \"ip help\".\n"
+        ));
+        Ok(1)
+    }
+}
+
+/// `-batch FILE` (`-` for standard input): one command per line, as `ip -batch` reads
+/// them (`#` comments, `\` continuation lines, words split at blanks, quotes keep
+/// blanks). A failed line ends the batch with "Command failed FILE:LINE", unless
+/// `-force`; then the batch goes on and exits 1 at the end. A line may start with
+/// `-n NETNS` and `-j`, which apply to that line only.
+fn run_batch(session: &mut Session, file: &str) -> Status {
+    let input: Box<dyn BufRead> = if file == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        match std::fs::File::open(file) {
+            Ok(f) => Box::new(std::io::BufReader::new(f)),
+            Err(e) => {
+                let errno = e.raw_os_error().unwrap_or(libc::EIO);
+                print_err(format!(
+                    "Cannot open file \"{file}\" for reading: {}\n",
+                    vnet_core::error::strerror(errno)
+                ));
+                return Ok(1);
+            }
+        }
+    };
+    let mut status = 0;
+    let mut lines = input.split(b'\n');
+    let mut number = 0usize;
+    let (netns, json) = (session.netns.clone(), session.json);
+    while let Some(line) = read_command_line(&mut lines, &mut number)? {
+        let words = split_words(&line)?;
+        if words.is_empty() {
+            continue;
+        }
+        let result = batch_line(session, &words);
+        session.netns = netns.clone();
+        session.json = json;
+        if result? != 0 {
+            print_err(format!("Command failed {file}:{number}\n"));
+            status = 1;
+            if !session.force {
+                break;
+            }
+        }
+    }
+    Ok(status)
+}
+
+/// One line of a batch: vip's per-line `-n NETNS` and `-j`, then a command.
+fn batch_line(session: &mut Session, words: &[String]) -> Status {
+    let mut at = 0;
+    loop {
+        match words.get(at).map(String::as_str) {
+            Some("-n" | "-netns" | "--netns") => {
+                let name = words.get(at + 1).ok_or_else(args::incomplete_command)?;
+                session.switch_netns(name)?;
+                at += 2;
+            }
+            Some("-j" | "-json" | "--json") => {
+                session.json = true;
+                at += 1;
+            }
+            Some(object) => return command(session, object, &words[at + 1..]),
+            None => return Err(args::incomplete_command()),
+        }
+    }
+}
+
+/// Reads one command line: up to a newline, without a `#` comment, joined with the next
+/// line where it ends in `\`. `None` at the end of the input.
+fn read_command_line(
+    lines: &mut impl Iterator<Item = std::io::Result<Vec<u8>>>,
+    number: &mut usize,
+) -> Result<Option<String>, Stop> {
+    let strip_comment = |mut line: Vec<u8>| {
+        if let Some(hash) = line.iter().position(|&b| b == b'#') {
+            line.truncate(hash);
+        }
+        line
+    };
+    let Some(first) = lines.next() else {
+        return Ok(None);
+    };
+    let mut line = strip_comment(first.map_err(|_| Stop(1))?);
+    *number += 1;
+    while line.ends_with(b"\\") {
+        line.pop();
+        match lines.next() {
+            Some(next) => {
+                *number += 1;
+                line.extend(strip_comment(next.map_err(|_| Stop(1))?));
+            }
+            None => {
+                print_err("Missing continuation line\n");
+                return Ok(None);
+            }
+        }
+    }
+    Ok(Some(String::from_utf8_lossy(&line).into_owned()))
+}
+
+/// Splits a batch line into words at blanks; a word that starts with a quote runs to
+/// the same quote (`makeargs` of iproute2).
+fn split_words(line: &str) -> Result<Vec<String>, Stop> {
+    let blank = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
+    let mut words = Vec::new();
+    let mut rest = line;
+    loop {
+        rest = rest.trim_start_matches(blank);
+        let Some(first) = rest.chars().next() else {
+            return Ok(words);
+        };
+        if first == '\'' || first == '"' {
+            let inner = &rest[1..];
+            let Some(end) = inner.find(first) else {
+                print_err("Unterminated quoted string\n");
+                return Err(Stop(1));
+            };
+            words.push(inner[..end].to_string());
+            rest = &inner[end + 1..];
+        } else {
+            let end = rest.find(blank).unwrap_or(rest.len());
+            words.push(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+}
+
+/// vip's usage text (its own words; `ip` prints its own), and exit 255 as `ip` does.
+fn usage() -> Stop {
+    print_err(
+        "Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n       \
+         ip [ -force ] -batch filename\n\
+         where  OBJECT := { address | link | netns | route }   (vip: the objects it runs)\n       \
+         OPTIONS := { -V[ersion] | -j[son] | -f[amily] { inet | inet6 } | -4 | -6 |\n                    \
+         -b[atch] [filename] | -force | -n[etns] name }\n",
+    );
+    Stop(255)
+}
+
+/// Prints a failed kernel request the way `ip` does: the kernel's extended-ACK text as
+/// `Error: TEXT.`, or `RTNETLINK answers: STRERROR`.
+fn kernel_error(e: &vnet_core::Error) {
+    match e.kernel_message() {
+        Some(text) if !text.is_empty() => {
+            let dot = if text.ends_with('.') { "" } else { "." };
+            print_err(format!("Error: {text}{dot}\n"));
+        }
+        _ => print_err(format!(
+            "RTNETLINK answers: {}\n",
+            vnet_core::error::strerror(e.errno())
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_lines_split_as_ip_splits_them() {
+        assert_eq!(
+            split_words("  link add  'a b' \"c\"d x\t").unwrap(),
+            ["link", "add", "a b", "c", "d", "x"]
+        );
+        assert!(split_words("   ").unwrap().is_empty());
+        assert_eq!(split_words("link 'open"), Err(Stop(1)));
+    }
+
+    #[test]
+    fn comments_and_continuations() {
+        let text = b"link add \\\n  a # comment\nnext\n".to_vec();
+        let mut lines = text.split(|&b| b == b'\n').map(|l| Ok(l.to_vec()));
+        let mut n = 0;
+        assert_eq!(
+            read_command_line(&mut lines, &mut n).unwrap().as_deref(),
+            Some("link add   a ")
+        );
+        assert_eq!(n, 2);
+        assert_eq!(
+            read_command_line(&mut lines, &mut n).unwrap().as_deref(),
+            Some("next")
+        );
+        assert_eq!(n, 3);
+    }
+}

@@ -1,0 +1,122 @@
+//! `ip netns`: named network namespaces.
+
+use vnet_core::{Error, Netns};
+
+use super::args::{Words, matches, unknown_command, unsupported};
+use super::{Session, Status, Stop};
+use crate::print_err;
+
+/// `ip netns [list | add NAME | delete NAME]`.
+pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
+    let Some(verb) = words.take() else {
+        return list(session);
+    };
+    // `ip` checks the name (the word after the verb) before it looks at the verb.
+    if let Some(name) = words.peek()
+        && invalid_name(name)
+    {
+        print_err(format!("Invalid netns name \"{name}\"\n"));
+        return Err(Stop(255));
+    }
+    if matches(verb, "list") || matches(verb, "show") || matches(verb, "lst") {
+        list(session)
+    } else if matches(verb, "list-id") || matches(verb, "help") || matches(verb, "set") {
+        Err(unsupported(&format!("\"ip netns {verb}\"")))
+    } else if matches(verb, "add") {
+        add(words)
+    } else if matches(verb, "delete") {
+        delete(words)
+    } else if ["identify", "pids", "exec", "monitor", "attach"]
+        .iter()
+        .any(|known| matches(verb, known))
+    {
+        Err(unsupported(&format!("\"ip netns {verb}\"")))
+    } else {
+        Err(unknown_command(verb, "netns"))
+    }
+}
+
+/// `ip`'s test of a namespace name: empty, longer than `NAME_MAX`, with a `/`, or `.`
+/// or `..`.
+fn invalid_name(name: &str) -> bool {
+    name.is_empty() || name.len() > 255 || name.contains('/') || name == "." || name == ".."
+}
+
+/// `ip netns list`: every named namespace in directory order, with the id this
+/// namespace gave it, if any (`NAME (id: N)`).
+fn list(session: &mut Session) -> Status {
+    // `ip` lists nothing, not even an empty JSON array, without /run/netns.
+    let names = match Netns::list_unsorted() {
+        Ok(names) if std::path::Path::new(vnet_core::netns::NETNS_RUN_DIR).is_dir() => names,
+        _ => return Ok(0),
+    };
+    let handle = session.handle()?;
+    let mut text = String::new();
+    let mut json = Vec::new();
+    for name in names {
+        let id = Netns::open(&name)
+            .ok()
+            .and_then(|ns| handle.nsid().get(&ns).ok().flatten());
+        // Keys in ip's order: name, then id.
+        let quoted = serde_json::Value::from(name.as_str()).to_string();
+        match id {
+            Some(id) => {
+                text += &format!("{name} (id: {id})\n");
+                json.push(format!("{{\"name\":{quoted},\"id\":{id}}}"));
+            }
+            None => {
+                text += &format!("{name}\n");
+                json.push(format!("{{\"name\":{quoted}}}"));
+            }
+        }
+    }
+    if session.json {
+        crate::print_out(&format!("[{}]\n", json.join(",")));
+    } else {
+        crate::print_out(&text);
+    }
+    Ok(0)
+}
+
+/// `ip netns add NAME`.
+fn add(words: &mut Words<'_>) -> Status {
+    let Some(name) = words.take() else {
+        print_err("No netns name specified\n");
+        return Ok(1);
+    };
+    match Netns::add(name) {
+        Ok(_) => Ok(0),
+        Err(e) => {
+            // The step `ip` names: the file under /run/netns exists, or the rest.
+            if e.errno() == libc::EEXIST {
+                print_err(format!(
+                    "Cannot create namespace file \"/run/netns/{name}\": File exists\n"
+                ));
+            } else {
+                print_err(format!("{e}\n"));
+            }
+            Ok(1)
+        }
+    }
+}
+
+/// `ip netns delete NAME`.
+fn delete(words: &mut Words<'_>) -> Status {
+    let Some(name) = words.take() else {
+        print_err("No netns name specified\n");
+        return Ok(1);
+    };
+    match Netns::delete(name) {
+        Ok(()) => Ok(0),
+        Err(e) => {
+            let why = match e {
+                Error::NotFound { .. } => "No such file or directory".to_string(),
+                other => vnet_core::error::strerror(other.errno()),
+            };
+            print_err(format!(
+                "Cannot remove namespace file \"/run/netns/{name}\": {why}\n"
+            ));
+            Ok(1)
+        }
+    }
+}
