@@ -24,7 +24,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{Plan, ip_batch, median, ms};
-use vnet::{Bridge, Handle, IfName, LinkSpec, Netns, Veth};
+use vnet::{Bridge, Handle, LinkSpec, Netns, Veth};
+use vnet_testkit::{TestNs, ifname};
 
 /// One way of building and tearing down the lab.
 #[derive(Clone, Copy, PartialEq)]
@@ -48,10 +49,6 @@ impl Tool {
 
 fn node_addr(i: usize) -> String {
     format!("10.{}.{}.{}/8", 1 + i / 62500, (i / 250) % 250, i % 250 + 1)
-}
-
-fn ifname(s: &str) -> IfName {
-    IfName::new(s).expect("valid name")
 }
 
 /// Builds the lab with vnet; `host` is the lab's host namespace.
@@ -231,27 +228,26 @@ fn verify(host: &str, prefix: &str, n: usize) {
 
 /// Runs one build + teardown and returns their durations.
 fn one_run(tool: Tool, n: usize, run: usize) -> (Duration, Duration) {
-    let host = format!("bl{}-{run}-h", std::process::id());
+    let host_ns = TestNs::new(&format!("bl{run}-host"));
+    let host = host_ns.name.as_str();
     let prefix = format!("bl{}-{run}-", std::process::id());
-    let host_ns = Netns::add(&host).expect("host netns");
     let t = Instant::now();
     match tool {
-        Tool::Vnet => build_vnet(&host_ns, &prefix, n).expect("vnet build"),
-        Tool::IpBatch => build_ip_batch(&host, &prefix, n),
-        Tool::ShellLoop => build_shell_loop(&host, &prefix, n),
-        Tool::CourseLoop => build_course_loop(&host, &prefix, n),
+        Tool::Vnet => build_vnet(&host_ns.netns, &prefix, n).expect("vnet build"),
+        Tool::IpBatch => build_ip_batch(host, &prefix, n),
+        Tool::ShellLoop => build_shell_loop(host, &prefix, n),
+        Tool::CourseLoop => build_course_loop(host, &prefix, n),
     }
     let build = t.elapsed();
-    verify(&host, &prefix, n);
+    verify(host, &prefix, n);
     let t = Instant::now();
     match tool {
-        Tool::Vnet => teardown_vnet(&host_ns, &prefix, n).expect("vnet teardown"),
-        Tool::IpBatch => teardown_ip_batch(&host, &prefix, n),
-        Tool::ShellLoop | Tool::CourseLoop => teardown_shell_loop(&host, &prefix, n),
+        Tool::Vnet => teardown_vnet(&host_ns.netns, &prefix, n).expect("vnet teardown"),
+        Tool::IpBatch => teardown_ip_batch(host, &prefix, n),
+        Tool::ShellLoop | Tool::CourseLoop => teardown_shell_loop(host, &prefix, n),
     }
     let teardown = t.elapsed();
     drop(host_ns);
-    Netns::delete(&host).expect("delete host netns");
     // Let the kernel finish destroying the namespaces (asynchronous) before the next run.
     std::thread::sleep(Duration::from_millis(300 + n as u64 * 2));
     (build, teardown)

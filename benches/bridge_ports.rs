@@ -25,7 +25,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{Plan, cli_binary, ip_batch, median, shell_loop};
-use vnet::{Bridge, Handle, IfName, LinkRef, LinkSpec, Netns, Veth};
+use vnet::{Bridge, LinkRef, LinkSpec, Veth};
+use vnet_testkit::{TestNs, ifname};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Tool {
@@ -48,21 +49,18 @@ impl Tool {
     }
 }
 
-fn ifname(s: &str) -> IfName {
-    IfName::new(s).expect("valid name")
-}
-
-/// A namespace with `br0` and N veth pairs `pI`/`qI`, none enslaved.
-fn setup(name: &str, n: usize) -> (Netns, Handle) {
-    let ns = Netns::add(name).expect("netns");
-    let h = Handle::new(&ns).expect("handle");
+/// A namespace (its name says `tag`) with `br0` and N veth pairs `pI`/`qI`, none
+/// enslaved.
+fn setup(tag: &str, n: usize) -> TestNs {
+    let ns = TestNs::new(tag);
+    let h = &ns.handle;
     h.link().add(&Bridge::new(ifname("br0"))).unwrap();
     let specs: Vec<Veth> = (0..n)
         .map(|i| Veth::new(ifname(&format!("p{i}")), ifname(&format!("q{i}"))))
         .collect();
     let refs: Vec<&dyn LinkSpec> = specs.iter().map(|s| s as &dyn LinkSpec).collect();
     h.link().add_many(&refs).unwrap();
-    (ns, h)
+    ns
 }
 
 /// Every pI is a port of br0, by iproute2.
@@ -76,8 +74,8 @@ fn verify(ns: &str, n: usize) {
 }
 
 fn one_run(tool: Tool, n: usize, run: usize, vbrctl: &Path) -> Duration {
-    let name = format!("bp{}-{run}", std::process::id());
-    let (ns, h) = setup(&name, n);
+    let ns = setup(&format!("bp{run}"), n);
+    let (name, h) = (ns.name.as_str(), &ns.handle);
     let t = Instant::now();
     match tool {
         Tool::LibraryBatch => {
@@ -91,20 +89,19 @@ fn one_run(tool: Tool, n: usize, run: usize, vbrctl: &Path) -> Duration {
                     .unwrap();
             }
         }
-        Tool::Vbrctl => shell_loop(&name, &format!("{} addif br0 p$i", vbrctl.display()), n),
-        Tool::Brctl => shell_loop(&name, "/usr/sbin/brctl addif br0 p$i", n),
+        Tool::Vbrctl => shell_loop(name, &format!("{} addif br0 p$i", vbrctl.display()), n),
+        Tool::Brctl => shell_loop(name, "/usr/sbin/brctl addif br0 p$i", n),
         Tool::IpBatch => {
             let mut script = String::new();
             for i in 0..n {
                 writeln!(script, "link set p{i} master br0").unwrap();
             }
-            ip_batch(Some(&name), &script)
+            ip_batch(Some(name), &script)
         }
     }
     let took = t.elapsed();
-    verify(&name, n);
-    drop((h, ns));
-    Netns::delete(&name).unwrap();
+    verify(name, n);
+    drop(ns);
     std::thread::sleep(Duration::from_millis(200 + n as u64 * 2));
     took
 }

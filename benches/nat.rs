@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 
 use common::median;
 use vnet::{L4Protocol, NatRule, Netfilter, Netns, PortForward};
+use vnet_testkit::TestNs;
 
 fn in_ns(ns: &str, program: &str, args: &[&str]) -> Command {
     let mut command = Netns::command(ns, program).unwrap();
@@ -194,16 +195,16 @@ fn iptables_each(name: &str, n: u16) -> (Duration, Duration) {
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let (n, rounds) = if full { (100, 5) } else { (5, 1) };
-    let name = format!("vnet-bench-nat-{}", std::process::id());
-    let ns = Netns::add(&name).unwrap();
+    let fixture = TestNs::new("bench-nat");
+    let (ns, name) = (&fixture.netns, fixture.name.as_str());
     type Contender<'a> = (&'a str, Box<dyn Fn() -> (Duration, Duration) + 'a>);
     let contenders: Vec<Contender<'_>> = vec![
-        ("vnet library", Box::new(|| vnet_library(&ns, &name, n))),
-        ("nft, one process per rule", Box::new(|| nft_each(&name, n))),
-        ("nft -f, one file", Box::new(|| nft_file(&name, n))),
+        ("vnet library", Box::new(|| vnet_library(ns, name, n))),
+        ("nft, one process per rule", Box::new(|| nft_each(name, n))),
+        ("nft -f, one file", Box::new(|| nft_file(name, n))),
         (
             "iptables-nft, one process per rule",
-            Box::new(|| iptables_each(&name, n)),
+            Box::new(|| iptables_each(name, n)),
         ),
     ];
     let mut results = Vec::new();
@@ -217,7 +218,6 @@ fn main() {
         }
         results.push((label, median(adds), median(deletes)));
     }
-    Netns::delete(&name).unwrap();
     println!("{n} TCP port forwards, median of {rounds} (add / delete):");
     let base = results[0].1.as_secs_f64();
     for (label, add, delete) in results {

@@ -29,7 +29,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{Plan, cli_binary, ip_batch, median, ms, shell_loop};
-use vnet::{Handle, IfName, Netns, TunTap};
+use vnet::TunTap;
+use vnet_testkit::{TestNs, ifname};
 
 /// The link group the library puts its taps in.
 const GROUP: u32 = 77;
@@ -55,10 +56,6 @@ impl Tool {
     }
 }
 
-fn ifname(s: &str) -> IfName {
-    IfName::new(s).expect("valid name")
-}
-
 /// `tuntap VERB mode tap dev tapI` for every I, for `ip -batch`.
 fn tuntap_lines(verb: &str, n: usize) -> String {
     let mut script = String::new();
@@ -79,9 +76,8 @@ fn taps(ns: &str) -> usize {
 
 /// Times creating then deleting `n` taps with `tool` in a fresh namespace.
 fn one_run(tool: Tool, n: usize, run: usize, vtunctl: &Path) -> (Duration, Duration) {
-    let name = format!("tp{}-{run}", std::process::id());
-    let ns = Netns::add(&name).expect("netns");
-    let h = Handle::new(&ns).expect("handle");
+    let ns = TestNs::new(&format!("tp{run}"));
+    let (name, h) = (ns.name.as_str(), &ns.handle);
     let vtunctl = vtunctl.to_str().unwrap();
 
     let t = Instant::now();
@@ -99,12 +95,12 @@ fn one_run(tool: Tool, n: usize, run: usize, vtunctl: &Path) -> (Duration, Durat
                     .unwrap();
             }
         }
-        Tool::Vtunctl => shell_loop(&name, &format!("{vtunctl} -t tap$i >/dev/null"), n),
-        Tool::Tunctl => shell_loop(&name, "/usr/bin/tunctl -t tap$i >/dev/null", n),
-        Tool::IpBatch => ip_batch(Some(&name), &tuntap_lines("add", n)),
+        Tool::Vtunctl => shell_loop(name, &format!("{vtunctl} -t tap$i >/dev/null"), n),
+        Tool::Tunctl => shell_loop(name, "/usr/bin/tunctl -t tap$i >/dev/null", n),
+        Tool::IpBatch => ip_batch(Some(name), &tuntap_lines("add", n)),
     }
     let create = t.elapsed();
-    assert_eq!(taps(&name), n, "{}: taps after creation", tool.label());
+    assert_eq!(taps(name), n, "{}: taps after creation", tool.label());
 
     let t = Instant::now();
     match tool {
@@ -114,15 +110,14 @@ fn one_run(tool: Tool, n: usize, run: usize, vtunctl: &Path) -> (Duration, Durat
                 h.tuntap().delete(&ifname(&format!("tap{i}"))).unwrap();
             }
         }
-        Tool::Vtunctl => shell_loop(&name, &format!("{vtunctl} -d tap$i >/dev/null"), n),
-        Tool::Tunctl => shell_loop(&name, "/usr/bin/tunctl -d tap$i >/dev/null", n),
-        Tool::IpBatch => ip_batch(Some(&name), &tuntap_lines("del", n)),
+        Tool::Vtunctl => shell_loop(name, &format!("{vtunctl} -d tap$i >/dev/null"), n),
+        Tool::Tunctl => shell_loop(name, "/usr/bin/tunctl -d tap$i >/dev/null", n),
+        Tool::IpBatch => ip_batch(Some(name), &tuntap_lines("del", n)),
     }
     let delete = t.elapsed();
-    assert_eq!(taps(&name), 0, "{}: taps after deletion", tool.label());
+    assert_eq!(taps(name), 0, "{}: taps after deletion", tool.label());
 
-    drop((h, ns));
-    Netns::delete(&name).unwrap();
+    drop(ns);
     (create, delete)
 }
 

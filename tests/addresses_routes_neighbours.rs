@@ -1,11 +1,9 @@
 //! Addresses, routes and neighbours, witnessed by `ip -j addr`, `ip -j route`,
 //! `ip -j neigh`.
 
-mod common;
-
-use common::*;
 use vnet::ipnetwork::IpNetwork;
 use vnet::{Family, LinkRef, MacAddr, NeighbourState, Route, Veth};
+use vnet_testkit::*;
 
 fn net(s: &str) -> IpNetwork {
     s.parse().unwrap()

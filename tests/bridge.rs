@@ -2,8 +2,7 @@
 //! forwarding database (including VXLAN remotes), STP state and per-port VLANs, each
 //! checked against iproute2 (`ip -j -d link`, `bridge -j`) as an independent witness.
 
-mod common;
-use common::*;
+use vnet_testkit::*;
 
 use std::process::Command;
 
@@ -19,20 +18,6 @@ mod errno {
     pub const EINVAL: i32 = 22;
     pub const ERANGE: i32 = 34;
     pub const EOPNOTSUPP: i32 = 95;
-}
-
-fn bridge_json(ns: &TestNs, args: &[&str]) -> Value {
-    let out = Command::new("bridge")
-        .args(["-n", &ns.name, "-j"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "bridge {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
 }
 
 fn info_data(ns: &TestNs, dev: &str) -> Value {
@@ -368,7 +353,7 @@ fn add_ports_is_all_or_nothing() {
 /// The bridge's own (non-`self`) entries as `bridge -j fdb show br BR` lists them:
 /// (MAC, port name, state word), sorted. Learned entries have the state "".
 fn witness_fdb(ns: &TestNs, bridge: &str) -> Vec<(String, String, String)> {
-    let w = bridge_json(ns, &["fdb", "show", "br", bridge]);
+    let w = ns.bridge_json(&["fdb", "show", "br", bridge]);
     let mut out: Vec<(String, String, String)> = w
         .as_array()
         .unwrap()
@@ -535,7 +520,7 @@ fn fdb_vxlan_remotes_appended_and_deleted() {
         br.fdb_append(&FdbSpec::device(MacAddr::ZERO, ifname("vxlan42")).dst(dst.parse().unwrap()))
             .unwrap();
     }
-    let witness = bridge_json(&ns, &["fdb", "show", "dev", "vxlan42"]);
+    let witness = ns.bridge_json(&["fdb", "show", "dev", "vxlan42"]);
     let mut dsts: Vec<&str> = witness
         .as_array()
         .unwrap()
@@ -562,7 +547,7 @@ fn fdb_vxlan_remotes_appended_and_deleted() {
         &FdbSpec::device(MacAddr::ZERO, ifname("vxlan42")).dst("192.0.2.2".parse().unwrap()),
     )
     .unwrap();
-    let witness = bridge_json(&ns, &["fdb", "show", "dev", "vxlan42"]);
+    let witness = ns.bridge_json(&["fdb", "show", "dev", "vxlan42"]);
     let dsts: Vec<&str> = witness
         .as_array()
         .unwrap()
@@ -576,7 +561,8 @@ fn fdb_vxlan_remotes_appended_and_deleted() {
 /// untagged)`, sorted.
 fn witness_vlans(ns: &TestNs) -> Vec<(String, u16, bool, bool)> {
     let mut out = Vec::new();
-    for dev in bridge_json(ns, &["vlan", "show"])
+    for dev in ns
+        .bridge_json(&["vlan", "show"])
         .as_array()
         .into_iter()
         .flatten()

@@ -12,8 +12,7 @@
 //! - port options at work: isolated ports, a port without learning, a port without
 //!   unknown-unicast flooding, and hairpin mode reflecting VEPA traffic.
 
-mod common;
-use common::*;
+use vnet_testkit::*;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -282,11 +281,7 @@ fn showstp_state(ns: &TestNs, bridge: &str, port: &str) -> String {
 
 /// The port state as `bridge -j link` (iproute2) reports it.
 fn witness_state(ns: &TestNs, port: &str) -> String {
-    let out = Command::new("bridge")
-        .args(["-n", &ns.name, "-j", "link", "show", "dev", port])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = ns.bridge_json(&["link", "show", "dev", port]);
     v[0]["state"].as_str().unwrap_or_default().to_string()
 }
 
@@ -587,13 +582,8 @@ fn port_data(sw: &TestNs, port: &str) -> serde_json::Value {
 
 /// The MACs `br0` has learned on `port`, by `bridge -j fdb show br br0`.
 fn learned_on(sw: &TestNs, port: &str) -> Vec<String> {
-    let out = Command::new("bridge")
-        .args(["-n", &sw.name, "-j", "fdb", "show", "br", "br0"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v.as_array()
+    sw.bridge_json(&["fdb", "show", "br", "br0"])
+        .as_array()
         .unwrap()
         .iter()
         .filter(|e| e["ifname"] == port && e["state"] == "" && e["master"] == "br0")

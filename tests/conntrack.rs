@@ -1,13 +1,11 @@
 //! Connection tracking entries as vnet lists them, against conntrack(8) run inside the
 //! test's namespace: the connection mark, the time left, IPv6 entries.
 
-mod common;
-
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
-use common::*;
 use vnet::{ConntrackEntry, Netfilter};
+use vnet_testkit::*;
 
 /// A namespace whose conntrack is on for both IP families: a table of the test's own
 /// (`inet`) with a `ct` rule in the output hook, which makes the kernel track flows.

@@ -1,12 +1,10 @@
 //! Link creation, change, lookup, listing and deletion, witnessed by `ip -d -j link`.
 
-mod common;
-
-use common::*;
 use vnet::{
     Bridge, BridgeOptions, Error, LinkChange, LinkDetails, LinkRef, MacAddr, MacVlan, MacVlanMode,
     Mtu, Veth, Vlan, VlanId, VlanProtocol, Vni, Vxlan,
 };
+use vnet_testkit::*;
 
 fn kind(v: &serde_json::Value) -> &str {
     v["linkinfo"]["info_kind"].as_str().unwrap_or("")

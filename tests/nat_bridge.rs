@@ -10,17 +10,15 @@
 //! the host's MASQUERADE, and it reaches vm1's port 22 only through the host's port
 //! forward 5555 -> 192.168.0.11:22.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
-use common::*;
 use vnet::{
     Bridge, L4Protocol, Masquerade, NatRule, Netfilter, PortForward, Route, SysctlKey, Sysctls,
     Veth,
 };
+use vnet_testkit::*;
 
 struct Lab {
     host: TestNs,

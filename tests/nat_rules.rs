@@ -2,11 +2,9 @@
 //! the test's namespace: what is installed, idempotent add, exact delete, coexistence with
 //! iptables rules and other nftables tables.
 
-mod common;
-
-use common::*;
 use serde_json::Value;
 use vnet::{L4Protocol, Masquerade, NatRule, Netfilter, PortForward, Veth};
+use vnet_testkit::*;
 
 /// `nft -j list ruleset` inside the namespace, parsed.
 fn ruleset(ns: &TestNs) -> Value {

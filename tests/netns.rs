@@ -1,12 +1,10 @@
 //! Named namespaces (compatible with `ip netns`), opening by name/path/pid, running work
 //! inside one, and `ip netns exec`-style commands.
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
 use vnet::{Handle, Netns, Veth};
+use vnet_testkit::*;
 
 fn ip_netns_list() -> Vec<String> {
     let out = Command::new("ip")

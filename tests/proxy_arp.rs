@@ -9,10 +9,8 @@
 //! and ARPs for it; the host, forwarding, answers for the VM, so the ping works with no
 //! route change on the second machine. Without the proxy answer it cannot.
 
-mod common;
-
-use common::*;
 use vnet::{Conf, Route, SysctlKey, Sysctls, Veth};
+use vnet_testkit::*;
 
 fn wire(a: &TestNs, a_if: &str, a_addr: &str, b: &TestNs, b_if: &str, b_addr: &str) {
     a.handle

@@ -9,14 +9,12 @@
 //! 1.0.0.1 interface instead of the route, Host2 sees 1.0.0.1, conntrack lists the
 //! translated flow, and deleting the rule stops new and existing flows at once.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::time::Duration;
 
-use common::*;
 use vnet::{Masquerade, NatRule, Netfilter, Route, SysctlKey, Sysctls, Veth};
+use vnet_testkit::*;
 
 /// A veth between two namespaces, both ends up and addressed.
 fn wire(a: &TestNs, a_if: &str, a_addr: &str, b: &TestNs, b_if: &str, b_addr: &str) {

@@ -1,10 +1,8 @@
 //! Per-namespace sysctls, witnessed by the `sysctl` command run inside the namespace
 //! (`ip netns exec NS sysctl`), with the host's own values checked untouched.
 
-mod common;
-
-use common::*;
 use vnet::{Conf, SysctlKey, Sysctls, Veth};
+use vnet_testkit::*;
 
 /// `sysctl -n KEY` inside the namespace (KEY in sysctl's own spelling).
 fn sysctl_in(ns: &TestNs, key: &str) -> String {

@@ -1,9 +1,7 @@
 //! End-to-end topologies from Linux networking courses, proven with real pings.
 
-mod common;
-
-use common::*;
 use vnet::{Bridge, Handle, LinkChange, Veth};
+use vnet_testkit::*;
 
 /// `ip netns add vm1`; a veth pair ext0/int0; int0 moved into vm1 and renamed eth0
 /// there; lo up; addresses on both ends; ping both ways.

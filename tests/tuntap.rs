@@ -3,8 +3,7 @@
 //! answering pings, a tap exchanging ARP with a namespace across a bridge), and by
 //! unprivileged processes that may or may not attach.
 
-mod common;
-use common::*;
+use vnet_testkit::*;
 
 use std::io::{ErrorKind, Read, Write};
 use std::process::{Command, Stdio};

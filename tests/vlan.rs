@@ -5,15 +5,11 @@
 //!
 //! They need 802.1Q (`CONFIG_VLAN_8021Q`) and bridge VLAN filtering, which this
 //! machine's kernel lacks (NOTES.md). On such a kernel each test runs in the stock-kernel
-//! lane instead, Debian's own kernel under QEMU (`tests/common/lane.rs`), and passes here
+//! lane instead, Debian's own kernel under QEMU (`vnet_testkit::lane`), and passes here
 //! only if it passed there; on a kernel with both, and inside the lane, it runs directly.
 
-mod common;
-
-use common::lane::{self, Feature};
-use common::*;
-
-use std::process::Command;
+use vnet_testkit::lane::{self, Feature};
+use vnet_testkit::*;
 
 use serde_json::Value;
 use vnet::{Bridge, BridgeOptions, LinkDetails, PortVlan, Route, Veth, Vlan, VlanId, VlanProtocol};
@@ -276,12 +272,7 @@ fn vlan_interfaces_isolate_on_one_bridge() {
 
 /// `bridge -j vlan show` as `(device, vid, pvid, untagged)`, sorted.
 fn witness_vlans(ns: &TestNs) -> Vec<(String, u16, bool, bool)> {
-    let out = Command::new("bridge")
-        .args(["-n", &ns.name, "-j", "vlan", "show"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = ns.bridge_json(&["vlan", "show"]);
     let mut vlans = Vec::new();
     for dev in v.as_array().into_iter().flatten() {
         for vlan in dev["vlans"].as_array().into_iter().flatten() {

@@ -7,11 +7,16 @@
 //! every `socket()` call fail with a chosen errno (the dynamic loader and everything
 //! else still work), and their stdout, stderr and exit codes must be the same.
 //!
-//! Only commands that would change nothing even if a socket did open are run, so a
-//! filter that did not take cannot touch the machine's bridges.
+//! Both run by absolute path with `brctl` as `argv[0]`, inside a namespace of the test's
+//! own (`nsenter --net`, which opens no socket itself). Only commands that would change
+//! nothing even if a socket did open are run, so a filter that did not take changes
+//! nothing, and in that namespace only.
 
 use std::os::unix::process::CommandExt;
+use std::path::Path;
 use std::process::Command;
+
+use vnet_testkit::{TestNs, invoke_as};
 
 /// `AUDIT_ARCH_*` of this target, as `seccomp_data.arch` reports it.
 #[cfg(target_arch = "x86_64")]
@@ -80,11 +85,19 @@ fn deny_socket(errno: i32) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Runs `program ARGS` with `socket()` failing with `errno`: (exit code, stdout,
-/// stderr).
-fn run_denied(program: &str, args: &[&str], errno: i32) -> (Option<i32>, String, String) {
-    let mut command = Command::new(program);
-    command.args(args);
+/// Runs `program ARGS`, as `brctl`, inside `ns` with `socket()` failing with `errno`:
+/// (exit code, stdout, stderr).
+fn run_denied(
+    ns: &TestNs,
+    program: &Path,
+    args: &[&str],
+    errno: i32,
+) -> (Option<i32>, String, String) {
+    let mut command = Command::new("nsenter");
+    command
+        .arg(format!("--net=/run/netns/{}", ns.name))
+        .args(invoke_as("brctl", program))
+        .args(args);
     // SAFETY: the hook runs in the forked child before exec; it only builds a small
     // array on its stack and makes two prctl calls, nothing that allocates or locks.
     unsafe {
@@ -100,7 +113,9 @@ fn run_denied(program: &str, args: &[&str], errno: i32) -> (Option<i32>, String,
 
 #[test]
 fn socket_failure_reports_strerror_like_brctl() {
-    let vbrctl = env!("CARGO_BIN_EXE_vbrctl");
+    let ns = TestNs::new("nosocket");
+    let brctl = Path::new("/usr/sbin/brctl");
+    let vbrctl = Path::new(env!("CARGO_BIN_EXE_vbrctl"));
     let cases: &[&[&str]] = &[
         &["show"],
         &["show", "nobr"],
@@ -116,12 +131,12 @@ fn socket_failure_reports_strerror_like_brctl() {
     ];
     for errno in [libc::EACCES, libc::EMFILE, libc::EAFNOSUPPORT] {
         for args in cases {
-            let real = run_denied("/usr/sbin/brctl", args, errno);
-            let ours = run_denied(vbrctl, args, errno);
+            let real = run_denied(&ns, brctl, args, errno);
+            let ours = run_denied(&ns, vbrctl, args, errno);
             assert_eq!(ours, real, "brctl {args:?} with socket() failing ({errno})");
         }
         // The witness that the filter took and the message is brctl's format.
-        let (code, out, err) = run_denied("/usr/sbin/brctl", &["show"], errno);
+        let (code, out, err) = run_denied(&ns, brctl, &["show"], errno);
         let text = std::io::Error::from_raw_os_error(errno)
             .to_string()
             .replace(&format!(" (os error {errno})"), "");

@@ -8,63 +8,42 @@
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use serde_json::Value;
-use vnet_core::{Handle, IfName, Netns, Veth};
+use vnet_core::{Netns, Veth};
+use vnet_testkit::{TestNs, ifname};
 
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-/// A named namespace with lo up and a veth pair eth0/eth1 (eth0 up, 10.0.0.1/24),
-/// deleted on drop.
-struct Ns {
-    name: String,
+/// A namespace (lo up) with a veth pair eth0/eth1, eth0 up with 10.0.0.1/24.
+fn lab(tag: &str) -> TestNs {
+    let ns = TestNs::new(tag);
+    ns.handle
+        .link()
+        .add(&Veth::new(ifname("eth0"), ifname("eth1")).up())
+        .unwrap();
+    ns.handle
+        .addr()
+        .add(ifname("eth0"), "10.0.0.1/24".parse().unwrap())
+        .unwrap();
+    ns
 }
 
-impl Ns {
-    fn new(tag: &str) -> Ns {
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let name = format!("vc{}-{n}-{tag}", std::process::id());
-        let netns = Netns::add(&name).unwrap();
-        let handle = Handle::new(&netns).unwrap();
-        let name_of = |s: &str| IfName::new(s).unwrap();
-        handle.link().up(name_of("lo")).unwrap();
-        handle
-            .link()
-            .add(&Veth::new(name_of("eth0"), name_of("eth1")).up())
-            .unwrap();
-        handle
-            .addr()
-            .add(name_of("eth0"), "10.0.0.1/24".parse().unwrap())
-            .unwrap();
-        Ns { name }
-    }
-
+/// The `vnet` command in a test namespace, and what it may change there.
+trait Vnet {
     /// `vnet -n NAME ARGS...`.
+    fn vnet(&self, args: &[&str]) -> Output;
+    /// Everything the commands could change: the nftables ruleset, the forwarding and
+    /// proxy ARP sysctls, the proxy neighbour entries.
+    fn state(&self) -> String;
+}
+
+impl Vnet for TestNs {
     fn vnet(&self, args: &[&str]) -> Output {
         vnet(&[&["-n", self.name.as_str()], args].concat())
     }
 
-    /// Runs a witness inside the namespace and returns its stdout.
-    fn exec(&self, program: &str, args: &[&str]) -> String {
-        let out = Command::new("ip")
-            .args(["netns", "exec", &self.name, program])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{program} {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// Everything the commands could change: the nftables ruleset, the forwarding and
-    /// proxy ARP sysctls, the proxy neighbour entries.
     fn state(&self) -> String {
-        let mut state = self.exec("nft", &["list", "ruleset"]);
+        let mut state = self.run_ok("nft", &["list", "ruleset"]);
         for key in [
             "net.ipv4.ip_forward",
             "net.ipv6.conf.all.forwarding",
@@ -72,16 +51,10 @@ impl Ns {
             "net.ipv6.conf.eth0.forwarding",
             "net.ipv4.conf.eth0.proxy_arp",
         ] {
-            state.push_str(&self.exec("sysctl", &[key]));
+            state.push_str(&self.run_ok("sysctl", &[key]));
         }
-        state.push_str(&self.exec("ip", &["neigh", "show", "proxy"]));
+        state.push_str(&self.run_ok("ip", &["neigh", "show", "proxy"]));
         state
-    }
-}
-
-impl Drop for Ns {
-    fn drop(&mut self) {
-        let _ = Netns::delete(&self.name);
     }
 }
 
@@ -108,7 +81,7 @@ fn json(out: Output) -> Value {
 
 #[test]
 fn errors_exit_non_zero_name_the_problem_and_change_nothing() {
-    let ns = Ns::new("errors");
+    let ns = lab("errors");
     ok(ns.vnet(&["nat", "masquerade", "add", "-o", "eth0"]));
     let before = ns.state();
     let cases: &[(&[&str], i32, &str)] = &[
@@ -259,7 +232,7 @@ fn errors_exit_non_zero_name_the_problem_and_change_nothing() {
 
 #[test]
 fn nat_commands_match_nft_and_json_parses() {
-    let ns = Ns::new("nat");
+    let ns = lab("nat");
     ok(ns.vnet(&[
         "nat",
         "masquerade",
@@ -304,7 +277,8 @@ fn nat_commands_match_nft_and_json_parses() {
     ]));
 
     // Witness: nft sees exactly three rules in table ip vnet.
-    let ruleset: Value = serde_json::from_str(&ns.exec("nft", &["-j", "list", "ruleset"])).unwrap();
+    let ruleset: Value =
+        serde_json::from_str(&ns.run_ok("nft", &["-j", "list", "ruleset"])).unwrap();
     let nft_rules: Vec<&Value> = ruleset["nftables"]
         .as_array()
         .unwrap()
@@ -358,7 +332,7 @@ fn nat_commands_match_nft_and_json_parses() {
 
     // conntrack: traffic to the namespace's own address is tracked now that NAT hooks
     // are registered.
-    ns.exec("ping", &["-c", "1", "-W", "2", "10.0.0.1"]);
+    ns.run_ok("ping", &["-c", "1", "-W", "2", "10.0.0.1"]);
     let entries = json(ns.vnet(&["-j", "conntrack", "list", "-s", "10.0.0.1"]));
     let entries = entries.as_array().unwrap();
     assert!(
@@ -367,16 +341,16 @@ fn nat_commands_match_nft_and_json_parses() {
             .any(|e| e["protocol"] == "icmp" && e["original"]["src"] == "10.0.0.1"),
         "{entries:?}"
     );
-    let witness = ns.exec("conntrack", &["-L", "-p", "icmp"]);
+    let witness = ns.run_ok("conntrack", &["-L", "-p", "icmp"]);
     assert!(witness.contains("src=10.0.0.1"), "{witness}");
     let deleted = json(ns.vnet(&["-j", "conntrack", "flush", "-s", "10.0.0.1"]));
     assert!(deleted["deleted"].as_u64().unwrap() >= 1);
     assert!(
-        !ns.exec("conntrack", &["-L", "-p", "icmp"])
+        !ns.run_ok("conntrack", &["-L", "-p", "icmp"])
             .contains("src=10.0.0.1")
     );
     // A prefix selects the flows of a whole network.
-    ns.exec("ping", &["-c", "1", "-W", "2", "10.0.0.1"]);
+    ns.run_ok("ping", &["-c", "1", "-W", "2", "10.0.0.1"]);
     let listed = json(ns.vnet(&["-j", "conntrack", "list", "-s", "10.0.0.0/24"]));
     assert!(!listed.as_array().unwrap().is_empty(), "{listed}");
     let listed = json(ns.vnet(&["-j", "conntrack", "list", "-s", "10.0.1.0/24"]));
@@ -384,7 +358,7 @@ fn nat_commands_match_nft_and_json_parses() {
     let deleted = json(ns.vnet(&["-j", "conntrack", "flush", "-s", "10.0.0.0/24"]));
     assert!(deleted["deleted"].as_u64().unwrap() >= 1);
     assert!(
-        !ns.exec("conntrack", &["-L", "-p", "icmp"])
+        !ns.run_ok("conntrack", &["-L", "-p", "icmp"])
             .contains("src=10.0.0.1")
     );
 }
@@ -392,20 +366,20 @@ fn nat_commands_match_nft_and_json_parses() {
 /// Turns conntrack on in the namespace for both IP families with a table of the test's
 /// own (a `ct` rule in the output hook makes the kernel track flows); flows to port 7100
 /// get the mark 7.
-fn track(ns: &Ns) {
-    ns.exec("nft", &["add table inet marks"]);
-    ns.exec(
+fn track(ns: &TestNs) {
+    ns.run_ok("nft", &["add table inet marks"]);
+    ns.run_ok(
         "nft",
         &["add chain inet marks out { type filter hook output priority 0 ; }"],
     );
-    ns.exec(
+    ns.run_ok(
         "nft",
         &["add rule inet marks out tcp dport 7100 ct mark set 7"],
     );
 }
 
 /// An open TCP connection to `to` inside the namespace: (client, server end, listener).
-fn tcp(ns: &Ns, to: &str) -> (TcpStream, TcpStream, TcpListener) {
+fn tcp(ns: &TestNs, to: &str) -> (TcpStream, TcpStream, TcpListener) {
     let to: SocketAddr = to.parse().unwrap();
     Netns::open(&ns.name)
         .unwrap()
@@ -432,7 +406,7 @@ fn entry_words(line: &str) -> (Vec<&str>, u32) {
 
 #[test]
 fn conntrack_text_output_matches_conntrack_l() {
-    let ns = Ns::new("cttext");
+    let ns = lab("cttext");
     track(&ns);
     let _marked = tcp(&ns, "10.0.0.1:7100");
     let _plain = tcp(&ns, "10.0.0.1:7101");
@@ -441,7 +415,7 @@ fn conntrack_text_output_matches_conntrack_l() {
     let text = ok(ns.vnet(&["conntrack", "list"]));
     for (family, port, mark) in [("ipv4", 7100, 7), ("ipv4", 7101, 0), ("ipv6", 7100, 7)] {
         let dport = format!("dport={port}");
-        let witness = ns.exec(
+        let witness = ns.run_ok(
             "conntrack",
             &[
                 "-L",
@@ -487,23 +461,27 @@ fn conntrack_text_output_matches_conntrack_l() {
 
 #[test]
 fn conntrack_flush_without_an_address_deletes_every_entry() {
-    let ns = Ns::new("ctflush");
+    let ns = lab("ctflush");
     track(&ns);
     let _v4 = tcp(&ns, "10.0.0.1:7102");
     let _v6 = tcp(&ns, "[::1]:7103");
-    ns.exec("ping", &["-c", "1", "-W", "2", "10.0.0.1"]);
-    let count = |family: &str| ns.exec("conntrack", &["-L", "-f", family]).lines().count();
+    ns.run_ok("ping", &["-c", "1", "-W", "2", "10.0.0.1"]);
+    let count = |family: &str| {
+        ns.run_ok("conntrack", &["-L", "-f", family])
+            .lines()
+            .count()
+    };
     assert!(count("ipv4") >= 2, "the TCP and ICMP flows are tracked");
     assert_eq!(count("ipv6"), 1);
 
     let out = ok(ns.vnet(&["conntrack", "flush"]));
     assert_eq!(out, "", "a full flush prints nothing");
-    assert_eq!(count("ipv4"), 0, "{}", ns.exec("conntrack", &["-L"]));
+    assert_eq!(count("ipv4"), 0, "{}", ns.run_ok("conntrack", &["-L"]));
     assert_eq!(
         count("ipv6"),
         0,
         "{}",
-        ns.exec("conntrack", &["-L", "-f", "ipv6"])
+        ns.run_ok("conntrack", &["-L", "-f", "ipv6"])
     );
     assert_eq!(
         json(ns.vnet(&["-j", "conntrack", "list"])),
@@ -513,8 +491,8 @@ fn conntrack_flush_without_an_address_deletes_every_entry() {
 
 #[test]
 fn forward_on_and_off_without_a_device_switch_the_namespace() {
-    let ns = Ns::new("fwdall");
-    let read = |key: &str| ns.exec("sysctl", &["-n", key]).trim().to_string();
+    let ns = lab("fwdall");
+    let read = |key: &str| ns.run_ok("sysctl", &["-n", key]).trim().to_string();
     let (v4, v6) = ("net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding");
     assert_eq!((read(v4), read(v6)), ("0".into(), "0".into()));
     let steps: &[(&[&str], &str, &str)] = &[
@@ -543,7 +521,7 @@ fn forward_on_and_off_without_a_device_switch_the_namespace() {
 
 #[test]
 fn proxy_arp_text_output_matches_sysctl_and_ip_neigh() {
-    let ns = Ns::new("parptext");
+    let ns = lab("parptext");
     ok(ns.vnet(&["proxy-arp", "on", "dev", "eth1"]));
     ok(ns.vnet(&["proxy-arp", "add", "10.0.0.99", "dev", "eth0"]));
     ok(ns.vnet(&["proxy-arp", "add", "10.0.0.98", "dev", "eth1"]));
@@ -554,12 +532,12 @@ fn proxy_arp_text_output_matches_sysctl_and_ip_neigh() {
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {
             ["all", "proxy_arp", state] => {
-                let sysctl = ns.exec("sysctl", &["-n", "net.ipv4.conf.all.proxy_arp"]);
+                let sysctl = ns.run_ok("sysctl", &["-n", "net.ipv4.conf.all.proxy_arp"]);
                 assert_eq!(*state == "on", sysctl.trim() == "1", "{line}");
             }
             ["dev", dev, "proxy_arp", state] => {
                 let key = format!("net.ipv4.conf.{dev}.proxy_arp");
-                let sysctl = ns.exec("sysctl", &["-n", &key]);
+                let sysctl = ns.run_ok("sysctl", &["-n", &key]);
                 assert_eq!(*state == "on", sysctl.trim() == "1", "{line}");
                 devices.push(dev.to_string());
             }
@@ -570,7 +548,7 @@ fn proxy_arp_text_output_matches_sysctl_and_ip_neigh() {
     assert!(text.contains("dev eth1 proxy_arp on\n"), "{text}");
     assert!(text.contains("dev eth0 proxy_arp off\n"), "{text}");
     // Every interface, as `ip link` lists them.
-    let links: Value = serde_json::from_str(&ns.exec("ip", &["-j", "link", "show"])).unwrap();
+    let links: Value = serde_json::from_str(&ns.run_ok("ip", &["-j", "link", "show"])).unwrap();
     let mut names: Vec<String> = links
         .as_array()
         .unwrap()
@@ -582,7 +560,7 @@ fn proxy_arp_text_output_matches_sysctl_and_ip_neigh() {
     assert_eq!(devices, names);
     // The proxy entries, as `ip neigh show proxy` lists them.
     let neigh: Value =
-        serde_json::from_str(&ns.exec("ip", &["-j", "neigh", "show", "proxy"])).unwrap();
+        serde_json::from_str(&ns.run_ok("ip", &["-j", "neigh", "show", "proxy"])).unwrap();
     let mut theirs: Vec<(String, String)> = neigh
         .as_array()
         .unwrap()
@@ -602,23 +580,23 @@ fn proxy_arp_text_output_matches_sysctl_and_ip_neigh() {
 
 #[test]
 fn forward_and_proxy_arp_commands_match_sysctl_and_ip() {
-    let ns = Ns::new("fwd");
+    let ns = lab("fwd");
     let shown = json(ns.vnet(&["-j", "forward", "show"]));
     assert_eq!(shown["ipv4"], false);
     ok(ns.vnet(&["forward", "on"]));
     assert_eq!(
-        ns.exec("sysctl", &["-n", "net.ipv4.ip_forward"]).trim(),
+        ns.run_ok("sysctl", &["-n", "net.ipv4.ip_forward"]).trim(),
         "1"
     );
     ok(ns.vnet(&["forward", "on", "--ipv6", "--dev", "eth0"]));
     assert_eq!(
-        ns.exec("sysctl", &["-n", "net.ipv6.conf.eth0.forwarding"])
+        ns.run_ok("sysctl", &["-n", "net.ipv6.conf.eth0.forwarding"])
             .trim(),
         "1"
     );
     ok(ns.vnet(&["forward", "off", "--dev", "eth1"]));
     assert_eq!(
-        ns.exec("sysctl", &["-n", "net.ipv4.conf.eth1.forwarding"])
+        ns.run_ok("sysctl", &["-n", "net.ipv4.conf.eth1.forwarding"])
             .trim(),
         "0"
     );
@@ -647,13 +625,13 @@ fn forward_and_proxy_arp_commands_match_sysctl_and_ip() {
 
     ok(ns.vnet(&["proxy-arp", "on", "dev", "eth0"]));
     assert_eq!(
-        ns.exec("sysctl", &["-n", "net.ipv4.conf.eth0.proxy_arp"])
+        ns.run_ok("sysctl", &["-n", "net.ipv4.conf.eth0.proxy_arp"])
             .trim(),
         "1"
     );
     ok(ns.vnet(&["proxy-arp", "add", "10.0.0.99", "dev", "eth0"]));
     let neigh: Value =
-        serde_json::from_str(&ns.exec("ip", &["-j", "neigh", "show", "proxy"])).unwrap();
+        serde_json::from_str(&ns.run_ok("ip", &["-j", "neigh", "show", "proxy"])).unwrap();
     assert_eq!(neigh[0]["dst"], "10.0.0.99");
     assert_eq!(neigh[0]["dev"], "eth0");
     let shown = json(ns.vnet(&["-j", "proxy-arp", "show"]));
@@ -668,9 +646,9 @@ fn forward_and_proxy_arp_commands_match_sysctl_and_ip() {
     assert_eq!(eth0["proxy_arp"], true);
     ok(ns.vnet(&["proxy-arp", "del", "10.0.0.99", "dev", "eth0"]));
     ok(ns.vnet(&["proxy-arp", "off", "dev", "eth0"]));
-    assert_eq!(ns.exec("ip", &["neigh", "show", "proxy"]).trim(), "");
+    assert_eq!(ns.run_ok("ip", &["neigh", "show", "proxy"]).trim(), "");
     assert_eq!(
-        ns.exec("sysctl", &["-n", "net.ipv4.conf.eth0.proxy_arp"])
+        ns.run_ok("sysctl", &["-n", "net.ipv4.conf.eth0.proxy_arp"])
             .trim(),
         "0"
     );

@@ -1,8 +1,10 @@
 //! Differential tests of `vtunctl` against Debian's `tunctl` (uml-utilities 20070815).
 //!
-//! Each case runs twice, in two fresh namespaces: once with the real tunctl, once with
-//! vtunctl, both called as `tunctl` (a symlink of that name put first on `PATH`, since
-//! tunctl prints `argv[0]` in its messages). After the same setup, every invocation's
+//! Each case runs twice, in two fresh namespaces: once with the real tunctl
+//! (`/usr/bin/tunctl`, where Debian's uml-utilities installs it), once with vtunctl (the
+//! binary cargo built for this test). Each runs by its absolute path, never looked up on
+//! `PATH`, with `tunctl` as its `argv[0]` (`vnet_testkit::invoke_as`), since tunctl
+//! prints `argv[0]` in its messages. After the same setup, every invocation's
 //! stdout, stderr and exit code are compared, and at the end the devices as
 //! `ip -d -j link show` and `ip tuntap show` see them (MAC addresses and interface
 //! indexes, which the kernel picks at random or in order, left out).
@@ -12,14 +14,9 @@
 //!
 //! Run as root, under scripts/private-netns.sh.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::path::Path;
 
-use serde_json::Value;
-use vnet_core::Netns;
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
+use vnet_testkit::{TestNs, invoke_as};
 
 /// One invocation of `tunctl`.
 struct Run<'a> {
@@ -171,112 +168,60 @@ const CASES: &[Case<'static>] = &[
     ),
 ];
 
-/// The two tools, each as a `tunctl` in its own directory.
-fn tools() -> (PathBuf, PathBuf) {
-    let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("vtunctl-diff");
-    let link = |dir: &str, target: &Path| {
-        let d = base.join(dir);
-        std::fs::create_dir_all(&d).unwrap();
-        // Made under a private name and renamed: atomic if two runs race.
-        let tmp = d.join(format!("tunctl.{}", std::process::id()));
-        let _ = std::fs::remove_file(&tmp);
-        std::os::unix::fs::symlink(target, &tmp).unwrap();
-        std::fs::rename(&tmp, d.join("tunctl")).unwrap();
-        d
-    };
+/// The two tools, by their absolute paths: (Debian's tunctl, vtunctl).
+fn tools() -> (&'static Path, &'static Path) {
     (
-        link("real", Path::new("/usr/bin/tunctl")),
-        link("ours", Path::new(env!("CARGO_BIN_EXE_vtunctl"))),
+        Path::new("/usr/bin/tunctl"),
+        Path::new(env!("CARGO_BIN_EXE_vtunctl")),
     )
 }
 
-/// A named namespace, deleted on drop.
-struct Ns(String);
-
-impl Ns {
-    fn new() -> Ns {
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let name = format!("vtun{}-{n}", std::process::id());
-        Netns::add(&name).unwrap();
-        Ns(name)
+/// The devices in `ns`, as iproute2 shows them, without what the kernel picks freely.
+fn state(ns: &TestNs) -> String {
+    let mut links = ns.ip_json(&["-d", "link", "show"]);
+    for link in links.as_array_mut().unwrap() {
+        let link = link.as_object_mut().unwrap();
+        link.remove("ifindex");
+        link.remove("address");
     }
-
-    fn sh(&self, script: &str) {
-        let out = Command::new("ip")
-            .args(["netns", "exec", &self.0, "sh", "-c", script])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{script}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-
-    /// The devices, as iproute2 shows them, without what the kernel picks freely.
-    fn state(&self) -> String {
-        let out = Command::new("ip")
-            .args(["-n", &self.0, "-d", "-j", "link", "show"])
-            .output()
-            .unwrap();
-        let mut links: Value = serde_json::from_slice(&out.stdout).unwrap();
-        for link in links.as_array_mut().unwrap() {
-            let link = link.as_object_mut().unwrap();
-            link.remove("ifindex");
-            link.remove("address");
-        }
-        let tuntap = Command::new("ip")
-            .args(["-n", &self.0, "tuntap", "show"])
-            .output()
-            .unwrap();
-        format!(
-            "{links:#}\n--ip tuntap show--\n{}",
-            String::from_utf8_lossy(&tuntap.stdout)
-        )
-    }
+    format!(
+        "{links:#}\n--ip tuntap show--\n{}",
+        ns.run_ok("ip", &["tuntap", "show"])
+    )
 }
 
-impl Drop for Ns {
-    fn drop(&mut self) {
-        let _ = Netns::delete(&self.0);
-    }
-}
-
-/// Runs one case with the `tunctl` of `dir` and returns its transcript.
-fn transcript(dir: &Path, case: &Case<'_>) -> String {
-    let ns = Ns::new();
+/// Runs one case with the tunctl at `program` and returns its transcript.
+fn transcript(program: &Path, case: &Case<'_>) -> String {
+    let ns = TestNs::new("vtun");
     for script in case.setup {
         ns.sh(script);
     }
-    let path = format!(
-        "{}:{}",
-        dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
     let mut t = String::new();
     for run in case.runs {
-        let mut command = Command::new("ip");
-        command.args(["netns", "exec", &ns.0]);
-        if let Some((uid, gid)) = run.user {
-            command.args([
-                "unshare",
-                "--mount",
-                "sh",
-                "-c",
-                "uid=$1 gid=$2 && shift 2 && \
-                 mount -t tmpfs vnet-tun /dev/net && mknod -m 0666 /dev/net/tun c 10 200 && \
-                 exec setpriv --reuid=\"$uid\" --regid=\"$gid\" --clear-groups \"$@\"",
-                "sh",
-                &uid.to_string(),
-                &gid.to_string(),
-            ]);
-            command.args(["--", "tunctl"]);
-        } else {
-            command.arg("tunctl");
-        }
+        let mut command = match run.user {
+            // The tool as this user, with a 0666 /dev/net/tun in a private mount namespace.
+            Some((uid, gid)) => {
+                let mut command = ns.command("unshare");
+                command
+                    .args([
+                        "--mount",
+                        "sh",
+                        "-c",
+                        "uid=$1 gid=$2 && shift 2 && \
+                         mount -t tmpfs vnet-tun /dev/net && mknod -m 0666 /dev/net/tun c 10 200 && \
+                         exec setpriv --reuid=\"$uid\" --regid=\"$gid\" --clear-groups \"$@\"",
+                        "sh",
+                        &uid.to_string(),
+                        &gid.to_string(),
+                        "--",
+                    ])
+                    .args(invoke_as("tunctl", program));
+                command
+            }
+            None => ns.command_as("tunctl", program),
+        };
         let out = command
             .args(run.args)
-            .env("PATH", &path)
             .envs(run.env.iter().copied())
             .output()
             .unwrap();
@@ -290,7 +235,7 @@ fn transcript(dir: &Path, case: &Case<'_>) -> String {
             out.status.code()
         );
     }
-    t + "--devices--\n" + &ns.state()
+    t + "--devices--\n" + &state(&ns)
 }
 
 #[test]
@@ -298,8 +243,8 @@ fn vtunctl_matches_tunctl_case_by_case() {
     let (real, ours) = tools();
     let mut failures = Vec::new();
     for (i, case) in CASES.iter().enumerate() {
-        let expected = transcript(&real, case);
-        let got = transcript(&ours, case);
+        let expected = transcript(real, case);
+        let got = transcript(ours, case);
         if expected != got {
             let first = expected
                 .lines()
@@ -321,7 +266,7 @@ fn vtunctl_matches_tunctl_case_by_case() {
 #[test]
 fn the_cases_cover_success_and_each_failure_step() {
     let (real, _) = tools();
-    let all: String = CASES.iter().map(|c| transcript(&real, c)).collect();
+    let all: String = CASES.iter().map(|c| transcript(real, c)).collect();
     for needle in [
         "persistent and owned by uid 0",
         "persistent and owned by uid -2",
@@ -344,15 +289,9 @@ fn the_cases_cover_success_and_each_failure_step() {
 /// What vtunctl adds: `-n` for a tun device, `-p` for a tap, `-h` for the usage.
 #[test]
 fn extensions_tun_tap_and_help() {
-    let ns = Ns::new();
+    let ns = TestNs::new("vtun-ext");
     let vtunctl = env!("CARGO_BIN_EXE_vtunctl");
-    let run = |args: &[&str]| {
-        Command::new("ip")
-            .args(["netns", "exec", &ns.0, vtunctl])
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| ns.exec(vtunctl, args);
     let out = run(&["-n", "-t", "vpn0", "-u", "1000"]);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -360,12 +299,8 @@ fn extensions_tun_tap_and_help() {
     );
     let out = run(&["-n", "-p", "-b"]);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "tap0\n");
-    let show = Command::new("ip")
-        .args(["-n", &ns.0, "tuntap", "show"])
-        .output()
-        .unwrap();
     assert_eq!(
-        String::from_utf8_lossy(&show.stdout),
+        ns.run_ok("ip", &["tuntap", "show"]),
         "vpn0: tun persist user 1000\ntap0: tap persist user 0\n"
     );
     let out = run(&["-h"]);

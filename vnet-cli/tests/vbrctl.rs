@@ -1,8 +1,9 @@
 //! Differential tests of `vbrctl` against Debian's `brctl` (bridge-utils 1.7.1).
 //!
 //! Each case runs the same steps twice, in two fresh namespaces: once with the real
-//! brctl, once with vbrctl. Both are called as `brctl` (a symlink of that name in a
-//! directory put first on `PATH`), so messages that print `argv[0]` match. The test
+//! brctl (`/usr/sbin/brctl`), once with vbrctl (the binary cargo built for this test).
+//! Each runs by its absolute path, never looked up on `PATH`, and with `brctl` as its
+//! `argv[0]` (`vnet_testkit::invoke_as`), so messages that print `argv[0]` match. The test
 //! compares, step by step, stdout, stderr and the exit code, and after every brctl step
 //! the kernel state as `ip -j -d link` and `bridge -j` show it, so a setting that a later
 //! step overwrites is compared too. Some steps run on a pseudo-terminal or with both
@@ -14,14 +15,11 @@
 //! stays random (the MAC of a bridge without ports, timers that tick) is masked, and
 //! each mask says why.
 
-mod common;
-use common::*;
-
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
+use std::ffi::OsStr;
+use std::path::Path;
 
 use serde_json::Value;
+use vnet_testkit::*;
 
 /// One step of a case.
 enum Step<'a> {
@@ -57,73 +55,42 @@ struct Record {
     state: String,
 }
 
-/// The two tools, each as a `brctl` in its own directory.
+/// The two tools, by their absolute paths.
 struct Tools {
-    real: PathBuf,
-    ours: PathBuf,
+    /// Debian's brctl (bridge-utils 1.7.1).
+    real: &'static Path,
+    /// vbrctl, as cargo built it for this test.
+    ours: &'static Path,
 }
 
-fn tools() -> &'static Tools {
-    static TOOLS: OnceLock<Tools> = OnceLock::new();
-    TOOLS.get_or_init(|| {
-        // vbrctl is a binary of another package of the workspace: build it (a no-op when
-        // it is up to date) and find it next to this test's own target directory.
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", "vnet-cli", "--bin", "vbrctl"])
-            .status()
-            .expect("running cargo build for vbrctl");
-        assert!(status.success(), "building vbrctl failed");
-        let exe = std::env::current_exe().unwrap();
-        let vbrctl = exe.parent().unwrap().parent().unwrap().join("vbrctl");
-        assert!(vbrctl.exists(), "{} missing", vbrctl.display());
-        // The symlinks live in the target directory (no temporary files left behind).
-        let base = vbrctl.parent().unwrap().join("vbrctl-diff");
-        let link = |dir: &str, target: &Path| {
-            let d = base.join(dir);
-            std::fs::create_dir_all(&d).unwrap();
-            // Made under a private name and renamed: atomic if two runs race.
-            let tmp = d.join(format!("brctl.{}", std::process::id()));
-            let _ = std::fs::remove_file(&tmp);
-            std::os::unix::fs::symlink(target, &tmp).unwrap();
-            std::fs::rename(&tmp, d.join("brctl")).unwrap();
-            d
-        };
-        Tools {
-            real: link("real", Path::new("/usr/sbin/brctl")),
-            ours: link("ours", &vbrctl),
-        }
-    })
+fn tools() -> Tools {
+    Tools {
+        real: Path::new("/usr/sbin/brctl"),
+        ours: Path::new(env!("CARGO_BIN_EXE_vbrctl")),
+    }
 }
 
 /// Quotes `arg` for `sh`.
-fn sh_quote(arg: &str) -> String {
+fn sh_quote(arg: &OsStr) -> String {
+    let arg = arg.to_str().expect("UTF-8 argument");
     format!("'{}'", arg.replace('\'', "'\\''"))
 }
 
-/// Runs `steps` in `ns` with the `brctl` of `dir` and returns a record of each brctl
+/// Runs `steps` in `ns` with the brctl at `program` and returns a record of each brctl
 /// step: arguments, stdout, stderr, exit code, and the kernel state after it.
 fn transcript(
     ns: &TestNs,
-    dir: &Path,
+    program: &Path,
     steps: &[Step<'_>],
     mask: fn(&str) -> String,
 ) -> Vec<Record> {
-    let path = format!(
-        "{}:{}",
-        dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let run = |program: &str, args: &[&str]| {
-        Command::new("ip")
-            .args(["netns", "exec", &ns.name, program])
-            .args(args)
-            .env("PATH", &path)
-            .output()
-            .unwrap()
-    };
+    // For a shell: `program` as `brctl`, with `args`.
     let command_line = |args: &[&str]| {
-        std::iter::once("brctl".to_string())
-            .chain(args.iter().map(|a| sh_quote(a)))
+        invoke_as("brctl", program)
+            .iter()
+            .map(|a| a.as_os_str())
+            .chain(args.iter().map(OsStr::new))
+            .map(sh_quote)
             .collect::<Vec<_>>()
             .join(" ")
     };
@@ -131,7 +98,11 @@ fn transcript(
     for step in steps {
         let (what, output) = match step {
             Brctl(args) => {
-                let out = run("brctl", args);
+                let out = ns
+                    .command_as("brctl", program)
+                    .args(*args)
+                    .output()
+                    .unwrap();
                 let output = format!(
                     "--stdout--\n{}--stderr--\n{}--exit {:?}\n",
                     mask(&String::from_utf8_lossy(&out.stdout)),
@@ -141,7 +112,7 @@ fn transcript(
                 (format!("brctl {args:?}"), output)
             }
             Tty(args) => {
-                let out = run("script", &["-qec", &command_line(args), "/dev/null"]);
+                let out = ns.exec("script", &["-qec", &command_line(args), "/dev/null"]);
                 let output = format!(
                     "--terminal--\n{}--exit {:?}\n",
                     mask(&String::from_utf8_lossy(&out.stdout)),
@@ -150,7 +121,7 @@ fn transcript(
                 (format!("brctl {args:?} on a terminal"), output)
             }
             Merged(args) => {
-                let out = run("sh", &["-c", &(command_line(args) + " 2>&1")]);
+                let out = ns.exec("sh", &["-c", &(command_line(args) + " 2>&1")]);
                 let output = format!(
                     "--stdout and stderr--\n{}--exit {:?}\n",
                     mask(&String::from_utf8_lossy(&out.stdout)),
@@ -159,33 +130,19 @@ fn transcript(
                 (format!("brctl {args:?} 2>&1"), output)
             }
             Ip(args) => {
-                let out = Command::new("ip")
-                    .args(["-n", &ns.name])
-                    .args(*args)
-                    .output()
-                    .unwrap();
-                assert!(
-                    out.status.success(),
-                    "ip {args:?}: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
+                ns.run_ok("ip", args);
                 continue;
             }
             Sh(cmd) => {
-                let out = ns.exec("sh", &["-c", cmd]);
-                assert!(
-                    out.status.success(),
-                    "{cmd}: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
+                ns.sh(cmd);
                 continue;
             }
             Expect(link, field, values) => {
                 let data = ns.link_json(link).unwrap()["linkinfo"]["info_data"].clone();
                 assert!(
                     data[*field].as_u64().is_some_and(|v| values.contains(&v)),
-                    "{field} of {link} with {}/brctl is {}, expected one of {values:?}",
-                    dir.display(),
+                    "{field} of {link} with {} is {}, expected one of {values:?}",
+                    program.display(),
                     data[*field]
                 );
                 continue;
@@ -348,7 +305,7 @@ fn state(ns: &TestNs) -> String {
             }
         }
     }
-    let mut fdb = json(ns, "bridge", &["-j", "fdb", "show"]);
+    let mut fdb = ns.bridge_json(&["fdb", "show"]);
     // Entries on a bridge device itself carry its random MAC (or a multicast address
     // derived from it). Learned entries (state "") appear when stray traffic (IPv6
     // duplicate address detection of a peer that came up) crosses a port, at moments
@@ -359,8 +316,8 @@ fn state(ns: &TestNs) -> String {
             && !bridge_macs.iter().any(|m| e["mac"] == m.as_str())
             && e["state"] != ""
     });
-    let brlink = json(ns, "bridge", &["-j", "-d", "link", "show"]);
-    let vlan = json(ns, "bridge", &["-j", "vlan", "show"]);
+    let brlink = ns.bridge_json(&["-d", "link", "show"]);
+    let vlan = ns.bridge_json(&["vlan", "show"]);
     format!(
         "links {}\nfdb {}\nbridge link {}\nvlan {}\n",
         serde_json::to_string_pretty(&links).unwrap(),
@@ -368,20 +325,6 @@ fn state(ns: &TestNs) -> String {
         serde_json::to_string_pretty(&brlink).unwrap(),
         serde_json::to_string_pretty(&vlan).unwrap()
     )
-}
-
-fn json(ns: &TestNs, program: &str, args: &[&str]) -> Value {
-    let out = Command::new(program)
-        .args(["-n", &ns.name])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
 }
 
 fn no_mask(s: &str) -> String {
@@ -476,8 +419,8 @@ fn differential(tag: &str, steps: &[Step<'_>], mask: fn(&str) -> String) {
             Expect(l, f, v) => Expect(l, f, v),
         })
         .collect();
-    let real = transcript(&real_ns, &tools.real, &all, mask);
-    let ours = transcript(&ours_ns, &tools.ours, &all, mask);
+    let real = transcript(&real_ns, tools.real, &all, mask);
+    let ours = transcript(&ours_ns, tools.ours, &all, mask);
     compare(&ours, &real);
     assert_same("final kernel state", &state(&ours_ns), &state(&real_ns));
 }
@@ -759,7 +702,7 @@ fn showmacs_after_traffic() {
     let tools = tools();
     let mut runs = Vec::new();
     let mut states = Vec::new();
-    for (tag, dir) in [("macs-r", &tools.real), ("macs-o", &tools.ours)] {
+    for (tag, program) in [("macs-r", tools.real), ("macs-o", tools.ours)] {
         let sw = TestNs::new(tag);
         let h1 = TestNs::new(&format!("{tag}h1"));
         let h2 = TestNs::new(&format!("{tag}h2"));
@@ -780,7 +723,7 @@ fn showmacs_after_traffic() {
             "ip link set br0 up && ip link set p1 up && ip link set p2 up",
         ));
         steps.push(Brctl(&["showmacs", "br0"]));
-        let mut records = transcript(&sw, dir, &steps, mask_ageing);
+        let mut records = transcript(&sw, program, &steps, mask_ageing);
         for (h, addr) in [(&h1, "10.9.0.1/24"), (&h2, "10.9.0.2/24")] {
             h.handle.link().up(ifname("eth0")).unwrap();
             h.handle
@@ -794,7 +737,7 @@ fn showmacs_after_traffic() {
         );
         records.extend(transcript(
             &sw,
-            dir,
+            program,
             &[
                 Brctl(&["showmacs", "br0"]),
                 Brctl(&["showmacs", "nobr"]),
@@ -831,17 +774,18 @@ fn right_inside_a_namespace_whatever_sysfs_shows() {
     let b = TestNs::new("sysfs-b");
     a.handle
         .link()
-        .add(&vnet::Bridge::new(ifname("bra")))
+        .add(&vnet_core::Bridge::new(ifname("bra")))
         .unwrap();
     b.handle
         .link()
-        .add(&vnet::Bridge::new(ifname("brb")))
+        .add(&vnet_core::Bridge::new(ifname("brb")))
         .unwrap();
-    let run = |dir: &Path| {
-        let out = Command::new("ip")
-            .args(["netns", "exec", &a.name, "nsenter"])
+    let run = |program: &Path| {
+        let out = a
+            .command("nsenter")
             .arg(format!("--net=/run/netns/{}", b.name))
-            .args([dir.join("brctl").to_str().unwrap(), "show"])
+            .args(invoke_as("brctl", program))
+            .arg("show")
             .output()
             .unwrap();
         assert!(
@@ -851,7 +795,7 @@ fn right_inside_a_namespace_whatever_sysfs_shows() {
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    let ours = run(&tools.ours);
+    let ours = run(tools.ours);
     assert!(
         ours.contains("brb\t\t8000.000000000000\tno\t\t\n"),
         "{ours}"
@@ -863,7 +807,7 @@ fn right_inside_a_namespace_whatever_sysfs_shows() {
         "bridge"
     );
     assert!(b.link_json("bra").is_none());
-    let real = run(&tools.real);
+    let real = run(tools.real);
     assert!(
         real.contains("bra") && !real.contains("brb"),
         "brctl was expected to show A's bridge from A's sysfs:\n{real}"

@@ -2,7 +2,9 @@
 //! lacks (802.1Q VLAN devices, bridge VLAN filtering) still runs, in Debian's stock
 //! kernel under QEMU (`scripts/vm/run-in-vm.sh`), and passes only if it passed there.
 //!
-//! ```ignore
+//! ```no_run
+//! use vnet_testkit::lane::{self, Feature};
+//!
 //! #[test]
 //! fn vlan_sub_interfaces() {
 //!     if !lane::runs_here("vlan_sub_interfaces", &[Feature::Vlan]) {
@@ -22,11 +24,11 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-use super::{TestNs, ifname};
-use vnet::{Bridge, BridgeOptions, Veth, Vlan, VlanId};
+use crate::TestNs;
 
 /// A kernel feature a test needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,30 +47,43 @@ impl Feature {
         }
     }
 
-    /// Asks the kernel, in a throwaway namespace: can it create the thing?
+    /// Asks the kernel, in a throwaway namespace: can it create the thing? (Asked with
+    /// iproute2, not vnet: the question is the kernel's, whatever vnet's API looks like.)
     fn probe(self) -> bool {
         let ns = TestNs::new("probe");
         match self {
             Feature::Vlan => {
-                ns.handle
-                    .link()
-                    .add(&Veth::new(ifname("probe0"), ifname("probe1")))
-                    .unwrap();
-                let vlan = Vlan::new(
-                    ifname("probe0.7"),
-                    ifname("probe0"),
-                    VlanId::new(7).unwrap(),
+                ns.run_ok(
+                    "ip",
+                    &[
+                        "link", "add", "probe0", "type", "veth", "peer", "name", "probe1",
+                    ],
                 );
-                ns.handle.link().add(&vlan).is_ok()
+                ns.exec(
+                    "ip",
+                    &[
+                        "link", "add", "link", "probe0", "name", "probe0.7", "type", "vlan", "id",
+                        "7",
+                    ],
+                )
+                .status
+                .success()
             }
-            Feature::BridgeVlanFiltering => {
-                let options = BridgeOptions {
-                    vlan_filtering: Some(true),
-                    ..Default::default()
-                };
-                let bridge = Bridge::new(ifname("probebr0")).options(options);
-                ns.handle.link().add(&bridge).is_ok()
-            }
+            Feature::BridgeVlanFiltering => ns
+                .exec(
+                    "ip",
+                    &[
+                        "link",
+                        "add",
+                        "probebr0",
+                        "type",
+                        "bridge",
+                        "vlan_filtering",
+                        "1",
+                    ],
+                )
+                .status
+                .success(),
         }
     }
 }
@@ -144,8 +159,7 @@ struct LaneRun {
 fn lane_run() -> &'static Result<LaneRun, String> {
     static RUN: OnceLock<Result<LaneRun, String>> = OnceLock::new();
     RUN.get_or_init(|| {
-        let runner =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/vm/run-in-vm.sh");
+        let runner = workspace_root().join("scripts/vm/run-in-vm.sh");
         let exe = std::env::current_exe().map_err(|e| e.to_string())?;
         report(&format!(
             "this kernel lacks what some tests need: running {} in the stock-kernel lane",
@@ -198,6 +212,14 @@ fn lane_run() -> &'static Result<LaneRun, String> {
         }
         Ok(LaneRun { kernel, results })
     })
+}
+
+/// The workspace's root directory (this crate is `tests/testkit/` in it).
+fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("tests/testkit inside the workspace")
 }
 
 /// Writes a line to the test process's real stderr, past libtest's output capture, so
