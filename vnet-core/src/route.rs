@@ -115,13 +115,6 @@ impl Route {
                 format!("not of the same address family as {}", self.destination),
             ));
         }
-        if self.gateway.is_none() && self.device.is_none() {
-            return Err(Error::invalid(
-                "route",
-                self.destination,
-                "needs a gateway ('via') or a device ('dev')",
-            ));
-        }
         let mut message = RouteMessage::default();
         message.header = route_header(family, self.table);
         message.header.destination_prefix_length = self.destination.prefix();
@@ -348,6 +341,14 @@ impl<'a> RouteHandle<'a> {
 
     /// Adds a route, like `ip route add ...`. Fails with `EEXIST` if it exists.
     pub fn add(&self, route: &Route) -> Result<()> {
+        // The kernel would answer ENODEV; say why instead.
+        if route.gateway.is_none() && route.device.is_none() {
+            return Err(Error::invalid(
+                "route",
+                route.destination,
+                "needs a gateway ('via') or a device ('dev')",
+            ));
+        }
         let message = route.message(&LinkHandle::new(self.conn))?;
         self.conn
             .request_ack(
@@ -357,7 +358,8 @@ impl<'a> RouteHandle<'a> {
             .op(|| format!("adding {}", route.describe()))
     }
 
-    /// Deletes a route, like `ip route del ...`.
+    /// Deletes a route, like `ip route del ...`: the first route that matches what is
+    /// given (destination and table, and gateway, device and metric when given).
     pub fn delete(&self, route: &Route) -> Result<()> {
         let mut message = route.message(&LinkHandle::new(self.conn))?;
         // Deleting matches on what is given; leave protocol, scope and type open, as

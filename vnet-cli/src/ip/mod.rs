@@ -158,24 +158,19 @@ fn run_session(session: &mut Session, args: &[String]) -> Status {
 /// Runs one command: OBJECT and its words. An unknown object is a failure (status 1).
 fn command(session: &mut Session, object: &str, words: &[String]) -> Status {
     let mut words = Words::new(words);
-    if matches(object, "address") {
-        addr::run(session, &mut words)
-    } else if matches(object, "route") {
-        route::run(session, &mut words)
-    } else if matches(object, "link") {
-        link::run(session, &mut words)
-    } else if matches(object, "netns") {
-        netns::run(session, &mut words)
-    } else if matches(object, "help") {
-        Err(usage())
-    } else if [
+    // iproute2's table, in its order: the first object a word abbreviates wins (`ne`
+    // and `n` are `neighbor`, `l` is `link`, `a` is `address`).
+    const OBJECTS: [&str; 34] = [
+        "address",
         "addrlabel",
         "maddress",
+        "route",
         "rule",
         "neighbor",
         "neighbour",
         "ntable",
         "ntbl",
+        "link",
         "l2tp",
         "fou",
         "ila",
@@ -191,23 +186,29 @@ fn command(session: &mut Session, object: &str, words: &[String]) -> Status {
         "xfrm",
         "mroute",
         "mrule",
+        "netns",
         "netconf",
         "vrf",
         "sr",
         "nexthop",
         "mptcp",
         "ioam",
+        "help",
         "stats",
-    ]
-    .iter()
-    .any(|known| matches(object, known))
-    {
-        Err(args::unsupported(&format!("object \"{object}\"")))
-    } else {
-        print_err(format!(
-            "Object \"{object}\" is unknown, try \"ip help\".\n"
-        ));
-        Ok(1)
+    ];
+    match OBJECTS.iter().find(|known| matches(object, known)) {
+        Some(&"address") => addr::run(session, &mut words),
+        Some(&"route") => route::run(session, &mut words),
+        Some(&"link") => link::run(session, &mut words),
+        Some(&"netns") => netns::run(session, &mut words),
+        Some(&"help") => Err(usage()),
+        Some(other) => Err(args::unsupported(&format!("object \"{other}\""))),
+        None => {
+            print_err(format!(
+                "Object \"{object}\" is unknown, try \"ip help\".\n"
+            ));
+            Ok(1)
+        }
     }
 }
 

@@ -1,0 +1,449 @@
+//! Differential tests of `vip` against Debian's `ip` (iproute2 6.1).
+//!
+//! Each case is a transcript of `ip` command lines, run twice, each time in a fresh
+//! network and mount namespace with a private `/run/netns` (`unshare --net --mount`,
+//! a tmpfs on /run/netns): once with the real `ip` (`/usr/bin/ip`), once with vip (the
+//! binary cargo built), both by absolute path and both called `ip` (`exec -a ip`). The
+//! stdout, stderr and exit code of every line are compared byte for byte, and then the
+//! kernel state of every namespace as the real `ip` sees it (`ip -d -j link`, `ip -j
+//! addr`, `ip -j route show table all`, `ip -j neigh`, `ip -j neigh show proxy`,
+//! `ip netns list`), with only what the kernel picks at random masked (MAC addresses,
+//! the IPv6 link-local addresses made from them, bridge timers).
+//!
+//! Run as root, under scripts/private-netns.sh.
+
+use std::path::Path;
+use std::process::Command;
+
+/// The real `ip`, by absolute path: never a drop-in found on `PATH`.
+const IP: &str = "/usr/bin/ip";
+
+/// Runs `lines` (each the arguments of one `ip` invocation, as shell words) with the
+/// tool at `tool`, in fresh namespaces, and returns the transcript: every line's
+/// outputs and status, then the state.
+fn transcript(tool: &str, setup: &str, lines: &[&str]) -> String {
+    let mut script = String::from(
+        "set -u\n\
+         mkdir -p /run/netns && mount -t tmpfs vip-test /run/netns || exit 99\n\
+         ip() { /usr/bin/ip \"$@\"; }\n\
+         ip link set lo up\n\
+         d=$(mktemp -d)\n",
+    );
+    script += setup;
+    script += "\n";
+    for (i, line) in lines.iter().enumerate() {
+        script += &format!(
+            "( exec -a ip \"$TOOL\" {line} ) >\"$d/out\" 2>\"$d/err\" <\"${{STDIN:-/dev/null}}\"; rc=$?\n\
+             printf '== %s\\n-- rc %s\\n-- stdout\\n' {quoted} \"$rc\"; cat \"$d/out\"\n\
+             printf -- '-- stderr\\n'; cat \"$d/err\"\n",
+            quoted = shell_quote(&format!("{}: {line}", i + 1)),
+        );
+    }
+    script += "printf '== state\\n'\n\
+               for ns in '' $(ls /run/netns); do\n\
+                 n=${ns:+-n $ns}\n\
+                 printf -- '-- netns %s\\n' \"${ns:-(this)}\"\n\
+                 ip $n -d -j link show; ip $n -j addr show; ip $n -j route show table all\n\
+                 ip $n -j neigh show; ip $n -j neigh show proxy\n\
+               done\n\
+               printf -- '-- netns list\\n'; ip netns list\n\
+               rm -rf \"$d\"\n";
+    // (The batch cases read their lines from standard input: a file setup names in
+    // STDIN.)
+    let out = Command::new("unshare")
+        .args([
+            "--net",
+            "--mount",
+            "--propagation",
+            "private",
+            "--",
+            "bash",
+            "-c",
+        ])
+        .arg(&script)
+        .env("TOOL", tool)
+        .output()
+        .expect("running unshare");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "transcript script failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    mask(&String::from_utf8_lossy(&out.stdout))
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// Masks what the kernel picks at random: MAC addresses (and bridge ids, which hold
+/// one), IPv6 link-local addresses made from them, and running timers.
+fn mask(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // xx:xx:xx:xx:xx:xx, or with one-digit groups as ip prints bridge ids.
+        if (i == 0 || !bytes[i - 1].is_ascii_hexdigit())
+            && let Some(len) = mac_at(&bytes[i..])
+        {
+            out.push_str("MAC");
+            i += len;
+            continue;
+        }
+        if text[i..].starts_with("fe80::") {
+            out.push_str("fe80::LL");
+            i += 6;
+            while i < bytes.len() && (bytes[i].is_ascii_hexdigit() || bytes[i] == b':') {
+                i += 1;
+            }
+            continue;
+        }
+        out.push(bytes[i] as char);
+        i += 1;
+    }
+    // "hello_timer":1.23 and the like.
+    let mut masked = String::new();
+    for piece in out.split("_timer\":") {
+        if masked.is_empty() && !out.starts_with("_timer\":") {
+            masked.push_str(piece);
+            continue;
+        }
+        masked.push_str("_timer\":T");
+        masked.push_str(piece.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.'));
+    }
+    masked
+}
+
+/// The length of a MAC address (six groups of one or two hex digits, colons between)
+/// at the start of `bytes`.
+fn mac_at(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    for group in 0..6 {
+        let digits = bytes[at..]
+            .iter()
+            .take_while(|b| b.is_ascii_hexdigit())
+            .count();
+        if !(1..=2).contains(&digits) {
+            return None;
+        }
+        at += digits;
+        if group < 5 {
+            if bytes.get(at) != Some(&b':') {
+                return None;
+            }
+            at += 1;
+        }
+    }
+    bytes
+        .get(at)
+        .is_none_or(|b| !b.is_ascii_hexdigit() && *b != b':')
+        .then_some(at)
+}
+
+fn vip() -> &'static str {
+    env!("CARGO_BIN_EXE_vip")
+}
+
+/// Runs a case with both tools and compares the transcripts.
+fn differential(setup: &str, lines: &[&str]) {
+    assert!(
+        Path::new(IP).exists(),
+        "Debian's iproute2 is needed at {IP}"
+    );
+    let expected = transcript(IP, setup, lines);
+    let actual = transcript(vip(), setup, lines);
+    if expected != actual {
+        let diff: Vec<String> = expected
+            .lines()
+            .zip(actual.lines())
+            .enumerate()
+            .filter(|(_, (e, a))| e != a)
+            .take(5)
+            .map(|(n, (e, a))| format!("line {}:\n  ip:  {e}\n  vip: {a}", n + 1))
+            .collect();
+        panic!(
+            "vip differs from ip:\n{}\n\n--- ip transcript ---\n{expected}\n--- vip transcript ---\n{actual}",
+            diff.join("\n")
+        );
+    }
+}
+
+#[test]
+fn netns_add_list_delete_and_their_errors() {
+    differential(
+        "",
+        &[
+            "netns add vm1",
+            "netns add vm2",
+            "netns add vm1",
+            "netns list",
+            "netns",
+            "-j netns list",
+            "netns ls",
+            "netns del vm2",
+            "netns delete vm2",
+            "netns add a/b",
+            "netns add ..",
+            "netns frob x",
+            "netns add",
+            "netn sh",
+        ],
+    );
+}
+
+#[test]
+fn link_add_set_delete_veth_and_bridge() {
+    differential(
+        "",
+        &[
+            "link add v0 type veth peer name v1",
+            "link add v0 type veth peer name v2",
+            "link add dev v2 type veth peer name v3",
+            "link set v0 up",
+            "link set dev v1 mtu 1400 address 02:00:00:00:00:01",
+            "link set v1 up",
+            "link add br0 type bridge",
+            "link add br1 type bridge stp_state 1 forward_delay 400 priority 4096",
+            "link set v0 master br0",
+            "link set dev v2 master br1 up",
+            "link set v2 nomaster",
+            "link set v3 name v33",
+            "link set v33 group 5",
+            "link set v1 down",
+            "l a v4 type veth peer name v5",
+            "li s v4 up",
+            "link del v5",
+            "link delete dev v4",
+            "link del group 5",
+        ],
+    );
+}
+
+#[test]
+fn link_errors_match_ip() {
+    differential(
+        "ip link add v0 type veth peer name v1",
+        &[
+            "link del nosuch",
+            "link set nosuch up",
+            "link add x",
+            "link frob",
+            "link set v0 mtu abc",
+            "link set v0 mtu 10",
+            "link set v0 mtu 70000",
+            "link set v0 master nosuch",
+            "link add name a dev b type veth peer name c",
+            "link set up",
+            "link set v0 address 01:00:00:00:00:01",
+            "link set v0 address zz:00",
+            "link set v0 name a/b",
+            "link set v0 name v0 name v9",
+            "link set v0 mtu 1400 mtu 1300",
+            "link set v0 netns nosuch",
+            "link add g0 group 3 type bridge",
+            "link set v0 v1",
+            "link set v0 up garbage",
+            "link set",
+            "link add v8 type veth peer name v9 peer",
+        ],
+    );
+}
+
+#[test]
+fn links_born_in_other_namespaces() {
+    differential(
+        "ip netns add vm1; ip netns add vm2",
+        &[
+            "link add h1 type veth peer name eth0 netns vm1",
+            "link add h2 netns vm2 type veth peer name p2",
+            "-n vm1 link set eth0 up",
+            "-n vm2 link set h2 name eth0",
+            "-n vm9 link show",
+            "link set p2 netns vm1",
+            "-n vm1 link set p2 up",
+        ],
+    );
+}
+
+#[test]
+fn addresses_and_their_errors() {
+    differential(
+        "ip link add v0 type veth peer name v1; ip link set v0 up; ip link set v1 up",
+        &[
+            "addr add 10.0.0.1/24 dev v0",
+            "addr add 10.0.0.1/24 dev v0",
+            "address add 10.0.0.2/24 dev v0",
+            "a add fd00::1/64 dev v0",
+            "-6 addr add fd00::2/64 dev v0",
+            "-4 addr add fd00::3/64 dev v0",
+            "addr add 10.0.0.300/24 dev v0",
+            "addr add 10.0.0.9/33 dev v0",
+            "addr add 10.0.0.9/24 dev nosuch",
+            "addr add 10.0.0.9/24",
+            "addr add 10.0.0.9/24 10.0.0.10/24 dev v0",
+            "addr add local 10.1 dev v1",
+            "a d 10.0.0.2/24 dev v0",
+            "addr del 10.0.0.99/24 dev v0",
+            "addr frob",
+        ],
+    );
+}
+
+#[test]
+fn routes_and_their_errors() {
+    differential(
+        "ip link add v0 type veth peer name v1; ip link set v0 up; ip link set v1 up; \
+         ip addr add 10.0.0.1/24 dev v0; ip addr add fd00::1/64 dev v0 nodad",
+        &[
+            "route add 10.9.0.0/16 via 10.0.0.254",
+            "route add 10.9.0.0/16 via 10.0.0.254",
+            "route add default via 10.0.0.254",
+            "ro add 10.8.0.0/16 dev v0 metric 5",
+            "route add 10.7.0.0/16 via 10.0.0.254 table 100",
+            "route add 10.6.0.0/16 via 10.0.0.253 table 1000",
+            "route add fd00:9::/48 via fd00::fe",
+            "-6 route add default via fd00::fe",
+            "route add 10.1.2.3/8 dev v0",
+            "route add 10.5.0.0/16 dev nosuch",
+            "route add 10.5.0.0/16 via 10.0.0.254 via 10.0.0.253",
+            "route add 10.5.0.0/16 via 10.0.0.x",
+            "route add 10.5.0.0/16 10.4.0.0/16 dev v0",
+            "route add 10.5.0.0/16 via 10.0.0.254 table x",
+            "route add 10.5.0.0/16 via 10.0.0.254 metric -1",
+            "route del 10.8.0.0/16 dev v0 metric 5",
+            "route del 10.8.0.0/16 dev v0",
+            "r d 10.9.0.0/16",
+            "route frob",
+        ],
+    );
+}
+
+#[test]
+fn global_options_and_objects() {
+    differential(
+        "",
+        &[
+            "-z link",
+            "-n nosuch link add a type bridge",
+            "frob",
+            "-f inet addr add fd00::1/64 dev lo",
+            "-f bogus link",
+            "-4 -6 addr add 10.0.0.1/8 dev lo",
+            "--force link add b0 type bridge",
+            "-- link add b1 type bridge",
+        ],
+    );
+}
+
+#[test]
+fn batch_files_stop_at_the_first_failure_or_go_on_with_force() {
+    // One batch file per test process in /tmp (the two transcripts run one after the
+    // other, and read it the same way).
+    let file = format!("/tmp/vip-batch-{}", std::process::id());
+    let setup = format!(
+        "printf '%s\\n' 'link add b0 type bridge # a comment' '' \
+         'link add b1 \\' '  type bridge' 'link add b0 type bridge' \
+         'link add b2 type bridge' 'frob' > {file}; export STDIN={file}"
+    );
+    let force = format!("-force -batch {file}");
+    differential(
+        &setup,
+        &["-batch -", force.as_str(), "-batch /nonexistent/file"],
+    );
+    let _ = std::fs::remove_file(&file);
+}
+
+/// Beyond `ip`: one batch builds a lab across namespaces, each line choosing its own
+/// with `-n`, and the lab carries traffic.
+#[test]
+fn one_batch_builds_a_lab_across_namespaces() {
+    let script = format!(
+        "set -e\n\
+         mkdir -p /run/netns && mount -t tmpfs vip-lab /run/netns\n\
+         /usr/bin/ip netns add vm1; /usr/bin/ip netns add vm2\n\
+         cat > /tmp/vip-lab.$$ <<'EOF'\n\
+         link add br0 type bridge\n\
+         link set br0 up\n\
+         addr add 10.0.0.254/24 dev br0\n\
+         link add vm1-p master br0 up type veth peer name eth0 netns vm1\n\
+         link add vm2-p master br0 up type veth peer name eth0 netns vm2\n\
+         -n vm1 link set lo up\n\
+         -n vm1 link set eth0 up\n\
+         -n vm1 addr add 10.0.0.1/24 dev eth0\n\
+         -n vm1 route add default via 10.0.0.254\n\
+         -n vm2 link set lo up\n\
+         -n vm2 link set eth0 up\n\
+         -n vm2 addr add 10.0.0.2/24 dev eth0\n\
+         EOF\n\
+         ( exec -a ip {vip} -batch /tmp/vip-lab.$$ )\n\
+         rm /tmp/vip-lab.$$\n\
+         /usr/bin/ip netns exec vm1 ping -c 1 -W 5 10.0.0.2 >/dev/null\n\
+         /usr/bin/ip netns exec vm2 ping -c 1 -W 5 10.0.0.254 >/dev/null\n\
+         /usr/bin/ip -n vm1 -j route show default\n",
+        vip = vip()
+    );
+    let out = Command::new("unshare")
+        .args([
+            "--net",
+            "--mount",
+            "--propagation",
+            "private",
+            "--",
+            "bash",
+            "-c",
+        ])
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let routes: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(routes[0]["gateway"], "10.0.0.254", "{routes}");
+}
+
+/// What vip does not do, it says, with exit 255: never a silent success.
+#[test]
+fn unsupported_commands_fail_loudly() {
+    for line in [
+        "link show",
+        "addr add 10.0.0.1/24 brd + dev lo",
+        "route add 10.0.0.0/8 dev lo proto static",
+        "maddress show",
+        "-s link",
+    ] {
+        let out = Command::new("unshare")
+            .args(["--net", "--", vip()])
+            .args(line.split(' '))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(255), "{line}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("vip: ") && err.contains("not supported"),
+            "{line}: {err}"
+        );
+    }
+}
+
+#[test]
+fn the_masker_masks_only_what_it_should() {
+    assert_eq!(
+        mask("\"address\":\"02:00:00:00:00:01\","),
+        "\"address\":\"MAC\","
+    );
+    assert_eq!(mask("8000.aa:bb:cc:dd:ee:ff x"), "8000.MAC x");
+    assert_eq!(mask("fe80::1234:56ff:fe78:9abc/64"), "fe80::LL/64");
+    assert_eq!(
+        mask("{\"hello_timer\":0.12,\"x\":1}"),
+        "{\"hello_timer\":T,\"x\":1}"
+    );
+    assert_eq!(mask("10.0.0.1/24"), "10.0.0.1/24");
+    assert_eq!(mask("1000.0:0:0:0:0:0,"), "1000.MAC,");
+    assert_eq!(mask("fd00:9::/48 a:b:c"), "fd00:9::/48 a:b:c");
+}
