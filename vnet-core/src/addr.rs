@@ -19,10 +19,89 @@ pub struct Address {
     pub index: u32,
     /// The address and prefix length (`10.0.0.1/24`).
     pub network: IpNetwork,
+    /// The peer of a point-to-point address (`peer ADDR`), when it differs from the
+    /// address itself.
+    pub peer: Option<IpAddr>,
+    /// The broadcast address (`brd`, IPv4).
+    pub broadcast: Option<IpAddr>,
+    /// The anycast address (`any`, IPv6).
+    pub anycast: Option<IpAddr>,
     /// The label (IPv4 only; `eth0:1`-style aliases).
     pub label: Option<String>,
     /// Scope (`global`, `link`, `host`, ...).
     pub scope: Scope,
+    /// Flags (`IFA_F_*`: `secondary`, `nodad`, `tentative`, `permanent`, ...).
+    pub flags: AddressFlags,
+    /// The metric of the prefix route (`metric N`).
+    pub metric: Option<u32>,
+    /// Seconds the address stays valid; `None` for forever.
+    pub valid_lifetime: Option<u32>,
+    /// Seconds the address stays preferred; `None` for forever.
+    pub preferred_lifetime: Option<u32>,
+}
+
+/// The flags of an address (`IFA_F_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct AddressFlags(pub u32);
+
+impl AddressFlags {
+    /// `IFA_F_SECONDARY` (for IPv6: `IFA_F_TEMPORARY`).
+    pub const SECONDARY: AddressFlags = AddressFlags(0x01);
+    /// `IFA_F_NODAD`: no duplicate address detection.
+    pub const NODAD: AddressFlags = AddressFlags(0x02);
+    /// `IFA_F_TENTATIVE`: duplicate address detection is under way.
+    pub const TENTATIVE: AddressFlags = AddressFlags(0x40);
+    /// `IFA_F_PERMANENT`: added by hand, not by autoconfiguration.
+    pub const PERMANENT: AddressFlags = AddressFlags(0x80);
+
+    /// `ip address`'s names, in its order (`secondary` through `stable-privacy`).
+    const NAMED: [(u32, &'static str); 12] = [
+        (0x01, "secondary"),
+        (0x02, "nodad"),
+        (0x04, "optimistic"),
+        (0x08, "dadfailed"),
+        (0x10, "home"),
+        (0x20, "deprecated"),
+        (0x40, "tentative"),
+        (0x80, "permanent"),
+        (0x100, "mngtmpaddr"),
+        (0x200, "noprefixroute"),
+        (0x400, "autojoin"),
+        (0x800, "stable-privacy"),
+    ];
+
+    /// True when every flag of `other` is set.
+    pub fn contains(self, other: AddressFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+impl Address {
+    /// The words `ip address show` prints for the flags, in its order: `dynamic` for an
+    /// address without `permanent`, `secondary` (`temporary` for IPv6), the others by
+    /// name, and any bits without a name as `flags XX`.
+    pub fn flag_words(&self) -> Vec<String> {
+        let mut rest = self.flags.0;
+        let mut out = Vec::new();
+        for (bit, name) in AddressFlags::NAMED {
+            if bit == AddressFlags::PERMANENT.0 {
+                if rest & bit == 0 {
+                    out.push("dynamic".to_string());
+                }
+            } else if rest & bit != 0 {
+                if bit == AddressFlags::SECONDARY.0 && self.network.is_ipv6() {
+                    out.push("temporary".to_string());
+                } else {
+                    out.push(name.to_string());
+                }
+            }
+            rest &= !bit;
+        }
+        if rest != 0 {
+            out.push(format!("flags {rest:02x}"));
+        }
+        out
+    }
 }
 
 /// The address calls of a [`crate::Handle`]: `handle.addr()`.
@@ -129,23 +208,46 @@ fn parse(message: AddressMessage) -> Option<Address> {
     let mut address: Option<IpAddr> = None;
     let mut local: Option<IpAddr> = None;
     let mut label = None;
+    let mut broadcast = None;
+    let mut anycast = None;
+    let mut flags = None;
+    let mut metric = None;
+    let mut lifetimes = (None, None);
     for attribute in message.attributes {
         match attribute {
             AddressAttribute::Address(a) => address = Some(a),
             AddressAttribute::Local(a) => local = Some(a),
             AddressAttribute::Label(l) => label = Some(l),
+            AddressAttribute::Broadcast(a) => broadcast = Some(IpAddr::V4(a)),
+            AddressAttribute::Anycast(a) => anycast = Some(IpAddr::V6(a)),
+            AddressAttribute::Flags(f) => flags = Some(f.bits()),
+            AddressAttribute::RoutePriority(m) => metric = Some(m),
+            AddressAttribute::CacheInfo(c) => {
+                let finite = |s: u32| (s != u32::MAX).then_some(s);
+                lifetimes = (finite(c.ifa_valid), finite(c.ifa_preferred));
+            }
             _ => {}
         }
     }
     // For IPv4, IFA_LOCAL is the interface's own address and IFA_ADDRESS the peer on
     // point-to-point links; for IPv6 only IFA_ADDRESS is sent.
     let ip = local.or(address)?;
+    let peer = address.filter(|a| *a != ip);
     let network = IpNetwork::new(ip, message.header.prefix_len).ok()?;
     let scope = Scope::from_number(message.header.scope.into());
+    // IFA_FLAGS carries all 32 bits; the header's byte only the low 8.
+    let flags = AddressFlags(flags.unwrap_or(u32::from(message.header.flags.bits())));
     Some(Address {
         index: message.header.index,
         network,
+        peer,
+        broadcast,
+        anycast,
         label,
         scope,
+        flags,
+        metric,
+        valid_lifetime: lifetimes.0,
+        preferred_lifetime: lifetimes.1,
     })
 }

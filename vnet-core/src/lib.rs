@@ -75,7 +75,7 @@ pub mod sysctl;
 
 pub mod handle;
 
-pub use addr::{Address, AddressHandle};
+pub use addr::{Address, AddressFlags, AddressHandle};
 pub use bridge::{
     BridgeHandle, BridgeId, BridgeInfo, BridgeStp, FdbEntry, FdbEntryKind, FdbSpec, PortInfo,
     PortOptions, PortState, PortVlan, StpMode,
@@ -83,8 +83,8 @@ pub use bridge::{
 pub use error::{Error, Result, TunStep};
 pub use handle::Handle;
 pub use link::{
-    Bridge, BridgeOptions, Link, LinkChange, LinkDetails, LinkHandle, LinkKind, LinkRef, LinkSpec,
-    MacVlan, MacVlanMode, OperState, Veth, Vlan, VlanProtocol, Vxlan,
+    Bridge, BridgeOptions, IfFlags, Link, LinkChange, LinkDetails, LinkHandle, LinkKind, LinkMode,
+    LinkRef, LinkSpec, LinkType, MacVlan, MacVlanMode, OperState, Veth, Vlan, VlanProtocol, Vxlan,
 };
 pub use neigh::{Neighbour, NeighbourHandle, NeighbourState};
 pub use netfilter::Netfilter;

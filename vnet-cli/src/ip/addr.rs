@@ -14,17 +14,20 @@ use crate::print_err;
 /// `ip address VERB ...`.
 pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
     let Some(verb) = words.take() else {
-        return Err(unsupported("\"ip address show\""));
+        return super::show::run(session, words, super::show::Listing::Addresses);
     };
+    // In iproute2's order: the first verb a word abbreviates wins.
     let delete = if matches(verb, "add") {
         false
+    } else if matches(verb, "change") || verb == "chg" || matches(verb, "replace") {
+        return Err(unsupported(&format!("\"ip address {verb}\"")));
     } else if matches(verb, "delete") {
         true
-    } else if [
-        "change", "replace", "show", "lst", "list", "flush", "save", "restore", "showdump", "help",
-    ]
-    .iter()
-    .any(|known| matches(verb, known))
+    } else if matches(verb, "list") || matches(verb, "show") || matches(verb, "lst") {
+        return super::show::run(session, words, super::show::Listing::Addresses);
+    } else if ["flush", "save", "showdump", "restore", "help"]
+        .iter()
+        .any(|known| matches(verb, known))
     {
         return Err(unsupported(&format!("\"ip address {verb}\"")));
     } else {

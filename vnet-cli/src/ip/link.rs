@@ -23,7 +23,7 @@ enum Verb {
 /// `ip link VERB ...`.
 pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
     let Some(verb) = words.take() else {
-        return Err(unsupported("\"ip link show\""));
+        return super::show::run(session, words, super::show::Listing::Links);
     };
     let verb = if matches(verb, "add") {
         Verb::Add
@@ -33,11 +33,11 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
         return Err(unsupported("\"ip link replace\""));
     } else if matches(verb, "delete") {
         Verb::Delete
-    } else if [
-        "show", "lst", "list", "xstats", "afstats", "property", "help",
-    ]
-    .iter()
-    .any(|known| matches(verb, known))
+    } else if matches(verb, "show") || matches(verb, "lst") || matches(verb, "list") {
+        return super::show::run(session, words, super::show::Listing::Links);
+    } else if ["xstats", "afstats", "property", "help"]
+        .iter()
+        .any(|known| matches(verb, known))
     {
         return Err(unsupported(&format!("\"ip link {verb}\"")));
     } else {

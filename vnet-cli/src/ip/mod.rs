@@ -14,6 +14,7 @@ mod args;
 mod link;
 mod netns;
 mod route;
+mod show;
 
 use std::collections::HashMap;
 use std::io::BufRead;

@@ -4,7 +4,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use netlink_packet_route::link::{
-    InfoData, InfoKind, InfoVlan, InfoVxlan, LinkAttribute, LinkFlags, LinkInfo, LinkMessage, State,
+    InfoData, InfoKind, InfoVlan, InfoVxlan, LinkAttribute, LinkFlags, LinkInfo, LinkMessage, Prop,
+    State,
 };
 
 use super::vlan::VlanProtocol;
@@ -40,9 +41,175 @@ pub struct Link {
     pub link_netnsid: Option<i32>,
     /// Device group.
     pub group: u32,
+    /// Interface flags (`IFF_*`): what `ip link` prints between `<` and `>`.
+    pub flags: IfFlags,
+    /// Hardware type (`ARPHRD_*`): `ether`, `loopback`, `none`, ...
+    pub link_type: LinkType,
+    /// The queueing discipline (`noqueue`, `noop`, `fq_codel`, ...).
+    pub qdisc: Option<String>,
+    /// Transmit queue length.
+    pub txqlen: Option<u32>,
+    /// Link mode (`IFLA_LINKMODE`).
+    pub link_mode: Option<LinkMode>,
+    /// The link-layer address as the kernel gives it, of any length (a tunnel's is
+    /// an IP address; [`Link::mac`] holds it when it is an Ethernet one).
+    pub address: Option<Vec<u8>>,
+    /// The link-layer broadcast address (the peer's, on a point-to-point link).
+    pub broadcast: Option<Vec<u8>>,
+    /// The permanent hardware address, for devices that have one.
+    pub permanent_address: Option<Vec<u8>>,
+    /// The alias (`ip link set DEV alias TEXT`).
+    pub alias: Option<String>,
+    /// Alternative names (`ip link property add dev DEV altname NAME`).
+    pub alt_names: Vec<String>,
     /// Kind-specific details.
     pub details: LinkDetails,
     raw: LinkMessage,
+}
+
+/// The flags of a network device (`IFF_*`, `ifi_flags`). Its `Display` is the list
+/// `ip link` prints between `<` and `>`: `NO-CARRIER` first for a device that is up
+/// without a carrier, then each flag in iproute2's order, comma-separated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct IfFlags(pub u32);
+
+impl IfFlags {
+    /// `IFF_UP`: administratively up.
+    pub const UP: IfFlags = IfFlags(0x1);
+    /// `IFF_BROADCAST`.
+    pub const BROADCAST: IfFlags = IfFlags(0x2);
+    /// `IFF_LOOPBACK`.
+    pub const LOOPBACK: IfFlags = IfFlags(0x8);
+    /// `IFF_POINTOPOINT`.
+    pub const POINTOPOINT: IfFlags = IfFlags(0x10);
+    /// `IFF_RUNNING`: operationally up (`ip` prints `NO-CARRIER` when it is missing
+    /// on a device that is up).
+    pub const RUNNING: IfFlags = IfFlags(0x40);
+    /// `IFF_NOARP`.
+    pub const NOARP: IfFlags = IfFlags(0x80);
+    /// `IFF_PROMISC`.
+    pub const PROMISC: IfFlags = IfFlags(0x100);
+    /// `IFF_MULTICAST`.
+    pub const MULTICAST: IfFlags = IfFlags(0x1000);
+    /// `IFF_LOWER_UP`: the carrier is present.
+    pub const LOWER_UP: IfFlags = IfFlags(0x10000);
+
+    /// The flags in the order `ip link` prints them, with their names.
+    const NAMED: [(u32, &'static str); 18] = [
+        (0x8, "LOOPBACK"),
+        (0x2, "BROADCAST"),
+        (0x10, "POINTOPOINT"),
+        (0x1000, "MULTICAST"),
+        (0x80, "NOARP"),
+        (0x200, "ALLMULTI"),
+        (0x100, "PROMISC"),
+        (0x400, "MASTER"),
+        (0x800, "SLAVE"),
+        (0x4, "DEBUG"),
+        (0x8000, "DYNAMIC"),
+        (0x4000, "AUTOMEDIA"),
+        (0x2000, "PORTSEL"),
+        (0x20, "NOTRAILERS"),
+        (0x1, "UP"),
+        (0x10000, "LOWER_UP"),
+        (0x20000, "DORMANT"),
+        (0x40000, "ECHO"),
+    ];
+
+    /// True when every flag of `other` is set.
+    pub fn contains(self, other: IfFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// The names `ip link` prints, in its order: `NO-CARRIER` for a device that is up
+    /// without `IFF_RUNNING`, then the named flags, then any other bits in hexadecimal.
+    pub fn names(self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.contains(IfFlags::UP) && !self.contains(IfFlags::RUNNING) {
+            out.push("NO-CARRIER".to_string());
+        }
+        let mut rest = self.0 & !IfFlags::RUNNING.0;
+        for (bit, name) in Self::NAMED {
+            if rest & bit != 0 {
+                rest &= !bit;
+                out.push(name.to_string());
+            }
+        }
+        if rest != 0 {
+            out.push(format!("{rest:x}"));
+        }
+        out
+    }
+}
+
+impl fmt::Display for IfFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.names().join(","))
+    }
+}
+
+/// The hardware type of a device (`ARPHRD_*`, `ifi_type`). Its `Display` is the word
+/// after `link/` in `ip link show` (`ether`, `loopback`, `none`, ...; `[N]` for a number
+/// without a name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct LinkType(pub u16);
+
+impl LinkType {
+    /// `ARPHRD_ETHER`: Ethernet (veth, bridge, tap, vxlan, macvlan...).
+    pub const ETHER: LinkType = LinkType(1);
+    /// `ARPHRD_LOOPBACK`.
+    pub const LOOPBACK: LinkType = LinkType(772);
+    /// `ARPHRD_NONE`: no link layer (a tun device).
+    pub const NONE: LinkType = LinkType(0xfffe);
+
+    /// The names of iproute2's table (`ll_types.c`) for the types vnet meets.
+    const NAMES: [(u16, &'static str); 14] = [
+        (0, "netrom"),
+        (1, "ether"),
+        (2, "eether"),
+        (512, "ppp"),
+        (768, "ipip"),
+        (769, "tunnel6"),
+        (772, "loopback"),
+        (776, "sit"),
+        (778, "gre"),
+        (823, "gre6"),
+        (824, "netlink"),
+        (825, "6lowpan"),
+        (0xfffe, "none"),
+        (0xffff, "void"),
+    ];
+}
+
+impl fmt::Display for LinkType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match Self::NAMES.iter().find(|(n, _)| *n == self.0) {
+            Some((_, name)) => f.write_str(name),
+            None => write!(f, "[{}]", self.0),
+        }
+    }
+}
+
+/// The link mode of a device (`IF_LINK_MODE_*`). Its `Display` is the word `ip link`
+/// prints after `mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LinkMode {
+    /// `DEFAULT`.
+    Default,
+    /// `DORMANT`: the upward transition waits for a supplicant.
+    Dormant,
+    /// Another mode; `ip` prints its number.
+    Other(u8),
+}
+
+impl fmt::Display for LinkMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkMode::Default => f.write_str("DEFAULT"),
+            LinkMode::Dormant => f.write_str("DORMANT"),
+            LinkMode::Other(n) => write!(f, "{n}"),
+        }
+    }
 }
 
 /// Kind-specific details of a [`Link`].
@@ -86,6 +253,16 @@ impl Link {
             parent: None,
             link_netnsid: None,
             group: 0,
+            flags: IfFlags(message.header.flags.bits()),
+            link_type: LinkType(message.header.link_layer_type.into()),
+            qdisc: None,
+            txqlen: None,
+            link_mode: None,
+            address: None,
+            broadcast: None,
+            permanent_address: None,
+            alias: None,
+            alt_names: Vec::new(),
             details: LinkDetails::None,
             raw: LinkMessage::default(),
         };
@@ -95,7 +272,28 @@ impl Link {
                 LinkAttribute::OperState(state) => link.operstate = OperState::from_state(*state),
                 LinkAttribute::Controller(master) if *master != 0 => link.master = Some(*master),
                 LinkAttribute::Mtu(mtu) => link.mtu = Some(*mtu),
-                LinkAttribute::Address(mac) => link.mac = MacAddr::from_slice(mac),
+                LinkAttribute::Address(bytes) => {
+                    link.mac = MacAddr::from_slice(bytes);
+                    link.address = Some(bytes.clone());
+                }
+                LinkAttribute::Broadcast(bytes) => link.broadcast = Some(bytes.clone()),
+                LinkAttribute::PermAddress(bytes) => link.permanent_address = Some(bytes.clone()),
+                LinkAttribute::Qdisc(qdisc) => link.qdisc = Some(qdisc.clone()),
+                LinkAttribute::TxQueueLen(len) => link.txqlen = Some(*len),
+                LinkAttribute::Mode(mode) => {
+                    link.link_mode = Some(match u8::from(*mode) {
+                        0 => LinkMode::Default,
+                        1 => LinkMode::Dormant,
+                        n => LinkMode::Other(n),
+                    })
+                }
+                LinkAttribute::IfAlias(alias) => link.alias = Some(alias.clone()),
+                LinkAttribute::PropList(props) => {
+                    link.alt_names.extend(props.iter().filter_map(|p| match p {
+                        Prop::AltIfName(name) => Some(name.clone()),
+                        _ => None,
+                    }))
+                }
                 LinkAttribute::Link(parent) if *parent != 0 => link.parent = Some(*parent),
                 LinkAttribute::LinkNetNsId(id) => link.link_netnsid = Some(*id),
                 LinkAttribute::Group(group) => link.group = *group,
