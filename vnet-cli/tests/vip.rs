@@ -379,6 +379,37 @@ fn batch_files_stop_at_the_first_failure_or_go_on_with_force() {
     let _ = std::fs::remove_file(&file);
 }
 
+#[test]
+fn netns_exec_pids_identify() {
+    let file = format!("/tmp/vip-exec-batch-{}", std::process::id());
+    let setup = format!(
+        "ip netns add vm1; ip -n vm1 link add d0 type dummy 2>/dev/null || ip -n vm1 link add d0 type bridge; \
+         printf '%s\\n' \"netns exec vm1 sh -c 'exit 4'\" 'netns exec vm1 true' > {file}"
+    );
+    let batch = format!("-force -batch {file}");
+    differential(
+        &setup,
+        &[
+            "netns exec vm1 /usr/bin/ip -j link show d0",
+            "netns exec vm1 sh -c 'echo hi; echo err >&2; exit 3'",
+            "netns exec nosuch true",
+            "netns exec",
+            "netns exec vm1",
+            "netns exec vm1 /nonexistent/program",
+            "netns pids vm1",
+            "netns pids",
+            "netns pids nosuch",
+            "netns pids vm1 extra",
+            "netns identify",
+            "netns identify abc",
+            "netns identify 1 2",
+            "netns identify 999999999",
+            batch.as_str(),
+        ],
+    );
+    let _ = std::fs::remove_file(&file);
+}
+
 /// A little of everything the listings print: veth pairs up and down, a peer in
 /// another namespace, a bridge with a port, a tap, a VXLAN, a link group, addresses of
 /// both families (no duplicate address detection, so none is tentative), an alias.

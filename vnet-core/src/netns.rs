@@ -172,6 +172,36 @@ impl Netns {
             .collect())
     }
 
+    /// The processes whose network namespace is this one, by pid, in `/proc` order
+    /// (`ip netns pids NAME`). Processes that end while they are read are left out.
+    pub fn pids(&self) -> Result<Vec<u32>> {
+        let ours = fstat(self.fd.as_fd())
+            .map_err(|e| Error::sys(format!("reading {}", self.describe()), e))?;
+        let entries = fs::read_dir("/proc").map_err(|e| Error::io("listing /proc", e))?;
+        Ok(entries
+            .filter_map(|entry| entry.ok())
+            .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|pid| {
+                stat(format!("/proc/{pid}/ns/net").as_str())
+                    .is_ok_and(|st| st.st_dev == ours.st_dev && st.st_ino == ours.st_ino)
+            })
+            .collect())
+    }
+
+    /// The name under `/run/netns` of this namespace, if it has one (`ip netns identify`;
+    /// the last match in directory order, as `ip` reports it).
+    pub fn identify(&self) -> Result<Option<String>> {
+        let ours = fstat(self.fd.as_fd())
+            .map_err(|e| Error::sys(format!("reading {}", self.describe()), e))?;
+        Ok(Netns::list_unsorted()?
+            .into_iter()
+            .filter(|name| {
+                stat(&path_of(name))
+                    .is_ok_and(|st| st.st_dev == ours.st_dev && st.st_ino == ours.st_ino)
+            })
+            .next_back())
+    }
+
     /// Opens a named network namespace (`/run/netns/NAME`).
     pub fn open(name: &str) -> Result<Netns> {
         check_name(name)?;

@@ -36,6 +36,8 @@ type Status = Result<u8, Stop>;
 #[derive(Debug, Default)]
 pub struct Session {
     json: bool,
+    /// Running a batch file: `netns exec` waits for its command instead of becoming it.
+    batch: bool,
     family: Family,
     force: bool,
     /// The namespace commands act in (`-n NETNS`), `None` for the caller's.
@@ -148,6 +150,7 @@ fn run_session(session: &mut Session, args: &[String]) -> Status {
         }
     }
     if let Some(file) = batch {
+        session.batch = true;
         return run_batch(session, &file);
     }
     match words.rest() {

@@ -26,10 +26,13 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
         add(words)
     } else if matches(verb, "delete") {
         delete(words)
-    } else if ["identify", "pids", "exec", "monitor", "attach"]
-        .iter()
-        .any(|known| matches(verb, known))
-    {
+    } else if matches(verb, "identify") {
+        identify(words)
+    } else if matches(verb, "pids") {
+        pids(words)
+    } else if matches(verb, "exec") {
+        exec(session, words)
+    } else if matches(verb, "monitor") || matches(verb, "attach") {
         Err(unsupported(&format!("\"ip netns {verb}\"")))
     } else {
         Err(unknown_command(verb, "netns"))
@@ -115,6 +118,121 @@ fn delete(words: &mut Words<'_>) -> Status {
             };
             print_err(format!(
                 "Cannot remove namespace file \"/run/netns/{name}\": {why}\n"
+            ));
+            Ok(1)
+        }
+    }
+}
+
+/// The text of an error opening a namespace file, as `strerror` gives it.
+fn open_error(e: &Error) -> String {
+    match e {
+        Error::NotFound { .. } => "No such file or directory".to_string(),
+        other => vnet_core::error::strerror(other.errno()),
+    }
+}
+
+/// `ip netns exec NAME COMMAND...`: runs the command inside the namespace, as `ip
+/// netns exec` does (its own mount namespace, /sys remounted, /etc/netns/NAME files
+/// bound over /etc). vip becomes the command; in a batch, it waits for it and the
+/// line's status is the command's.
+fn exec(session: &Session, words: &mut Words<'_>) -> Status {
+    let Some(name) = words.take() else {
+        print_err("No netns name specified\n");
+        return Ok(1);
+    };
+    let Some((program, args)) = words.rest().split_first() else {
+        print_err("No command specified\n");
+        return Ok(1);
+    };
+    let mut command = match Netns::command(name, program) {
+        Ok(command) => command,
+        Err(e) => {
+            print_err(format!(
+                "Cannot open network namespace \"{name}\": {}\n",
+                open_error(&e)
+            ));
+            return Err(Stop(255));
+        }
+    };
+    command.args(args);
+    if session.batch {
+        return match command.status() {
+            Ok(status) => match status.code() {
+                Some(code) => Ok(code as u8),
+                None => Err(Stop(1)),
+            },
+            Err(e) => {
+                print_err(format!(
+                    "exec of \"{program}\" failed: {}\n",
+                    strerror_of(&e)
+                ));
+                Ok(1)
+            }
+        };
+    }
+    use std::os::unix::process::CommandExt;
+    let e = command.exec();
+    print_err(format!(
+        "exec of \"{program}\" failed: {}\n",
+        strerror_of(&e)
+    ));
+    Err(Stop(1))
+}
+
+fn strerror_of(e: &std::io::Error) -> String {
+    vnet_core::error::strerror(e.raw_os_error().unwrap_or(libc::EIO))
+}
+
+/// `ip netns pids NAME`: the processes inside the namespace.
+fn pids(words: &mut Words<'_>) -> Status {
+    let Some(name) = words.take() else {
+        print_err("No netns name specified\n");
+        return Ok(1);
+    };
+    if !words.is_empty() {
+        print_err("extra arguments specified\n");
+        return Ok(1);
+    }
+    let listed = Netns::open(name).and_then(|ns| ns.pids());
+    match listed {
+        Ok(pids) => {
+            let text: String = pids.iter().map(|p| format!("{p}\n")).collect();
+            crate::print_out(&text);
+            Ok(0)
+        }
+        Err(e) => {
+            print_err(format!(
+                "Cannot open network namespace: {}\n",
+                open_error(&e)
+            ));
+            Ok(1)
+        }
+    }
+}
+
+/// `ip netns identify [PID]`: the name of the namespace process PID (vip itself by
+/// default) is in, or an empty line.
+fn identify(words: &mut Words<'_>) -> Status {
+    let pid = words.take().unwrap_or("self");
+    if !words.is_empty() {
+        print_err("extra arguments specified\n");
+        return Ok(1);
+    }
+    if pid != "self" && (pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit())) {
+        print_err(format!("Specified string '{pid}' is not a pid\n"));
+        return Ok(1);
+    }
+    let found = Netns::from_path(format!("/proc/{pid}/ns/net")).and_then(|ns| ns.identify());
+    match found {
+        Ok(name) => {
+            crate::print_out(&format!("{}\n", name.unwrap_or_default()));
+            Ok(0)
+        }
+        Err(e) => {
+            print_err(format!(
+                "Cannot open network namespace: {}\n",
+                open_error(&e)
             ));
             Ok(1)
         }
