@@ -25,6 +25,7 @@ fn transcript(tool: &str, setup: &str, lines: &[&str]) -> String {
     let mut script = String::from(
         "set -u\n\
          mkdir -p /run/netns && mount -t tmpfs vip-test /run/netns || exit 99\n\
+         umount -l /sys && mount -t sysfs vip-sys /sys || exit 98\n\
          ip() { /usr/bin/ip \"$@\"; }\n\
          ip link set lo up\n\
          d=$(mktemp -d)\n",
@@ -408,6 +409,36 @@ fn netns_exec_pids_identify() {
         ],
     );
     let _ = std::fs::remove_file(&file);
+}
+
+#[test]
+fn tuntap_add_delete_show() {
+    differential(
+        "",
+        &[
+            "tuntap add mode tap dev tap0",
+            "tuntap add mode tap tap1 user 1000 group 100",
+            "tuntap add dev tun0 mode tun pi vnet_hdr multi_queue",
+            "tuntap add mode tap name tap2 user root group root",
+            "tuntap add mode tap dev tap0",
+            "tuntap add dev x",
+            "tuntap add mode foo dev x",
+            "tuntap add mode tun mode tap dev x",
+            "tuntap add mode tap dev x user no-such-user",
+            "tuntap add mode tap dev x dev y",
+            "tuntap add mode tap dev a/b",
+            "tuntap show",
+            "tuntap",
+            "tuntap list",
+            "-j tuntap show",
+            "tuntap del mode tun dev tap1",
+            "tuntap del mode tap dev tap1",
+            "tap del mode tap tap0",
+            "tuntap del mode tap dev nosuch",
+            "tuntap frob",
+            "tuntap show",
+        ],
+    );
 }
 
 /// A little of everything the listings print: veth pairs up and down, a peer in

@@ -15,6 +15,7 @@ mod link;
 mod netns;
 mod route;
 mod show;
+mod tuntap;
 
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -205,6 +206,7 @@ fn command(session: &mut Session, object: &str, words: &[String]) -> Status {
         Some(&"route") => route::run(session, &mut words),
         Some(&"link") => link::run(session, &mut words),
         Some(&"netns") => netns::run(session, &mut words),
+        Some(&"tuntap" | &"tap") => tuntap::run(session, &mut words),
         Some(&"help") => Err(usage()),
         Some(other) => Err(args::unsupported(&format!("object \"{other}\""))),
         None => {

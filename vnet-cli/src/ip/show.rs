@@ -201,7 +201,7 @@ struct Context<'a> {
 }
 
 /// A JSON string as iproute2's writer quotes it.
-fn json_str(s: &str) -> String {
+pub(super) fn json_str(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
