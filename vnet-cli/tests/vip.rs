@@ -33,11 +33,17 @@ fn transcript(tool: &str, setup: &str, lines: &[&str]) -> String {
     script += setup;
     script += "\n";
     for (i, line) in lines.iter().enumerate() {
+        // "sorted LINE": the kernel lists these entries in an order of its own
+        // (hash tables seeded per namespace), so they are compared as a set.
+        let (label, line) = match line.strip_prefix("sorted ") {
+            Some(rest) => (format!("{}: [sorted] {rest}", i + 1), rest),
+            None => (format!("{}: {line}", i + 1), *line),
+        };
         script += &format!(
             "( exec -a ip \"$TOOL\" {line} ) >\"$d/out\" 2>\"$d/err\" <\"${{STDIN:-/dev/null}}\"; rc=$?\n\
              printf '== %s\\n-- rc %s\\n-- stdout\\n' {quoted} \"$rc\"; cat \"$d/out\"\n\
              printf -- '-- stderr\\n'; cat \"$d/err\"\n",
-            quoted = shell_quote(&format!("{}: {line}", i + 1)),
+            quoted = shell_quote(&label),
         );
     }
     script += "printf '== state\\n'\n\
@@ -71,7 +77,7 @@ fn transcript(tool: &str, setup: &str, lines: &[&str]) -> String {
         "transcript script failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let masked = mask(&String::from_utf8_lossy(&out.stdout));
+    let masked = sort_marked(&mask(&String::from_utf8_lossy(&out.stdout)));
     // The state's tables hold entries the kernel makes at moments no test controls
     // (IPv6 link-local addresses and their routes): compare them as sets.
     match masked.split_once("== state\n") {
@@ -81,6 +87,40 @@ fn transcript(tool: &str, setup: &str, lines: &[&str]) -> String {
         }
         None => masked,
     }
+}
+
+/// Sorts the output lines (and JSON arrays) of the sections marked `[sorted]`.
+fn sort_marked(transcript: &str) -> String {
+    let mut out = Vec::new();
+    let mut pending: Vec<String> = Vec::new();
+    let mut sorting = false;
+    let mut in_stdout = false;
+    for line in transcript.lines() {
+        if line.starts_with("== ") || line == "-- stderr" {
+            if in_stdout && sorting {
+                pending.sort();
+                out.append(&mut pending);
+            }
+            in_stdout = false;
+            if line.starts_with("== ") {
+                sorting = line.contains("[sorted]");
+            }
+            out.push(line.to_string());
+            continue;
+        }
+        if line == "-- stdout" {
+            in_stdout = true;
+            out.push(line.to_string());
+            continue;
+        }
+        if in_stdout && sorting {
+            pending.push(sorted_json_array(line));
+        } else {
+            out.push(line.to_string());
+        }
+    }
+    out.append(&mut pending);
+    out.join("\n") + "\n"
 }
 
 /// A JSON array's elements in sorted order (anything else unchanged).
@@ -437,6 +477,53 @@ fn tuntap_add_delete_show() {
             "tuntap del mode tap dev nosuch",
             "tuntap frob",
             "tuntap show",
+        ],
+    );
+}
+
+#[test]
+fn neighbours_and_proxy_entries() {
+    differential(
+        "ip link add v0 type veth peer name v1; ip link set v0 up; ip link set v1 up; \
+         ip addr add 10.0.0.1/24 dev v0",
+        &[
+            "neigh add 10.0.0.7 lladdr 02:00:00:00:00:07 dev v0",
+            "neigh add 10.0.0.7 lladdr 02:00:00:00:00:07 dev v0",
+            "neigh replace 10.0.0.7 lladdr 02:00:00:00:00:77 dev v0 nud reachable",
+            "neigh add 10.0.0.8 lladdr 02:00:00:00:00:08 dev v0 nud stale",
+            "neigh add 10.0.0.9 lladdr 02:00:00:00:00:09 dev v0 nud noarp",
+            "n a fd00::9 lladdr 02:00:00:00:00:09 dev v0 router",
+            "neigh add proxy 10.0.0.100 dev v0",
+            "neigh add proxy 10.0.0.100 dev v0",
+            "neigh add proxy fd00::100 dev v0",
+            "sorted neigh show",
+            "sorted neigh",
+            "sorted neighbour show dev v0",
+            "sorted -4 neigh show",
+            "sorted -6 neigh",
+            // (IPv6 multicast entries come and go with MLD and DAD on their own
+            // schedule: `nud all` lists IPv4 only.)
+            "sorted -4 neigh show nud all",
+            "sorted -6 neigh show nud permanent",
+            "sorted neigh show nud stale nud reachable",
+            "sorted neigh show proxy",
+            "sorted -j neigh show",
+            "sorted -j neigh show proxy",
+            "neigh change 10.0.0.8 lladdr 02:00:00:00:00:88 dev v0",
+            "neigh change 10.0.0.99 lladdr 02:00:00:00:00:88 dev v0",
+            "neigh del 10.0.0.9 dev v0",
+            "neigh del proxy 10.0.0.100 dev v0",
+            "neigh del proxy 10.0.0.100 dev v0",
+            "neigh add 10.0.0.5 dev nosuch",
+            "neigh add 10.0.0.5",
+            "neigh add 10.0.0.5 lladdr zz dev v0",
+            "neigh add 10.0.0.5 nud bogus dev v0",
+            "neigh add 10.0.0.5 10.0.0.6 dev v0",
+            "neigh show dev nosuch",
+            "neigh flush",
+            "neigh flush dev v0",
+            "sorted -4 neigh show nud all",
+            "neigh frob",
         ],
     );
 }

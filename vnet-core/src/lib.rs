@@ -86,7 +86,7 @@ pub use link::{
     Bridge, BridgeOptions, IfFlags, Link, LinkChange, LinkDetails, LinkHandle, LinkKind, LinkMode,
     LinkRef, LinkSpec, LinkType, MacVlan, MacVlanMode, OperState, Veth, Vlan, VlanProtocol, Vxlan,
 };
-pub use neigh::{Neighbour, NeighbourHandle, NeighbourState};
+pub use neigh::{Neighbour, NeighbourHandle, NeighbourSpec, NeighbourState};
 pub use netfilter::Netfilter;
 pub use netfilter::conntrack::{ConntrackEntry, ConntrackHandle, FlowTuple, TcpState};
 pub use netfilter::nat::{InstalledRule, L4Protocol, Masquerade, NatHandle, NatRule, PortForward};

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
-use netlink_packet_core::{NLM_F_CREATE, NLM_F_REPLACE};
+use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
 use netlink_packet_route::neighbour::{
     NeighbourAddress, NeighbourAttribute, NeighbourFlags, NeighbourMessage,
 };
@@ -33,6 +33,73 @@ pub struct Neighbour {
     /// A proxy entry (`ip neigh add proxy ...`): this host answers ARP/NDP for the
     /// address on that link.
     pub proxy: bool,
+    /// The neighbour is a router (`router`, IPv6).
+    pub router: bool,
+    /// Learned by a control plane outside the kernel (`extern_learn`).
+    pub externally_learned: bool,
+    /// Who added the entry (`proto`), when someone said.
+    pub protocol: Option<crate::values::RouteProtocol>,
+}
+
+/// A neighbour entry to write, like the arguments of `ip neigh add|replace|change|del
+/// ADDR [lladdr MAC] dev DEV [nud STATE] [router]` (or `proxy ADDR dev DEV`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NeighbourSpec {
+    link: LinkRef,
+    address: IpAddr,
+    mac: Option<MacAddr>,
+    state: NeighbourState,
+    proxy: bool,
+    router: bool,
+}
+
+impl NeighbourSpec {
+    /// A permanent entry for `address` on `link` (`nud permanent`, `ip`'s default).
+    pub fn new(link: impl Into<LinkRef>, address: IpAddr) -> Self {
+        NeighbourSpec {
+            link: link.into(),
+            address,
+            mac: None,
+            state: NeighbourState::PERMANENT,
+            proxy: false,
+            router: false,
+        }
+    }
+
+    /// A proxy entry: this host answers ARP/NDP for `address` on `link`.
+    pub fn proxy(link: impl Into<LinkRef>, address: IpAddr) -> Self {
+        NeighbourSpec {
+            proxy: true,
+            ..NeighbourSpec::new(link, address)
+        }
+    }
+
+    /// `lladdr MAC`.
+    pub fn lladdr(mut self, mac: MacAddr) -> Self {
+        self.mac = Some(mac);
+        self
+    }
+
+    /// `nud STATE`.
+    pub fn state(mut self, state: NeighbourState) -> Self {
+        self.state = state;
+        self
+    }
+
+    /// `router`.
+    pub fn router(mut self) -> Self {
+        self.router = true;
+        self
+    }
+
+    fn describe(&self) -> String {
+        let proxy = if self.proxy { "proxy " } else { "" };
+        let mut text = format!("{proxy}neighbour {}", self.address);
+        if let Some(mac) = self.mac {
+            text += &format!(" lladdr {mac}");
+        }
+        text + &format!(" on '{}'", self.link)
+    }
 }
 
 /// The state of a neighbour entry (`NUD_*`): a set of flags, usually one. Its
@@ -180,6 +247,47 @@ impl<'a> NeighbourHandle<'a> {
             .op(|| format!("deleting proxy neighbour {address} on '{link}'"))
     }
 
+    /// Adds an entry that must not exist yet, like `ip neigh add ...`.
+    pub fn add_entry(&self, spec: &NeighbourSpec) -> Result<()> {
+        self.write(spec, NLM_F_CREATE | NLM_F_EXCL)
+            .op(|| format!("adding {}", spec.describe()))
+    }
+
+    /// Adds or replaces an entry, like `ip neigh replace ...`.
+    pub fn replace_entry(&self, spec: &NeighbourSpec) -> Result<()> {
+        self.write(spec, NLM_F_CREATE | NLM_F_REPLACE)
+            .op(|| format!("replacing {}", spec.describe()))
+    }
+
+    /// Changes an existing entry, like `ip neigh change ...`.
+    pub fn change_entry(&self, spec: &NeighbourSpec) -> Result<()> {
+        self.write(spec, NLM_F_REPLACE)
+            .op(|| format!("changing {}", spec.describe()))
+    }
+
+    /// Deletes an entry, like `ip neigh del ...`.
+    pub fn delete_entry(&self, spec: &NeighbourSpec) -> Result<()> {
+        let message = self.message(&spec.link, spec.address, spec.proxy)?;
+        self.conn
+            .request_ack(RouteNetlinkMessage::DelNeighbour(message), 0)
+            .op(|| format!("deleting {}", spec.describe()))
+    }
+
+    fn write(&self, spec: &NeighbourSpec, flags: u16) -> Result<()> {
+        let mut message = self.message(&spec.link, spec.address, spec.proxy)?;
+        message.header.state = spec.state.0.into();
+        if spec.router {
+            message.header.flags |= NeighbourFlags::Router;
+        }
+        if let Some(mac) = spec.mac {
+            message
+                .attributes
+                .push(NeighbourAttribute::LinkLayerAddress(mac.octets().to_vec()));
+        }
+        self.conn
+            .request_ack(RouteNetlinkMessage::NewNeighbour(message), flags)
+    }
+
     /// Lists the neighbour entries of `family` (proxy entries excluded), like
     /// `ip neigh show` (`ip -4`, `ip -6`: one family).
     pub fn list(&self, family: Family) -> Result<Vec<Neighbour>> {
@@ -236,6 +344,7 @@ impl<'a> NeighbourHandle<'a> {
 fn parse(message: NeighbourMessage) -> Option<Neighbour> {
     let mut address = None;
     let mut mac = None;
+    let mut protocol = None;
     for attribute in message.attributes {
         match attribute {
             NeighbourAttribute::Destination(NeighbourAddress::Inet(a)) => {
@@ -245,15 +354,22 @@ fn parse(message: NeighbourMessage) -> Option<Neighbour> {
                 address = Some(IpAddr::V6(a))
             }
             NeighbourAttribute::LinkLayerAddress(bytes) => mac = MacAddr::from_slice(&bytes),
+            NeighbourAttribute::Protocol(p) => {
+                protocol = Some(crate::values::RouteProtocol(p.into()))
+            }
             _ => {}
         }
     }
+    let flags = message.header.flags;
     Some(Neighbour {
         address: address?,
         index: message.header.ifindex,
         mac,
         state: NeighbourState(message.header.state.into()),
-        proxy: message.header.flags.contains(NeighbourFlags::Proxy),
+        proxy: flags.contains(NeighbourFlags::Proxy),
+        router: flags.contains(NeighbourFlags::Router),
+        externally_learned: flags.contains(NeighbourFlags::ExtLearned),
+        protocol,
     })
 }
 

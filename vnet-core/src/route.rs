@@ -5,7 +5,6 @@ use std::net::IpAddr;
 use ipnetwork::IpNetwork;
 use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
 use std::fmt;
-use std::str::FromStr;
 
 use netlink_packet_route::route::{
     RouteAddress, RouteAttribute, RouteHeader, RouteMessage, RouteScope,
@@ -16,6 +15,7 @@ use crate::error::{Context, Error, Result};
 use crate::link::{LinkHandle, LinkRef};
 use crate::netlink::Connection;
 use crate::uapi::rtnetlink::{RT_TABLE_COMPAT, RT_TABLE_MAIN};
+pub use crate::values::RouteProtocol;
 use crate::values::{Family, Scope};
 
 /// The main routing table, where `ip route` works unless told otherwise.
@@ -173,87 +173,6 @@ pub struct RouteEntry {
     pub scope: Scope,
     /// Preferred source address (`src`), if any.
     pub source: Option<IpAddr>,
-}
-
-/// Who installed a route (`RTPROT_*`, `rtm_protocol`). Its `Display` is the word `ip
-/// route` prints after `proto`, from Debian's `/etc/iproute2/rt_protos`; a number
-/// without a name prints as the number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct RouteProtocol(pub u8);
-
-impl RouteProtocol {
-    /// `unspec` (0).
-    pub const UNSPEC: RouteProtocol = RouteProtocol(0);
-    /// `redirect` (1): an ICMP redirect.
-    pub const REDIRECT: RouteProtocol = RouteProtocol(1);
-    /// `kernel` (2): the kernel's own (prefix routes of addresses).
-    pub const KERNEL: RouteProtocol = RouteProtocol(2);
-    /// `boot` (3): added by hand or at boot (`ip route add`'s default).
-    pub const BOOT: RouteProtocol = RouteProtocol(3);
-    /// `static` (4): added by an administrator, not to be replaced by daemons.
-    pub const STATIC: RouteProtocol = RouteProtocol(4);
-    /// `dhcp` (16).
-    pub const DHCP: RouteProtocol = RouteProtocol(16);
-
-    /// The names `ip` knows, by number (iproute2 6.1's `rt_protos`).
-    const NAMES: [(u8, &'static str); 22] = [
-        (0, "unspec"),
-        (1, "redirect"),
-        (2, "kernel"),
-        (3, "boot"),
-        (4, "static"),
-        (8, "gated"),
-        (9, "ra"),
-        (10, "mrt"),
-        (11, "zebra"),
-        (12, "bird"),
-        (13, "dnrouted"),
-        (14, "xorp"),
-        (15, "ntk"),
-        (16, "dhcp"),
-        (18, "keepalived"),
-        (42, "babel"),
-        (99, "openr"),
-        (186, "bgp"),
-        (187, "isis"),
-        (188, "ospf"),
-        (189, "rip"),
-        (192, "eigrp"),
-    ];
-
-    /// The protocol's name, if `ip` knows one.
-    pub fn name(self) -> Option<&'static str> {
-        Self::NAMES
-            .iter()
-            .find(|(n, _)| *n == self.0)
-            .map(|(_, name)| *name)
-    }
-}
-
-impl fmt::Display for RouteProtocol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "{}", self.0),
-        }
-    }
-}
-
-impl FromStr for RouteProtocol {
-    type Err = Error;
-    /// A protocol name `ip` knows, or a number from 0 to 255.
-    fn from_str(s: &str) -> Result<Self> {
-        if let Some((n, _)) = Self::NAMES.iter().find(|(_, name)| *name == s) {
-            return Ok(RouteProtocol(*n));
-        }
-        s.parse::<u8>().map(RouteProtocol).map_err(|_| {
-            Error::invalid(
-                "route protocol",
-                s,
-                "not a protocol name or a number from 0 to 255",
-            )
-        })
-    }
 }
 
 /// The type of a route (`RTN_*`, `rtm_type`). Its `Display` is the word `ip route`

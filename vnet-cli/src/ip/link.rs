@@ -217,7 +217,7 @@ fn parse(handle: &Handle, words: &mut Words<'_>, verb: Verb) -> Result<Parsed, S
 }
 
 /// A link-layer address as `ip` reads one: hexadecimal bytes separated by colons.
-fn lladdr(text: &str) -> Result<MacAddr, Stop> {
+pub(super) fn lladdr(text: &str) -> Result<MacAddr, Stop> {
     let invalid = |part: &str| {
         print_err(format!("\"{part}\" is invalid lladdr.\n"));
         Stop(1)

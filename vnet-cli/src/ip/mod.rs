@@ -12,6 +12,7 @@
 mod addr;
 mod args;
 mod link;
+mod neigh;
 mod netns;
 mod route;
 mod show;
@@ -206,6 +207,7 @@ fn command(session: &mut Session, object: &str, words: &[String]) -> Status {
         Some(&"route") => route::run(session, &mut words),
         Some(&"link") => link::run(session, &mut words),
         Some(&"netns") => netns::run(session, &mut words),
+        Some(&"neighbor" | &"neighbour") => neigh::run(session, &mut words),
         Some(&"tuntap" | &"tap") => tuntap::run(session, &mut words),
         Some(&"help") => Err(usage()),
         Some(other) => Err(args::unsupported(&format!("object \"{other}\""))),
