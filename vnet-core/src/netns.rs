@@ -193,13 +193,10 @@ impl Netns {
     pub fn identify(&self) -> Result<Option<String>> {
         let ours = fstat(self.fd.as_fd())
             .map_err(|e| Error::sys(format!("reading {}", self.describe()), e))?;
-        Ok(Netns::list_unsorted()?
-            .into_iter()
-            .filter(|name| {
-                stat(&path_of(name))
-                    .is_ok_and(|st| st.st_dev == ours.st_dev && st.st_ino == ours.st_ino)
-            })
-            .next_back())
+        Ok(Netns::list_unsorted()?.into_iter().rfind(|name| {
+            stat(&path_of(name))
+                .is_ok_and(|st| st.st_dev == ours.st_dev && st.st_ino == ours.st_ino)
+        }))
     }
 
     /// Opens a named network namespace (`/run/netns/NAME`).
