@@ -528,6 +528,66 @@ fn neighbours_and_proxy_entries() {
     );
 }
 
+#[test]
+fn route_show_prints_as_ip_prints() {
+    differential(
+        "sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0; \
+         ip link add v0 type veth peer name v1; ip link set v0 up; ip link set v1 up; \
+         ip link add d0 type veth peer name d1; ip link set d0 up; \
+         ip addr add 10.0.0.1/24 dev v0; ip addr add 10.0.1.1/24 dev d0; \
+         ip addr add fd00::1/64 dev v0; \
+         ip route add default via 10.0.0.254; ip route add 10.9.0.0/16 via 10.0.0.253 metric 7; \
+         ip route add 10.8.0.0/16 dev v0 proto static scope link; \
+         ip route add 192.0.2.7 dev v0; ip route add blackhole 10.66.0.0/16; \
+         ip route add 10.7.0.0/16 via 10.0.0.252 table 100; \
+         ip route add fd00:9::/48 via fd00::fe; sleep 1.5",
+        &[
+            "route",
+            "ro",
+            "route show",
+            "route list",
+            "-4 route show",
+            "-6 route",
+            "route show table main",
+            "route show table 100",
+            "route show table local",
+            "sorted route show table all",
+            "sorted -6 route show table all",
+            "route show dev v0",
+            "route show dev nosuch",
+            "route show table bogus",
+            "-j route",
+            "-j -6 route",
+            "sorted -j route show table all",
+        ],
+    );
+}
+
+#[test]
+fn route_replace_append_change_flush() {
+    differential(
+        "ip link add v0 type veth peer name v1; ip link set v0 up; ip link set v1 up; \
+         ip addr add 10.0.0.1/24 dev v0; ip addr add 10.0.1.1/24 dev v1",
+        &[
+            "route replace 10.9.0.0/16 via 10.0.0.254",
+            "route replace 10.9.0.0/16 via 10.0.0.253",
+            "route append 10.9.0.0/16 via 10.0.1.254",
+            "route prepend 10.8.0.0/16 dev v0",
+            "route change 10.8.0.0/16 dev v1",
+            "route change 10.99.0.0/16 dev v1",
+            "route test 10.8.0.0/16 dev v0",
+            "route chg 10.8.0.0/16 dev v0",
+            "route add 10.7.0.0/16 via 10.0.0.250 table 100",
+            "route show",
+            "route show table 100",
+            "route flush",
+            "route flush table 100",
+            "route flush dev v1",
+            "sorted route show table all",
+        ],
+    );
+}
+
 /// A little of everything the listings print: veth pairs up and down, a peer in
 /// another namespace, a bridge with a port, a tap, a VXLAN, a link group, addresses of
 /// both families (no duplicate address detection, so none is tentative), an alias.
@@ -656,6 +716,7 @@ fn unsupported_commands_fail_loudly() {
         "-d link show",
         "addr add 10.0.0.1/24 brd + dev lo",
         "route add 10.0.0.0/8 dev lo proto static",
+        "route get 10.0.0.1",
         "maddress show",
         "-s link",
     ] {

@@ -92,7 +92,7 @@ pub use netfilter::conntrack::{ConntrackEntry, ConntrackHandle, FlowTuple, TcpSt
 pub use netfilter::nat::{InstalledRule, L4Protocol, Masquerade, NatHandle, NatRule, PortForward};
 pub use netns::Netns;
 pub use nsid::NsidHandle;
-pub use route::{Route, RouteEntry, RouteHandle, RouteProtocol, RouteType};
+pub use route::{Route, RouteEntry, RouteFlags, RouteHandle, RouteProtocol, RouteType, RouteWrite};
 pub use sysctl::{Conf, SysctlGuard, SysctlKey, Sysctls};
 pub use tuntap::{CloneDevice, TunDevice, TunInfo, TunMode, TunTap, TunTapHandle};
 pub use values::{Family, IfName, MacAddr, Mtu, Scope, VlanId, Vni, parse_cidr};

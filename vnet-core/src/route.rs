@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 
 use ipnetwork::IpNetwork;
-use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
+use netlink_packet_core::{NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
 use std::fmt;
 
 use netlink_packet_route::route::{
@@ -14,7 +14,7 @@ use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 use crate::error::{Context, Error, Result};
 use crate::link::{LinkHandle, LinkRef};
 use crate::netlink::Connection;
-use crate::uapi::rtnetlink::{RT_TABLE_COMPAT, RT_TABLE_MAIN};
+use crate::uapi::rtnetlink::{RT_TABLE_COMPAT, RT_TABLE_MAIN, RTM_F_CLONED};
 pub use crate::values::RouteProtocol;
 use crate::values::{Family, Scope};
 
@@ -173,6 +173,56 @@ pub struct RouteEntry {
     pub scope: Scope,
     /// Preferred source address (`src`), if any.
     pub source: Option<IpAddr>,
+    /// Flags (`RTNH_F_*`, `RTM_F_*`: `linkdown`, `onlink`, `dead`, ...).
+    pub flags: RouteFlags,
+    /// The IPv6 router preference (`pref low|medium|high`), when the kernel gives one.
+    pub preference: Option<u8>,
+    /// Type of service (`tos`).
+    pub tos: u8,
+    /// The route was found in the cache of cloned routes (`RTM_F_CLONED`).
+    pub cloned: bool,
+}
+
+/// The flags of a route (`RTNH_F_*` and `RTM_F_*`). Its `Display` is the words `ip
+/// route` prints for them, space-separated (`linkdown`, `onlink`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct RouteFlags(pub u32);
+
+impl RouteFlags {
+    /// `RTNH_F_LINKDOWN`: the route's device has no carrier.
+    pub const LINKDOWN: RouteFlags = RouteFlags(0x10);
+    /// `RTNH_F_ONLINK`: the gateway is on the link even without a matching prefix.
+    pub const ONLINK: RouteFlags = RouteFlags(0x4);
+
+    /// `ip route`'s words, in its order.
+    const NAMED: [(u32, &'static str); 11] = [
+        (0x1, "dead"),
+        (0x4, "onlink"),
+        (0x2, "pervasive"),
+        (0x8, "offload"),
+        (0x40, "trap"),
+        (0x100, "notify"),
+        (0x10, "linkdown"),
+        (0x20, "unresolved"),
+        (0x2000, "rt_offload"),
+        (0x4000, "rt_trap"),
+        (0x20000, "rt_offload_failed"),
+    ];
+
+    /// The words `ip route` prints for the flags set.
+    pub fn names(self) -> Vec<&'static str> {
+        Self::NAMED
+            .iter()
+            .filter(|(bit, _)| self.0 & bit != 0)
+            .map(|(_, name)| *name)
+            .collect()
+    }
+}
+
+impl fmt::Display for RouteFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.names().join(" "))
+    }
 }
 
 /// The type of a route (`RTN_*`, `rtm_type`). Its `Display` is the word `ip route`
@@ -247,6 +297,24 @@ impl fmt::Display for RouteType {
     }
 }
 
+/// How [`RouteHandle::write`] writes a route: the verbs of `ip route`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RouteWrite {
+    /// `add`: a new route; fails with `EEXIST` if it exists.
+    Add,
+    /// `replace`: adds it, or replaces the route with the same key.
+    Replace,
+    /// `prepend`: adds it before routes with the same destination.
+    Prepend,
+    /// `append`: adds it after routes with the same destination (a second nexthop
+    /// choice for IPv6).
+    Append,
+    /// `change`: replaces an existing route; fails if there is none.
+    Change,
+    /// `test`: fails with `EEXIST` if the route exists, adds nothing.
+    Test,
+}
+
 /// The route calls of a [`crate::Handle`]: `handle.route()`.
 #[derive(Debug, Clone, Copy)]
 pub struct RouteHandle<'a> {
@@ -260,6 +328,12 @@ impl<'a> RouteHandle<'a> {
 
     /// Adds a route, like `ip route add ...`. Fails with `EEXIST` if it exists.
     pub fn add(&self, route: &Route) -> Result<()> {
+        self.write(route, RouteWrite::Add)
+    }
+
+    /// Writes a route the way `how` says (`ip route add|replace|prepend|append|change|
+    /// test`).
+    pub fn write(&self, route: &Route, how: RouteWrite) -> Result<()> {
         // The kernel would answer ENODEV; say why instead.
         if route.gateway.is_none() && route.device.is_none() {
             return Err(Error::invalid(
@@ -269,12 +343,17 @@ impl<'a> RouteHandle<'a> {
             ));
         }
         let message = route.message(&LinkHandle::new(self.conn))?;
+        let (flags, verb) = match how {
+            RouteWrite::Add => (NLM_F_CREATE | NLM_F_EXCL, "adding"),
+            RouteWrite::Replace => (NLM_F_CREATE | NLM_F_REPLACE, "replacing"),
+            RouteWrite::Prepend => (NLM_F_CREATE, "prepending"),
+            RouteWrite::Append => (NLM_F_CREATE | NLM_F_APPEND, "appending"),
+            RouteWrite::Change => (NLM_F_REPLACE, "changing"),
+            RouteWrite::Test => (NLM_F_EXCL, "testing"),
+        };
         self.conn
-            .request_ack(
-                RouteNetlinkMessage::NewRoute(message),
-                NLM_F_CREATE | NLM_F_EXCL,
-            )
-            .op(|| format!("adding {}", route.describe()))
+            .request_ack(RouteNetlinkMessage::NewRoute(message), flags)
+            .op(|| format!("{verb} {}", route.describe()))
     }
 
     /// Deletes a route, like `ip route del ...`: the first route that matches what is
@@ -299,6 +378,16 @@ impl<'a> RouteHandle<'a> {
 
     /// Lists the routes of table `table`, like `ip route show table T`.
     pub fn list_table(&self, family: Family, table: u32) -> Result<Vec<RouteEntry>> {
+        Ok(self
+            .list_all_tables(family)?
+            .into_iter()
+            .filter(|r| r.table == table)
+            .collect())
+    }
+
+    /// Lists the routes of every table, like `ip route show table all`, in the order
+    /// the kernel dumps them (IPv4 before IPv6 for [`Family::Any`]).
+    pub fn list_all_tables(&self, family: Family) -> Result<Vec<RouteEntry>> {
         let mut out = Vec::new();
         for &single in family.each() {
             let mut request = RouteMessage::default();
@@ -307,15 +396,10 @@ impl<'a> RouteHandle<'a> {
                 .conn
                 .dump(RouteNetlinkMessage::GetRoute(request))
                 .op(|| "listing routes".to_string())?;
-            out.extend(
-                replies
-                    .into_iter()
-                    .filter_map(|m| match m {
-                        RouteNetlinkMessage::NewRoute(m) => parse(m),
-                        _ => None,
-                    })
-                    .filter(|r| r.table == table),
-            );
+            out.extend(replies.into_iter().filter_map(|m| match m {
+                RouteNetlinkMessage::NewRoute(m) => parse(m),
+                _ => None,
+            }));
         }
         Ok(out)
     }
@@ -361,6 +445,7 @@ fn parse(message: RouteMessage) -> Option<RouteEntry> {
     let mut device = None;
     let mut metric = None;
     let mut source = None;
+    let mut preference = None;
     let mut table = u32::from(message.header.table);
     for attribute in message.attributes {
         match attribute {
@@ -370,6 +455,7 @@ fn parse(message: RouteMessage) -> Option<RouteEntry> {
             RouteAttribute::Priority(p) => metric = Some(p),
             RouteAttribute::Table(t) => table = t,
             RouteAttribute::PrefSource(a) => source = ip_of(a),
+            RouteAttribute::Preference(p) => preference = Some(u8::from(p)),
             _ => {}
         }
     }
@@ -393,6 +479,10 @@ fn parse(message: RouteMessage) -> Option<RouteEntry> {
         kind: RouteType::from_number(message.header.kind.into()),
         scope: Scope::from_number(message.header.scope.into()),
         source,
+        flags: RouteFlags(message.header.flags.bits()),
+        preference,
+        tos: message.header.tos,
+        cloned: message.header.flags.bits() & RTM_F_CLONED != 0,
     })
 }
 

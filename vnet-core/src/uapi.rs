@@ -37,6 +37,8 @@ pub(crate) mod rtnetlink {
     pub(crate) const RT_TABLE_COMPAT: u8 = 252;
     /// `RT_TABLE_MAIN`: the table `ip route` uses unless told otherwise.
     pub(crate) const RT_TABLE_MAIN: u32 = 254;
+    /// `RTM_F_CLONED`: a route of the cache, not of a table.
+    pub(crate) const RTM_F_CLONED: u32 = 0x200;
     /// `RTN_LOCAL`: a route type, an address of this host.
     pub(crate) const RTN_LOCAL: u32 = 2;
 }

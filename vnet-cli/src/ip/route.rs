@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 
 use ipnetwork::IpNetwork;
-use vnet_core::{Error, Family, IfName, LinkRef, Route};
+use vnet_core::{Error, Family, IfName, LinkRef, Route, RouteWrite};
 
 use super::args::{
     Words, duparg2, family_name, get_unsigned, invarg, matches, parse_addr, unknown_command,
@@ -15,18 +15,32 @@ use crate::print_err;
 /// `ip route VERB ...`.
 pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
     let Some(verb) = words.take() else {
-        return Err(unsupported("\"ip route show\""));
+        return show(session, words, false);
     };
-    let delete = if matches(verb, "add") {
-        false
+    // In iproute2's order: the first verb a word abbreviates wins. `None` deletes.
+    let how = if matches(verb, "add") {
+        Some(RouteWrite::Add)
+    } else if matches(verb, "change") || verb == "chg" {
+        Some(RouteWrite::Change)
+    } else if matches(verb, "replace") {
+        Some(RouteWrite::Replace)
+    } else if matches(verb, "prepend") {
+        Some(RouteWrite::Prepend)
+    } else if matches(verb, "append") {
+        Some(RouteWrite::Append)
+    } else if matches(verb, "test") {
+        Some(RouteWrite::Test)
     } else if matches(verb, "delete") {
-        true
-    } else if [
-        "change", "replace", "prepend", "append", "test", "show", "list", "flush", "get", "save",
-        "restore", "showdump", "help",
-    ]
-    .iter()
-    .any(|known| matches(verb, known))
+        None
+    } else if matches(verb, "list") || matches(verb, "show") || matches(verb, "lst") {
+        return show(session, words, false);
+    } else if matches(verb, "get") {
+        return Err(unsupported("\"ip route get\""));
+    } else if matches(verb, "flush") {
+        return show(session, words, true);
+    } else if ["save", "restore", "showdump", "help"]
+        .iter()
+        .any(|known| matches(verb, known))
     {
         return Err(unsupported(&format!("\"ip route {verb}\"")));
     } else {
@@ -156,10 +170,9 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
     if let Some(table) = table {
         route = route.table(table);
     }
-    let result = if delete {
-        handle.route().delete(&route)
-    } else {
-        handle.route().add(&route)
+    let result = match how {
+        None => handle.route().delete(&route),
+        Some(how) => handle.route().write(&route, how),
     };
     match result {
         Ok(()) => Ok(0),
@@ -192,4 +205,186 @@ fn address(text: &str, family: Family) -> Result<IpAddr, Stop> {
         ));
         Stop(1)
     })
+}
+
+/// A table as `ip route` names it (`rtnl_rttable_n2a`).
+fn table_name(table: u32) -> String {
+    match table {
+        253 => "default".to_string(),
+        254 => "main".to_string(),
+        255 => "local".to_string(),
+        n => n.to_string(),
+    }
+}
+
+/// `ip route show [table T|all] [dev DEV]`: the routes of one table (main by default;
+/// IPv4 unless `-6`), in text or JSON, as iproute2 prints them; or, for `flush`, the
+/// same routes deleted.
+fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
+    if flush && words.is_empty() {
+        print_err("\"ip route flush\" requires arguments.\n");
+        return Ok(1);
+    }
+    let json = session.json;
+    let mut family = session.family;
+    // None: every table.
+    let mut table: Option<u32> = Some(254);
+    let mut dev: Option<&str> = None;
+    while let Some(word) = words.take() {
+        if matches(word, "table") {
+            let value = words.value()?;
+            table = match value {
+                "main" => Some(254),
+                "local" => Some(255),
+                "default" => Some(253),
+                "all" => None,
+                "help" => return Err(usage()),
+                "cache" => return Err(unsupported("\"table cache\"")),
+                other => Some(
+                    get_unsigned(other, u32::MAX.into())
+                        .ok_or_else(|| invarg("table id value is invalid\n", other))?
+                        as u32,
+                ),
+            };
+        } else if word == "dev" || word == "oif" {
+            dev = Some(words.value()?);
+        } else {
+            return Err(unsupported(&format!("\"{word}\" in ip route show")));
+        }
+    }
+    // One table and no family: IPv4, as ip lists it.
+    if family == Family::Any && table.is_some() {
+        family = Family::Ipv4;
+    }
+    let handle = session.handle()?;
+    let oif = match dev {
+        None => None,
+        Some(dev) => match IfName::new(dev)
+            .ok()
+            .and_then(|n| handle.link().get(&n).ok())
+        {
+            Some(link) => Some(link.index),
+            None => {
+                print_err(format!("Cannot find device \"{dev}\"\n"));
+                return Ok(1);
+            }
+        },
+    };
+    let routes = match handle.route().list_all_tables(family) {
+        Ok(routes) => routes,
+        Err(e) => {
+            print_err(format!("vip: {e}\n"));
+            return Ok(1);
+        }
+    };
+    let names: std::collections::HashMap<u32, String> = handle
+        .link()
+        .list()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|l| (l.index, l.name))
+        .collect();
+    let name_of = |i: u32| names.get(&i).cloned().unwrap_or_else(|| format!("if{i}"));
+    let selected = routes.iter().filter(|r| {
+        !r.cloned && table.is_none_or(|t| r.table == t) && oif.is_none_or(|o| r.device == Some(o))
+    });
+    if flush {
+        for r in selected {
+            let mut route = Route::new(r.destination).table(r.table);
+            if let Some(gw) = r.gateway {
+                route = route.via(gw);
+            }
+            if let Some(d) = r.device {
+                route = route.dev(LinkRef::Index(d));
+            }
+            if let Some(m) = r.metric {
+                route = route.metric(m);
+            }
+            // A route the kernel removed meanwhile (with its device) is fine to miss.
+            let _ = handle.route().delete(&route);
+        }
+        return Ok(0);
+    }
+    let mut text = String::new();
+    let mut objects = Vec::new();
+    for r in selected {
+        let mut t = String::new();
+        let mut o: Vec<String> = Vec::new();
+        if r.kind != vnet_core::RouteType::Unicast {
+            t += &format!("{} ", r.kind);
+            o.push(format!("\"type\":\"{}\"", r.kind));
+        }
+        let host = if r.destination.is_ipv4() { 32 } else { 128 };
+        let dst = if r.destination.prefix() == 0 {
+            "default".to_string()
+        } else if r.destination.prefix() == host {
+            r.destination.ip().to_string()
+        } else {
+            r.destination.to_string()
+        };
+        t += &format!("{dst} ");
+        o.push(format!("\"dst\":\"{dst}\""));
+        if r.tos != 0 {
+            return Err(unsupported("a route with a TOS"));
+        }
+        if let Some(gw) = r.gateway {
+            t += &format!("via {gw} ");
+            o.push(format!("\"gateway\":\"{gw}\""));
+        }
+        if let Some(d) = r.device.filter(|_| oif.is_none()) {
+            let name = name_of(d);
+            t += &format!("dev {name} ");
+            o.push(format!("\"dev\":{}", super::show::json_str(&name)));
+        }
+        if table.is_none() && r.table != 254 {
+            t += &format!("table {} ", table_name(r.table));
+            o.push(format!("\"table\":\"{}\"", table_name(r.table)));
+        }
+        if r.protocol != vnet_core::RouteProtocol::BOOT {
+            t += &format!("proto {} ", r.protocol);
+            o.push(format!("\"protocol\":\"{}\"", r.protocol));
+        }
+        if r.scope != vnet_core::Scope::Global {
+            t += &format!("scope {} ", r.scope);
+            o.push(format!("\"scope\":\"{}\"", r.scope));
+        }
+        if let Some(src) = r.source {
+            t += &format!("src {src} ");
+            o.push(format!("\"prefsrc\":\"{src}\""));
+        }
+        if let Some(m) = r.metric {
+            t += &format!("metric {m} ");
+            o.push(format!("\"metric\":{m}"));
+        }
+        let flags = r.flags.names();
+        for f in &flags {
+            t += &format!("{f} ");
+        }
+        let flags: Vec<String> = flags.iter().map(|f| format!("\"{f}\"")).collect();
+        o.push(format!("\"flags\":[{}]", flags.join(",")));
+        if let Some(p) = r.preference {
+            let word = match p {
+                3 => "low".to_string(),
+                0 => "medium".to_string(),
+                1 => "high".to_string(),
+                n => n.to_string(),
+            };
+            if matches!(p, 0 | 1 | 3) {
+                t += &format!("pref {word}");
+                o.push(format!("\"pref\":\"{word}\""));
+            } else {
+                t += &word;
+                o.push(format!("\"pref\":{word}"));
+            }
+        }
+        text += &t;
+        text.push('\n');
+        objects.push(format!("{{{}}}", o.join(",")));
+    }
+    if json {
+        crate::print_out(&format!("[{}]\n", objects.join(",")));
+    } else {
+        crate::print_out(&text);
+    }
+    Ok(0)
 }
