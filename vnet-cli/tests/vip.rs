@@ -588,6 +588,42 @@ fn route_replace_append_change_flush() {
     );
 }
 
+#[test]
+fn address_options_and_flush() {
+    differential(
+        "sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0; \
+         ip link add v0 type veth peer name v1; ip link set v0 up; ip link set v1 up",
+        &[
+            "addr add 10.0.2.1/24 brd + dev v0",
+            "addr add 10.0.3.1/24 broadcast 10.0.3.255 label v0:1 dev v0",
+            "addr add 10.0.4.1/24 brd - dev v0",
+            "addr add 10.0.5.1/24 scope link dev v0",
+            "addr add 10.0.6.1/24 scope bogus dev v0",
+            "addr add fd00::5/64 nodad dev v0",
+            "addr add nodad fd00::6/64 dev v0",
+            "addr add 10.0.7.1/24 nodad dev v0",
+            "addr add 10.0.8.1/24 metric 9 dev v0",
+            "addr add 10.0.9.1 peer 10.0.9.2 dev v0",
+            "addr add fd00::7/64 brd + dev v0",
+            "addr add 10.1.0.1/24 secondary dev v0",
+            "addr add 10.1.1.1/24 noprefixroute dev v0",
+            "addr add 10.1.2.1/30 brd + dev v0",
+            "addr add 10.1.3.1/31 brd + dev v0",
+            "addr replace 10.0.2.1/24 dev v0 metric 5",
+            "addr change 10.9.9.9/24 dev v0",
+            "addr change 10.0.4.1/24 dev v0 metric 3",
+            "addr show dev v0",
+            "-j addr show dev v0",
+            "route show",
+            "-4 addr flush dev v0",
+            "addr show dev v0",
+            "addr flush dev v0",
+            "addr flush",
+            "addr flush dev nosuch",
+        ],
+    );
+}
+
 /// A little of everything the listings print: veth pairs up and down, a peer in
 /// another namespace, a bridge with a port, a tap, a VXLAN, a link group, addresses of
 /// both families (no duplicate address detection, so none is tentative), an alias.
@@ -714,7 +750,7 @@ fn one_batch_builds_a_lab_across_namespaces() {
 fn unsupported_commands_fail_loudly() {
     for line in [
         "-d link show",
-        "addr add 10.0.0.1/24 brd + dev lo",
+        "addr add 10.0.0.1/24 valid_lft 60 dev lo",
         "route add 10.0.0.0/8 dev lo proto static",
         "route get 10.0.0.1",
         "maddress show",

@@ -3,11 +3,11 @@
 use std::net::IpAddr;
 
 use ipnetwork::IpNetwork;
-use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL};
+use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
 use netlink_packet_route::address::{AddressAttribute, AddressMessage};
 use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 
-use crate::error::{Context, Result};
+use crate::error::{Context, Error, Result};
 use crate::link::{LinkHandle, LinkRef};
 use crate::netlink::Connection;
 use crate::values::Scope;
@@ -51,6 +51,16 @@ impl AddressFlags {
     pub const NODAD: AddressFlags = AddressFlags(0x02);
     /// `IFA_F_TENTATIVE`: duplicate address detection is under way.
     pub const TENTATIVE: AddressFlags = AddressFlags(0x40);
+    /// `IFA_F_HOMEADDRESS`: a Mobile IPv6 home address (`home`).
+    pub const HOME: AddressFlags = AddressFlags(0x10);
+    /// `IFA_F_MANAGETEMPADDR`: make temporary addresses from this prefix (`mngtmpaddr`).
+    pub const MANAGETEMPADDR: AddressFlags = AddressFlags(0x100);
+    /// `IFA_F_NOPREFIXROUTE`: no prefix route (`noprefixroute`).
+    pub const NOPREFIXROUTE: AddressFlags = AddressFlags(0x200);
+    /// `IFA_F_MCAUTOJOIN`: join the multicast group (`autojoin`).
+    pub const MCAUTOJOIN: AddressFlags = AddressFlags(0x400);
+    /// `IFA_F_OPTIMISTIC`: optimistic duplicate address detection (`optimistic`).
+    pub const OPTIMISTIC: AddressFlags = AddressFlags(0x04);
     /// `IFA_F_PERMANENT`: added by hand, not by autoconfiguration.
     pub const PERMANENT: AddressFlags = AddressFlags(0x80);
 
@@ -104,6 +114,103 @@ impl Address {
     }
 }
 
+/// An address to write with its options, like the arguments of `ip address add ADDR/PLEN
+/// [peer PEER] [brd ADDR|+|-] [label L] [scope S] [metric N] [nodad] [noprefixroute]
+/// dev DEV`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddressSpec {
+    network: IpNetwork,
+    peer: Option<IpNetwork>,
+    broadcast: Option<Broadcast>,
+    label: Option<String>,
+    scope: Option<Scope>,
+    flags: AddressFlags,
+    metric: Option<u32>,
+}
+
+/// The broadcast address of an [`AddressSpec`] (`brd`, IPv4 only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Broadcast {
+    /// This address.
+    Address(std::net::Ipv4Addr),
+    /// The prefix with every host bit set (`brd +`).
+    AllOnes,
+    /// The prefix with every host bit clear (`brd -`).
+    AllZeros,
+}
+
+impl AddressSpec {
+    /// `ADDR/PLEN`, with the scope `ip` gives by default (`host` for 127.0.0.0/8,
+    /// `global` otherwise).
+    pub fn new(network: IpNetwork) -> Self {
+        AddressSpec {
+            network,
+            peer: None,
+            broadcast: None,
+            label: None,
+            scope: None,
+            flags: AddressFlags(0),
+            metric: None,
+        }
+    }
+
+    /// `peer PEER`: the other end of a point-to-point link.
+    pub fn peer(mut self, peer: IpNetwork) -> Self {
+        self.peer = Some(peer);
+        self
+    }
+
+    /// `brd ...`.
+    pub fn broadcast(mut self, broadcast: Broadcast) -> Self {
+        self.broadcast = Some(broadcast);
+        self
+    }
+
+    /// `label L` (IPv4).
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// `scope S`.
+    pub fn scope(mut self, scope: Scope) -> Self {
+        self.scope = Some(scope);
+        self
+    }
+
+    /// Adds flags (`nodad`, `noprefixroute`, `home`, `mngtmpaddr`, `autojoin`: see
+    /// [`AddressFlags`]).
+    pub fn flags(mut self, flags: AddressFlags) -> Self {
+        self.flags = AddressFlags(self.flags.0 | flags.0);
+        self
+    }
+
+    /// `metric N`: the metric of the prefix route.
+    pub fn metric(mut self, metric: u32) -> Self {
+        self.metric = Some(metric);
+        self
+    }
+
+    /// The scope the address gets: the given one, or `ip`'s default.
+    fn effective_scope(&self) -> Scope {
+        self.scope.unwrap_or(match self.network.ip() {
+            IpAddr::V4(a) if a.octets()[0] == 127 => Scope::Host,
+            _ => Scope::Global,
+        })
+    }
+}
+
+/// How [`AddressHandle::write`] writes an address: the verbs of `ip address`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AddressWrite {
+    /// `add`: fails with `EEXIST` if the link has the address.
+    Add,
+    /// `replace`: adds it, or updates the existing one.
+    Replace,
+    /// `change`: updates an existing address; fails if there is none.
+    Change,
+}
+
 /// The address calls of a [`crate::Handle`]: `handle.addr()`.
 #[derive(Debug, Clone, Copy)]
 pub struct AddressHandle<'a> {
@@ -132,6 +239,89 @@ impl<'a> AddressHandle<'a> {
             .op(|| format!("adding address {network} to '{link}'"))
     }
 
+    /// Writes an address with its options, the way `how` says (`ip address
+    /// add|replace|change ... dev DEV`).
+    pub fn write(
+        &self,
+        link: impl Into<LinkRef>,
+        spec: &AddressSpec,
+        how: AddressWrite,
+    ) -> Result<()> {
+        let link = link.into();
+        let network = spec.network;
+        if let Some(b) = spec.broadcast
+            && network.is_ipv6()
+        {
+            return Err(Error::invalid(
+                "broadcast",
+                format!("{b:?}"),
+                "only IPv4 addresses have a broadcast address",
+            ));
+        }
+        let mut message = self.message(&link, network)?;
+        if let Some(peer) = spec.peer {
+            message
+                .attributes
+                .retain(|a| !matches!(a, AddressAttribute::Address(_)));
+            message
+                .attributes
+                .push(AddressAttribute::Address(peer.ip()));
+            message.header.prefix_len = peer.prefix();
+        }
+        let brd = match (spec.broadcast, network) {
+            (Some(Broadcast::Address(a)), _) => Some(a),
+            (Some(b), IpNetwork::V4(n)) if n.prefix() <= 30 => {
+                // What `ip` computes: the peer's (or the address's) prefix with every
+                // host bit set (`+`) or clear (`-`).
+                let base = match spec.peer {
+                    Some(IpNetwork::V4(p)) => p,
+                    _ => n,
+                };
+                let host_bits = u32::MAX.checked_shr(u32::from(base.prefix())).unwrap_or(0);
+                let ip = u32::from(base.ip());
+                Some(std::net::Ipv4Addr::from(match b {
+                    Broadcast::AllOnes => ip | host_bits,
+                    _ => ip & !host_bits,
+                }))
+            }
+            _ => None,
+        };
+        if let Some(b) = brd {
+            message.attributes.push(AddressAttribute::Broadcast(b));
+        }
+        if let Some(label) = &spec.label {
+            message
+                .attributes
+                .push(AddressAttribute::Label(label.clone()));
+        }
+        if let Some(metric) = spec.metric {
+            message
+                .attributes
+                .push(AddressAttribute::RoutePriority(metric));
+        }
+        message.header.scope = spec.effective_scope().number().into();
+        if spec.flags.0 != 0 {
+            if spec.flags.0 <= 0xff {
+                message.header.flags =
+                    netlink_packet_route::address::AddressHeaderFlags::from_bits_retain(
+                        spec.flags.0 as u8,
+                    );
+            } else {
+                message.attributes.push(AddressAttribute::Flags(
+                    netlink_packet_route::address::AddressFlags::from_bits_retain(spec.flags.0),
+                ));
+            }
+        }
+        let (flags, verb) = match how {
+            AddressWrite::Add => (NLM_F_CREATE | NLM_F_EXCL, "adding"),
+            AddressWrite::Replace => (NLM_F_CREATE | NLM_F_REPLACE, "replacing"),
+            AddressWrite::Change => (NLM_F_REPLACE, "changing"),
+        };
+        self.conn
+            .request_ack(RouteNetlinkMessage::NewAddress(message), flags)
+            .op(|| format!("{verb} address {network} on '{link}'"))
+    }
+
     /// Adds an address unless the link has it already (idempotent `add`).
     pub fn ensure(&self, link: impl Into<LinkRef>, network: IpNetwork) -> Result<()> {
         match self.add(link, network) {
@@ -147,6 +337,22 @@ impl<'a> AddressHandle<'a> {
         self.conn
             .request_ack(RouteNetlinkMessage::DelAddress(message), 0)
             .op(|| format!("deleting address {network} from '{link}'"))
+    }
+
+    /// Deletes exactly an address [`AddressHandle::list`] returned, peer included (a
+    /// point-to-point address is known to the kernel by its peer too).
+    pub fn delete_entry(&self, address: &Address) -> Result<()> {
+        let link = LinkRef::Index(address.index);
+        let mut message = self.message(&link, address.network)?;
+        if let Some(peer) = address.peer {
+            message
+                .attributes
+                .retain(|a| !matches!(a, AddressAttribute::Address(_)));
+            message.attributes.push(AddressAttribute::Address(peer));
+        }
+        self.conn
+            .request_ack(RouteNetlinkMessage::DelAddress(message), 0)
+            .op(|| format!("deleting address {} from '{link}'", address.network))
     }
 
     /// Lists addresses, of one link or of all, like `ip address show [dev DEV]`.
@@ -181,7 +387,7 @@ impl<'a> AddressHandle<'a> {
         // Secondary IPv4 addresses go away with their primary; deleting what is already
         // gone is not an error here.
         for address in self.list(Some(LinkRef::Index(index)))? {
-            match self.delete(LinkRef::Index(index), address.network) {
+            match self.delete_entry(&address) {
                 Err(e) if e.errno() == libc::EADDRNOTAVAIL => {}
                 other => other.op(|| format!("flushing addresses of '{link}'"))?,
             }

@@ -75,7 +75,7 @@ pub mod sysctl;
 
 pub mod handle;
 
-pub use addr::{Address, AddressFlags, AddressHandle};
+pub use addr::{Address, AddressFlags, AddressHandle, AddressSpec, AddressWrite, Broadcast};
 pub use bridge::{
     BridgeHandle, BridgeId, BridgeInfo, BridgeStp, FdbEntry, FdbEntryKind, FdbSpec, PortInfo,
     PortOptions, PortState, PortVlan, StpMode,
