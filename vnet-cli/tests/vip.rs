@@ -624,6 +624,36 @@ fn address_options_and_flush() {
     );
 }
 
+#[test]
+fn vxlan_macvlan_vlan() {
+    differential(
+        "ip link add u0 type veth peer name u1; ip link set u0 up; ip addr add 192.0.2.1/24 dev u0",
+        &[
+            "link add vx0 type vxlan id 42 remote 192.0.2.2 local 192.0.2.1 dstport 4789",
+            "link add vx1 type vxlan id 43 group 239.1.1.1 dev u0 dstport 4789 nolearning ttl 5",
+            "link add vx2 type vxlan id 44",
+            "link add vx3 type vxlan vni 45 dstport 0",
+            "link add vx4 type vxlan dstport 4789",
+            "link add vx5 type vxlan id 46 group 239.1.1.1 dstport 4789",
+            "link add vx6 type vxlan id 47 remote 192.0.2.2 group 239.1.1.1",
+            "link add vx7 type vxlan id 99999999",
+            "link add vx8 type vxlan id 48 remote 239.1.1.1",
+            "link add vx9 type vxlan id 49 dev nosuch",
+            "link add vx10 type vxlan id 50 ttl 300",
+            "link add vx11 type vxlan id 51 id 52",
+            "link add link u0 name mv0 type macvlan mode bridge",
+            "link add link u0 mv1 type macvlan mode private",
+            "link add link u0 mv2 type macvlan mode vepa",
+            "link add link u0 mv3 type macvlan",
+            "link add link u0 mv4 type macvlan mode bogus",
+            "link add link nosuch mv5 type macvlan",
+            "link add link u0 name u0.100 type vlan id 100",
+            "link add link u0 name u0.101 type vlan id 101 protocol 802.1ad",
+            "link add link u0 name u0.103 type vlan id 103 protocol bogus",
+        ],
+    );
+}
+
 /// A little of everything the listings print: veth pairs up and down, a peer in
 /// another namespace, a bridge with a port, a tap, a VXLAN, a link group, addresses of
 /// both families (no duplicate address detection, so none is tentative), an alias.

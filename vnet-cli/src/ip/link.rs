@@ -64,6 +64,8 @@ struct Parsed {
     master: Option<Option<u32>>,
     netns: Option<Netns>,
     group: Option<u32>,
+    /// `link DEV`: the parent of a VLAN or macvlan.
+    link: Option<String>,
     kind: Option<String>,
 }
 
@@ -150,8 +152,10 @@ fn parse(handle: &Handle, words: &mut Words<'_>, verb: Verb) -> Result<Parsed, S
             | "gso_max_segs" | "gro_max_size" | "parentdev" | "brd" => {
                 return Err(unsupported(&format!("\"{word}\" in ip link")));
             }
+            _ if matches(word, "link") => {
+                p.link = Some(words.value()?.to_string());
+            }
             _ if [
-                "link",
                 "broadcast",
                 "txqlen",
                 "txqueuelen",
@@ -293,8 +297,51 @@ fn refused(e: &Error) -> Status {
     Ok(2)
 }
 
-/// `ip link add NAME ... type veth peer name PEER ...` or `type bridge OPTIONS`.
+/// Applies the common options of `ip link add` (MTU, address, master, up, group, netns)
+/// to a spec of any kind; a kernel-refused MTU ends the command with its status.
+macro_rules! with_common {
+    ($spec:expr, $p:expr) => {{
+        let mut spec = $spec;
+        match mtu($p.mtu) {
+            Ok(Some(mtu)) => spec = spec.mtu(mtu),
+            Ok(None) => {}
+            Err(status) => return Ok(status),
+        }
+        if let Some(mac) = $p.mac {
+            spec = spec.mac(mac);
+        }
+        if let Some(Some(master)) = $p.master {
+            spec = spec.master(master);
+        }
+        if $p.up == Some(true) {
+            spec = spec.up();
+        }
+        if let Some(group) = $p.group {
+            spec = spec.group(group);
+        }
+        if let Some(ns) = &$p.netns {
+            spec = spec.netns(ns);
+        }
+        spec
+    }};
+}
+
+/// `ip link add NAME ... type KIND [OPTIONS]` for veth, bridge, vxlan, macvlan and vlan.
 fn add(handle: &Handle, p: Parsed, words: &mut Words<'_>) -> Status {
+    // `link DEV` is looked up first, as `ip` looks it up.
+    let link = match &p.link {
+        None => None,
+        Some(dev) => match IfName::new(dev.as_str())
+            .ok()
+            .and_then(|n| handle.link().get(&n).ok())
+        {
+            Some(link) => Some(link.index),
+            None => {
+                print_err(format!("Cannot find device \"{dev}\"\n"));
+                return Ok(1);
+            }
+        },
+    };
     let Some(kind) = p.kind.clone() else {
         print_err("Not enough information: \"type\" argument is required\n");
         return Ok(1);
@@ -306,29 +353,21 @@ fn add(handle: &Handle, p: Parsed, words: &mut Words<'_>) -> Status {
             Err(status) => return Ok(status),
         },
         "bridge" => {
-            let mut spec = Bridge::new(name).options(bridge_options(words)?);
-            match mtu(p.mtu) {
-                Ok(Some(mtu)) => spec = spec.mtu(mtu),
-                Ok(None) => {}
-                Err(status) => return Ok(status),
-            }
-            if let Some(mac) = p.mac {
-                spec = spec.mac(mac);
-            }
-            if let Some(Some(master)) = p.master {
-                spec = spec.master(master);
-            }
-            if p.up == Some(true) {
-                spec = spec.up();
-            }
-            if let Some(group) = p.group {
-                spec = spec.group(group);
-            }
-            if let Some(ns) = &p.netns {
-                spec = spec.netns(ns);
-            }
+            let spec = with_common!(Bridge::new(name).options(bridge_options(words)?), p);
             handle.link().add(&spec)
         }
+        "vxlan" => match super::link_kinds::vxlan(handle, name, words)? {
+            Ok(spec) => handle.link().add(&with_common!(spec, p)),
+            Err(status) => return Ok(status),
+        },
+        "macvlan" => match super::link_kinds::macvlan(name, link, words)? {
+            Ok(spec) => handle.link().add(&with_common!(spec, p)),
+            Err(status) => return Ok(status),
+        },
+        "vlan" => match super::link_kinds::vlan(name, link, words)? {
+            Ok(spec) => handle.link().add(&with_common!(spec, p)),
+            Err(status) => return Ok(status),
+        },
         other => return Err(unsupported(&format!("\"type {other}\""))),
     };
     match result {

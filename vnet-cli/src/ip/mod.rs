@@ -12,6 +12,7 @@
 mod addr;
 mod args;
 mod link;
+mod link_kinds;
 mod neigh;
 mod netns;
 mod route;

@@ -24,6 +24,7 @@ pub struct Vxlan {
     local: Option<IpAddr>,
     parent: Option<LinkRef>,
     port: u16,
+    ttl: Option<u8>,
     learning: bool,
     common: LinkCommon,
 }
@@ -39,6 +40,7 @@ impl Vxlan {
             local: None,
             parent: None,
             port: VXLAN_PORT,
+            ttl: None,
             learning: true,
             common: LinkCommon::default(),
         }
@@ -69,9 +71,17 @@ impl Vxlan {
         self
     }
 
-    /// The destination UDP port (`dstport PORT`); 4789 by default.
+    /// The destination UDP port (`dstport PORT`); 4789 by default. Port 0 leaves the
+    /// choice to the kernel, whose default is Linux's historical 8472 (what `ip link add
+    /// ... type vxlan` without `dstport` gives).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// The TTL of the encapsulating packets (`ttl N`; 0 is `auto`).
+    pub fn ttl(mut self, ttl: u8) -> Self {
+        self.ttl = Some(ttl);
         self
     }
 
@@ -112,13 +122,6 @@ impl Vxlan {
                 "VXLAN remote",
                 remote,
                 "a multicast address is a group, not a remote",
-            ));
-        }
-        if self.port == 0 {
-            return Err(Error::invalid(
-                "VXLAN port",
-                0,
-                "must be between 1 and 65535",
             ));
         }
         Ok(())
@@ -164,8 +167,13 @@ impl BuildLink for Vxlan {
         if let Some(parent) = &self.parent {
             data.push(InfoVxlan::Link(links.index(parent)?));
         }
-        data.push(InfoVxlan::Port(self.port));
+        if let Some(ttl) = self.ttl {
+            data.push(InfoVxlan::Ttl(ttl));
+        }
         data.push(InfoVxlan::Learning(self.learning));
+        if self.port != 0 {
+            data.push(InfoVxlan::Port(self.port));
+        }
         self.common.message(
             links,
             &self.name,
@@ -212,12 +220,7 @@ mod tests {
                 .to_string()
                 .contains("is a group")
         );
-        assert!(
-            vx().port(0)
-                .validate()
-                .unwrap_err()
-                .to_string()
-                .contains("VXLAN port '0'")
-        );
+        // Port 0 is the kernel's default, not an error.
+        assert!(vx().port(0).validate().is_ok());
     }
 }
