@@ -694,6 +694,9 @@ fn link_show_prints_as_ip_prints() {
             "link show dev v0 dev v1",
             "-n vm1 link",
             "-n vm1 -j link",
+            "-br link",
+            "-br -j link",
+            "-brief link show dev v0",
         ],
     );
 }
@@ -719,6 +722,11 @@ fn address_show_prints_as_ip_prints() {
             "-j -6 addr",
             "addr show nosuch",
             "-n vm1 addr",
+            "-br addr",
+            "-br -4 a",
+            "-br -6 a",
+            "-br -j addr",
+            "-br addr show dev d0",
         ],
     );
 }
@@ -785,6 +793,7 @@ fn unsupported_commands_fail_loudly() {
         "route get 10.0.0.1",
         "maddress show",
         "-s link",
+        "-p -j link",
     ] {
         let out = Command::new("unshare")
             .args(["--net", "--", vip()])

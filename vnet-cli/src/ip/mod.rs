@@ -39,6 +39,8 @@ type Status = Result<u8, Stop>;
 #[derive(Debug, Default)]
 pub struct Session {
     json: bool,
+    /// `-br`: one line per link.
+    brief: bool,
     /// Running a batch file: `netns exec` waits for its command instead of becoming it.
     batch: bool,
     family: Family,
@@ -108,48 +110,66 @@ fn run_session(session: &mut Session, args: &[String]) -> Status {
         } else {
             word
         };
-        match option {
-            "-4" => session.family = Family::Ipv4,
-            "-6" => session.family = Family::Ipv6,
-            _ if matches(option, "-family") => {
-                let value = words.take().ok_or_else(usage)?;
-                session.family = match value {
-                    "inet" => Family::Ipv4,
-                    "inet6" => Family::Ipv6,
-                    "help" => return Err(usage()),
-                    other => return Err(args::invarg("invalid protocol family", other)),
-                };
-            }
-            _ if matches(option, "-json") => session.json = true,
-            _ if matches(option, "-force") => session.force = true,
-            _ if matches(option, "-batch") => {
-                batch = Some(words.take().ok_or_else(usage)?.to_string());
-            }
-            _ if matches(option, "-netns") => {
-                let name = words.value()?;
-                session.switch_netns(name)?;
-            }
-            _ if matches(option, "-Version") => {
-                crate::print_out(&format!(
-                    "ip utility, vip (vnet {})\n",
-                    env!("CARGO_PKG_VERSION")
-                ));
-                return Ok(0);
-            }
-            _ if matches(option, "-help") => return Err(usage()),
-            _ if matches(option, "-pretty")
-                || matches(option, "-brief")
-                || matches(option, "-details")
-                || matches(option, "-stats")
-                || matches(option, "-statistics")
-                || matches(option, "-oneline") =>
-            {
-                return Err(args::unsupported(&format!("option \"{word}\"")));
-            }
-            _ => {
-                print_err(format!("Option \"{word}\" is unknown, try \"ip -help\".\n"));
-                return Err(Stop(255));
-            }
+        // In iproute2's order: the first option a word abbreviates wins (`-b` is
+        // `-batch`, `-br` is `-brief`, `-h` is `-human`).
+        let unsupported = || args::unsupported(&format!("option \"{word}\""));
+        if matches(option, "-loops") {
+            return Err(unsupported());
+        } else if matches(option, "-family") {
+            let value = words.take().ok_or_else(usage)?;
+            session.family = match value {
+                "inet" => Family::Ipv4,
+                "inet6" => Family::Ipv6,
+                "help" => return Err(usage()),
+                other => return Err(args::invarg("invalid protocol family", other)),
+            };
+        } else if option == "-4" {
+            session.family = Family::Ipv4;
+        } else if option == "-6" {
+            session.family = Family::Ipv6;
+        } else if ["-0", "-M", "-B"].contains(&option)
+            || matches(option, "-human")
+            || matches(option, "-human-readable")
+            || matches(option, "-iec")
+            || matches(option, "-stats")
+            || matches(option, "-statistics")
+            || matches(option, "-details")
+            || matches(option, "-resolve")
+            || matches(option, "-oneline")
+            || matches(option, "-timestamp")
+            || matches(option, "-tshort")
+        {
+            return Err(unsupported());
+        } else if matches(option, "-Version") {
+            crate::print_out(&format!(
+                "ip utility, vip (vnet {})\n",
+                env!("CARGO_PKG_VERSION")
+            ));
+            return Ok(0);
+        } else if matches(option, "-force") {
+            session.force = true;
+        } else if matches(option, "-batch") {
+            batch = Some(words.take().ok_or_else(usage)?.to_string());
+        } else if matches(option, "-brief") {
+            session.brief = true;
+        } else if matches(option, "-json") {
+            session.json = true;
+        } else if matches(option, "-pretty") || matches(option, "-rcvbuf") {
+            return Err(unsupported());
+        } else if option.starts_with("-c") && matches(option, "-color")
+            || option.starts_with("-color=")
+        {
+            return Err(unsupported());
+        } else if matches(option, "-help") {
+            return Err(usage());
+        } else if matches(option, "-netns") {
+            let name = words.value()?;
+            session.switch_netns(name)?;
+        } else if matches(option, "-Numeric") || matches(option, "-all") || option == "-echo" {
+            return Err(unsupported());
+        } else {
+            print_err(format!("Option \"{word}\" is unknown, try \"ip -help\".\n"));
+            return Err(Stop(255));
         }
     }
     if let Some(file) = batch {

@@ -32,6 +32,7 @@ struct Filter<'a> {
 /// `ip address show`.
 pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing) -> Status {
     let json = session.json;
+    let brief = session.brief;
     let family = session.family;
     let handle = session.handle()?;
     let mut filter = Filter::default();
@@ -142,13 +143,21 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
             .iter()
             .filter(|a| a.index == link.index && of_family(a) && (!filter.up || link.up))
             .collect();
-        if json {
-            if i > 0 {
-                out.push(',');
+        match (json, brief) {
+            (true, false) => {
+                if i > 0 {
+                    out.push(',');
+                }
+                ctx.link_json(&mut out, link, &addrs);
             }
-            ctx.link_json(&mut out, link, &addrs);
-        } else {
-            ctx.link_text(&mut out, link, &addrs);
+            (true, true) => {
+                if i > 0 {
+                    out.push(',');
+                }
+                ctx.brief_json(&mut out, link, &addrs);
+            }
+            (false, false) => ctx.link_text(&mut out, link, &addrs),
+            (false, true) => ctx.brief_text(&mut out, link, &addrs),
         }
     }
     if json {
@@ -346,6 +355,98 @@ impl Context<'_> {
         for a in addrs {
             address_text(out, a);
         }
+    }
+
+    /// `-br`: the name (with its `@` peer) in 16 columns, the state in 14, then the
+    /// MAC address and flags (`ip -br link`) or the addresses (`ip -br address`).
+    fn brief_text(&self, out: &mut String, link: &Link, addrs: &[&Address]) {
+        let name = match self.link_part(link) {
+            Some(p) => format!("{}@{p}", link.name),
+            None => link.name.clone(),
+        };
+        let _ = write!(out, "{name:<16} ");
+        match link.operstate {
+            vnet_core::OperState::Other(n) => {
+                let _ = write!(out, "state {n:#x}");
+            }
+            state => {
+                let _ = write!(out, "{:<14} ", state.to_string());
+            }
+        }
+        match self.listing {
+            Listing::Links => {
+                if let Some(a) = &link.address {
+                    let _ = write!(out, "{} ", lladdr(a, link.link_type));
+                }
+                let _ = write!(out, "<{}> ", self.flag_names(link).join(","));
+                out.push('\n');
+            }
+            Listing::Addresses => {
+                for a in addrs {
+                    let _ = write!(out, "{}", a.network.ip());
+                    if let Some(peer) = a.peer {
+                        let _ = write!(out, " peer {peer}");
+                    }
+                    let _ = write!(out, "/{} ", a.network.prefix());
+                    if let Some(m) = a.metric {
+                        let _ = write!(out, "metric {m} ");
+                    }
+                }
+                out.push('\n');
+            }
+        }
+    }
+
+    /// `-br -j`: the same fields as JSON.
+    fn brief_json(&self, out: &mut String, link: &Link, addrs: &[&Address]) {
+        out.push('{');
+        match (link.parent, link.link_netnsid) {
+            (Some(index), Some(_)) => {
+                let _ = write!(out, "\"link_index\":{index},");
+            }
+            (Some(index), None) => {
+                let _ = write!(out, "\"link\":{},", json_str(&self.name_of(index)));
+            }
+            (None, _) => {}
+        }
+        let _ = write!(out, "\"ifname\":{}", json_str(&link.name));
+        match link.operstate {
+            vnet_core::OperState::Other(n) => {
+                let _ = write!(out, ",\"operstate_index\":{n}");
+            }
+            state => {
+                let _ = write!(out, ",\"operstate\":{}", json_str(&state.to_string()));
+            }
+        }
+        match self.listing {
+            Listing::Links => {
+                if let Some(a) = &link.address {
+                    let _ = write!(out, ",\"address\":{}", json_str(&lladdr(a, link.link_type)));
+                }
+                let flags: Vec<String> =
+                    self.flag_names(link).iter().map(|f| json_str(f)).collect();
+                let _ = write!(out, ",\"flags\":[{}]", flags.join(","));
+            }
+            Listing::Addresses => {
+                out.push_str(",\"addr_info\":[");
+                for (i, a) in addrs.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    let _ = write!(out, "{{\"local\":\"{}\"", a.network.ip());
+                    if let Some(peer) = a.peer {
+                        let _ = write!(out, ",\"address\":\"{peer}\"");
+                    }
+                    let _ = write!(out, ",\"prefixlen\":{}", a.network.prefix());
+                    if let Some(m) = a.metric {
+                        let _ = write!(out, ",\"metric\":{m}");
+                    }
+                    out.push('}');
+                }
+                out.push(']');
+            }
+        }
+        out.push('}');
     }
 
     fn link_json(&self, out: &mut String, link: &Link, addrs: &[&Address]) {
