@@ -154,9 +154,9 @@ fn run_session(session: &mut Session, args: &[String]) -> Status {
             session.brief = true;
         } else if matches(option, "-json") {
             session.json = true;
-        } else if matches(option, "-pretty") || matches(option, "-rcvbuf") {
-            return Err(unsupported());
-        } else if option.starts_with("-c") && matches(option, "-color")
+        } else if matches(option, "-pretty")
+            || matches(option, "-rcvbuf")
+            || matches(option, "-color")
             || option.starts_with("-color=")
         {
             return Err(unsupported());
