@@ -1,5 +1,6 @@
 //! The bridge lab of NOTES.md, built and torn down side by side in one run:
-//! vnet (the library), the best `ip -batch` scripts, and two shell loops of `ip`
+//! vnet (the library), one `vip -batch` file, the best `ip -batch` scripts, and two shell
+//! loops of `ip`
 //! commands: the best one (each peer created inside its namespace) and the recipe of
 //! Linux courses (each peer moved into its namespace and renamed).
 //!
@@ -31,6 +32,7 @@ use vnet_testkit::{TestNs, ifname};
 #[derive(Clone, Copy, PartialEq)]
 enum Tool {
     Vnet,
+    VipBatch,
     IpBatch,
     ShellLoop,
     CourseLoop,
@@ -40,6 +42,7 @@ impl Tool {
     fn label(self) -> &'static str {
         match self {
             Tool::Vnet => "vnet (library)",
+            Tool::VipBatch => "vip -batch (one file, per-line -n)",
             Tool::IpBatch => "ip -batch",
             Tool::ShellLoop => "shell loop of ip (peer made in its netns)",
             Tool::CourseLoop => "shell loop of ip, course recipe (peer moved in)",
@@ -122,6 +125,54 @@ fn build_ip_batch(host: &str, prefix: &str, n: usize) {
             &format!("link set eth0 up\naddress add {} dev eth0\n", node_addr(i)),
         );
     }
+}
+
+/// The whole lab as one `vip -batch` file in one process: the lines that act inside a
+/// node's namespace start with `-n NODE`, which `ip -batch` cannot do.
+fn build_vip_batch(host: &str, prefix: &str, n: usize) {
+    let mut s = String::new();
+    for i in 0..n {
+        writeln!(s, "netns add {prefix}{i}").unwrap();
+    }
+    s += "link add br0 up type bridge\naddress add 10.0.0.254/8 dev br0\n";
+    for i in 0..n {
+        writeln!(
+            s,
+            "link add v{i} master br0 up type veth peer name eth0 netns {prefix}{i}"
+        )
+        .unwrap();
+    }
+    for i in 0..n {
+        writeln!(s, "-n {prefix}{i} link set eth0 up").unwrap();
+        writeln!(s, "-n {prefix}{i} address add {} dev eth0", node_addr(i)).unwrap();
+    }
+    vip_batch(host, &s);
+}
+
+fn teardown_vip_batch(host: &str, prefix: &str, n: usize) {
+    let mut s = String::new();
+    for i in 0..n {
+        writeln!(s, "netns delete {prefix}{i}").unwrap();
+    }
+    s += "link delete br0\n";
+    vip_batch(host, &s);
+}
+
+/// Runs `vip -n HOST -batch -` with `script` on its standard input.
+fn vip_batch(host: &str, script: &str) {
+    use std::io::Write as _;
+    let mut child = Command::new(common::cli_binary("vip"))
+        .args(["-n", host, "-batch", "-"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("running vip");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(script.as_bytes())
+        .expect("writing the batch");
+    assert!(child.wait().expect("vip").success(), "vip -batch failed");
 }
 
 fn teardown_ip_batch(host: &str, prefix: &str, n: usize) {
@@ -234,6 +285,7 @@ fn one_run(tool: Tool, n: usize, run: usize) -> (Duration, Duration) {
     let t = Instant::now();
     match tool {
         Tool::Vnet => build_vnet(&host_ns.netns, &prefix, n).expect("vnet build"),
+        Tool::VipBatch => build_vip_batch(host, &prefix, n),
         Tool::IpBatch => build_ip_batch(host, &prefix, n),
         Tool::ShellLoop => build_shell_loop(host, &prefix, n),
         Tool::CourseLoop => build_course_loop(host, &prefix, n),
@@ -243,6 +295,7 @@ fn one_run(tool: Tool, n: usize, run: usize) -> (Duration, Duration) {
     let t = Instant::now();
     match tool {
         Tool::Vnet => teardown_vnet(&host_ns.netns, &prefix, n).expect("vnet teardown"),
+        Tool::VipBatch => teardown_vip_batch(host, &prefix, n),
         Tool::IpBatch => teardown_ip_batch(host, &prefix, n),
         Tool::ShellLoop | Tool::CourseLoop => teardown_shell_loop(host, &prefix, n),
     }
@@ -259,7 +312,13 @@ fn main() {
         bench: bench_mode,
         sizes,
     } = Plan::from_args(&[10, 100, 1000], 3);
-    let tools = [Tool::Vnet, Tool::IpBatch, Tool::ShellLoop, Tool::CourseLoop];
+    let tools = [
+        Tool::Vnet,
+        Tool::VipBatch,
+        Tool::IpBatch,
+        Tool::ShellLoop,
+        Tool::CourseLoop,
+    ];
     println!(
         "| N | tool | build (median) | teardown (median) | build: x faster than this | teardown: vs vnet |"
     );

@@ -783,6 +783,72 @@ fn one_batch_builds_a_lab_across_namespaces() {
     assert_eq!(routes[0]["gateway"], "10.0.0.254", "{routes}");
 }
 
+/// The namespace recipe of Linux networking courses, typed with `vip` in place of `ip`
+/// (installed as `ip` through a shell function), proven with real pings: two VMs on a
+/// bridge with the host as their gateway, a routed VM behind a veth, a tap, proxy ARP.
+#[test]
+fn course_recipes_with_vip_in_place_of_ip() {
+    let script = format!(
+        r#"set -e
+mkdir -p /run/netns && mount -t tmpfs vip-recipe /run/netns
+ip() ( exec -a ip {vip} "$@" )
+ip link set lo up
+# Two VMs on a bridge; the host is their gateway.
+ip netns add vm1; ip netns add vm2
+ip link add br0 type bridge; ip link set br0 up
+ip addr add 10.0.0.254/24 dev br0
+for n in 1 2; do
+  ip link add vm$n-p type veth peer name eth0 netns vm$n
+  ip link set vm$n-p master br0; ip link set vm$n-p up
+  ip -n vm$n link set lo up; ip -n vm$n link set eth0 up
+  ip -n vm$n addr add 10.0.0.$n/24 dev eth0
+  ip -n vm$n route add default via 10.0.0.254
+done
+# A routed VM: the course recipe, peer moved in and renamed.
+ip netns add vm3
+ip link add ext0 type veth peer name int0
+ip link set int0 netns vm3
+ip -n vm3 link set int0 name eth0
+ip -n vm3 link set lo up; ip -n vm3 link set eth0 up
+ip addr add 10.0.3.1/24 dev ext0; ip link set ext0 up
+ip -n vm3 addr add 10.0.3.2/24 dev eth0
+ip -n vm3 route add default via 10.0.3.1
+sysctl -qw net.ipv4.ip_forward=1
+# A tap for a real VM, and a proxy ARP entry for it on the bridge.
+ip tuntap add mode tap dev tap0 user 1000
+ip link set tap0 master br0
+ip neigh add proxy 10.0.0.100 dev br0
+ip netns exec vm1 ping -c 1 -W 5 10.0.0.2 >/dev/null
+ip netns exec vm1 ping -c 1 -W 5 10.0.3.2 >/dev/null
+ip netns exec vm3 ping -c 1 -W 5 10.0.0.1 >/dev/null
+/usr/bin/ip -j neigh show proxy
+"#,
+        vip = vip()
+    );
+    let out = Command::new("unshare")
+        .args([
+            "--net",
+            "--mount",
+            "--propagation",
+            "private",
+            "--",
+            "bash",
+            "-c",
+        ])
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let proxies: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(proxies[0]["dst"], "10.0.0.100", "{proxies}");
+    assert_eq!(proxies[0]["dev"], "br0", "{proxies}");
+}
+
 /// What vip does not do, it says, with exit 255: never a silent success.
 #[test]
 fn unsupported_commands_fail_loudly() {
