@@ -246,6 +246,7 @@ fn netns_add_list_delete_and_their_errors() {
             "netns list",
             "netns",
             "-j netns list",
+            "-j -p netns list",
             "netns ls",
             "netns del vm2",
             "netns delete vm2",
@@ -471,6 +472,7 @@ fn tuntap_add_delete_show() {
             "tuntap",
             "tuntap list",
             "-j tuntap show",
+            "-j -p tuntap show",
             "tuntap del mode tun dev tap1",
             "tuntap del mode tap dev tap1",
             "tap del mode tap tap0",
@@ -509,6 +511,7 @@ fn neighbours_and_proxy_entries() {
             "sorted neigh show proxy",
             "sorted -j neigh show",
             "sorted -j neigh show proxy",
+            "-j -p neigh show proxy dev v0",
             "neigh change 10.0.0.8 lladdr 02:00:00:00:00:88 dev v0",
             "neigh change 10.0.0.99 lladdr 02:00:00:00:00:88 dev v0",
             "neigh del 10.0.0.9 dev v0",
@@ -559,6 +562,7 @@ fn route_show_prints_as_ip_prints() {
             "-j route",
             "-j -6 route",
             "sorted -j route show table all",
+            "-j -p route",
         ],
     );
 }
@@ -696,6 +700,9 @@ fn link_show_prints_as_ip_prints() {
             "-n vm1 -j link",
             "-br link",
             "-br -j link",
+            "-p -j link",
+            "-j -p link show dev h1",
+            "-p link show dev v0",
             "-brief link show dev v0",
         ],
     );
@@ -726,6 +733,7 @@ fn address_show_prints_as_ip_prints() {
             "-br -4 a",
             "-br -6 a",
             "-br -j addr",
+            "-j -p addr",
             "-br addr show dev d0",
         ],
     );
@@ -859,7 +867,6 @@ fn unsupported_commands_fail_loudly() {
         "route get 10.0.0.1",
         "maddress show",
         "-s link",
-        "-p -j link",
     ] {
         let out = Command::new("unshare")
             .args(["--net", "--", vip()])

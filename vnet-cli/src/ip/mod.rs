@@ -11,6 +11,7 @@
 
 mod addr;
 mod args;
+mod json;
 mod link;
 mod link_kinds;
 mod neigh;
@@ -41,6 +42,8 @@ pub struct Session {
     json: bool,
     /// `-br`: one line per link.
     brief: bool,
+    /// `-p`: JSON laid out over lines.
+    pretty: bool,
     /// Running a batch file: `netns exec` waits for its command instead of becoming it.
     batch: bool,
     family: Family,
@@ -154,8 +157,9 @@ fn run_session(session: &mut Session, args: &[String]) -> Status {
             session.brief = true;
         } else if matches(option, "-json") {
             session.json = true;
-        } else if matches(option, "-pretty")
-            || matches(option, "-rcvbuf")
+        } else if matches(option, "-pretty") {
+            session.pretty = true;
+        } else if matches(option, "-rcvbuf")
             || matches(option, "-color")
             || option.starts_with("-color=")
         {
@@ -375,6 +379,15 @@ fn usage() -> Stop {
          -b[atch] [filename] | -force | -n[etns] name }\n",
     );
     Stop(255)
+}
+
+/// Prints JSON output: as it is, or laid out over lines for `-p`.
+fn print_json(pretty: bool, compact: &str) {
+    if pretty {
+        crate::print_out(&json::pretty(compact));
+    } else {
+        crate::print_out(compact);
+    }
 }
 
 /// Prints a failed kernel request the way `ip` does: the kernel's extended-ACK text as

@@ -347,7 +347,7 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
         objects.push(o + "}");
     }
     if json {
-        crate::print_out(&format!("[{}]\n", objects.join(",")));
+        super::print_json(session.pretty, &format!("[{}]\n", objects.join(",")));
     } else {
         crate::print_out(&out);
     }

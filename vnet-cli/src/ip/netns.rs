@@ -74,7 +74,7 @@ fn list(session: &mut Session) -> Status {
         }
     }
     if session.json {
-        crate::print_out(&format!("[{}]\n", json.join(",")));
+        super::print_json(session.pretty, &format!("[{}]\n", json.join(",")));
     } else {
         crate::print_out(&text);
     }

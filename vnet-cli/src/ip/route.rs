@@ -382,7 +382,7 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
         objects.push(format!("{{{}}}", o.join(",")));
     }
     if json {
-        crate::print_out(&format!("[{}]\n", objects.join(",")));
+        super::print_json(session.pretty, &format!("[{}]\n", objects.join(",")));
     } else {
         crate::print_out(&text);
     }

@@ -32,6 +32,7 @@ struct Filter<'a> {
 /// `ip address show`.
 pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing) -> Status {
     let json = session.json;
+    let pretty = session.pretty;
     let brief = session.brief;
     let family = session.family;
     let handle = session.handle()?;
@@ -163,7 +164,11 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
     if json {
         out.push_str("]\n");
     }
-    crate::print_out(&out);
+    if json {
+        super::print_json(pretty, &out);
+    } else {
+        crate::print_out(&out);
+    }
     Ok(0)
 }
 

@@ -220,6 +220,8 @@ fn show(session: &mut Session) -> Status {
             })
             .collect();
         out = format!("[{}]\n", objects.join(","));
+        super::print_json(session.pretty, &out);
+        return Ok(0);
     } else {
         for d in &devices {
             out += &format!("{d}\n");
