@@ -703,6 +703,9 @@ fn link_show_prints_as_ip_prints() {
             "-p -j link",
             "-j -p link show dev h1",
             "-p link show dev v0",
+            "-o link",
+            "-oneline link show dev v0",
+            "-o -br link",
             "-brief link show dev v0",
         ],
     );
@@ -734,6 +737,9 @@ fn address_show_prints_as_ip_prints() {
             "-br -6 a",
             "-br -j addr",
             "-j -p addr",
+            "-o addr",
+            "-o -4 addr show dev v0",
+            "-o -6 a",
             "-br addr show dev d0",
         ],
     );

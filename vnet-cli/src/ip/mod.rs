@@ -44,6 +44,8 @@ pub struct Session {
     brief: bool,
     /// `-p`: JSON laid out over lines.
     pretty: bool,
+    /// `-o`: every record on one line.
+    oneline: bool,
     /// Running a batch file: `netns exec` waits for its command instead of becoming it.
     batch: bool,
     family: Family,
@@ -138,10 +140,11 @@ fn run_session(session: &mut Session, args: &[String]) -> Status {
             || matches(option, "-statistics")
             || matches(option, "-details")
             || matches(option, "-resolve")
-            || matches(option, "-oneline")
-            || matches(option, "-timestamp")
-            || matches(option, "-tshort")
         {
+            return Err(unsupported());
+        } else if matches(option, "-oneline") {
+            session.oneline = true;
+        } else if matches(option, "-timestamp") || matches(option, "-tshort") {
             return Err(unsupported());
         } else if matches(option, "-Version") {
             crate::print_out(&format!(

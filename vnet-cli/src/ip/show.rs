@@ -34,6 +34,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
     let json = session.json;
     let pretty = session.pretty;
     let brief = session.brief;
+    let oneline = session.oneline;
     let family = session.family;
     let handle = session.handle()?;
     let mut filter = Filter::default();
@@ -157,6 +158,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
                 }
                 ctx.brief_json(&mut out, link, &addrs);
             }
+            (false, false) if oneline => ctx.link_oneline(&mut out, link, &addrs),
             (false, false) => ctx.link_text(&mut out, link, &addrs),
             (false, true) => ctx.brief_text(&mut out, link, &addrs),
         }
@@ -359,6 +361,29 @@ impl Context<'_> {
         out.push('\n');
         for a in addrs {
             address_text(out, a);
+        }
+    }
+
+    /// `-o`: each record on one line, its inner line breaks printed as `\`; `ip -o
+    /// address` leaves the link out and starts each address with `INDEX: NAME`.
+    fn link_oneline(&self, out: &mut String, link: &Link, addrs: &[&Address]) {
+        let one_line = |record: &str| {
+            let body = record.strip_suffix('\n').unwrap_or(record);
+            body.replace('\n', "\\") + "\n"
+        };
+        match self.listing {
+            Listing::Links => {
+                let mut record = String::new();
+                self.link_text(&mut record, link, &[]);
+                out.push_str(&one_line(&record));
+            }
+            Listing::Addresses => {
+                for a in addrs {
+                    let mut record = format!("{}: {}", link.index, link.name);
+                    address_text(&mut record, a);
+                    out.push_str(&one_line(&record));
+                }
+            }
         }
     }
 
