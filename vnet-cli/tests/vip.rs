@@ -411,7 +411,8 @@ fn batch_files_stop_at_the_first_failure_or_go_on_with_force() {
     let setup = format!(
         "printf '%s\\n' 'link add b0 type bridge # a comment' '' \
          'link add b1 \\' '  type bridge' 'link add b0 type bridge' \
-         'link add b2 type bridge' 'frob' > {file}; export STDIN={file}"
+         'link add b2 type bridge' 'frob' 'netns add n1' 'netns add n2' 'netns add n1' \
+         'netns add n3' 'netns add n4' 'link add b3 \\' > {file}; export STDIN={file}"
     );
     let force = format!("-force -batch {file}");
     differential(

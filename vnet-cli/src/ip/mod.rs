@@ -53,11 +53,17 @@ pub struct Session {
     /// The namespace commands act in (`-n NETNS`), `None` for the caller's.
     netns: Option<String>,
     handles: HashMap<Option<String>, Handle>,
+    /// In a batch: the namespaces the lines from the current one on name with `-n`,
+    /// whose handles vip opens together the first time one is needed.
+    upcoming: Vec<String>,
 }
 
 impl Session {
     /// The rtnetlink handle of the current namespace, opened once per namespace.
     fn handle(&mut self) -> Result<&Handle, Stop> {
+        if self.netns.is_some() && !self.handles.contains_key(&self.netns) {
+            self.open_upcoming();
+        }
         if !self.handles.contains_key(&self.netns) {
             let handle = match &self.netns {
                 None => Handle::current(),
@@ -70,6 +76,25 @@ impl Session {
             self.handles.insert(self.netns.clone(), handle);
         }
         Ok(&self.handles[&self.netns])
+    }
+
+    /// Opens, with one thread visiting each ([`Handle::new_many`]), the handles of the
+    /// upcoming lines' namespaces that exist now and are not open yet. Cheaper than one
+    /// thread per namespace; a namespace that cannot be opened is simply left for later.
+    fn open_upcoming(&mut self) {
+        let mut names: Vec<String> = std::mem::take(&mut self.upcoming);
+        names.sort();
+        names.dedup();
+        let (names, namespaces): (Vec<String>, Vec<Netns>) = names
+            .into_iter()
+            .filter(|n| !self.handles.contains_key(&Some(n.clone())))
+            .filter_map(|n| Netns::open(&n).ok().map(|ns| (n, ns)))
+            .unzip();
+        if let Ok(handles) = Handle::new_many(&namespaces) {
+            for (name, handle) in names.into_iter().zip(handles) {
+                self.handles.insert(Some(name), handle);
+            }
+        }
     }
 
     /// `-n NAME`: commands act inside the named namespace from now on. A namespace that
@@ -269,15 +294,46 @@ fn run_batch(session: &mut Session, file: &str) -> Status {
             }
         }
     };
-    let mut status = 0;
+    // The lines are read first (each split into words only when it runs, as `ip` does),
+    // so that vip can look ahead: open the namespaces' handles together, and create
+    // runs of `netns add` in one go.
     let mut lines = input.split(b'\n');
     let mut number = 0usize;
+    let mut entries: Vec<(usize, Option<String>)> = Vec::new();
+    loop {
+        match read_command_line(&mut lines, &mut number) {
+            Ok(Some(line)) => entries.push((number, Some(line))),
+            // "Missing continuation line": printed when the batch gets there.
+            Ok(None) if number > entries.last().map_or(0, |e| e.0) => {
+                entries.push((number, None));
+                break;
+            }
+            Ok(None) => break,
+            Err(stop) => return Err(stop),
+        }
+    }
+    let mut status = 0;
     let (netns, json) = (session.netns.clone(), session.json);
-    while let Some(line) = read_command_line(&mut lines, &mut number)? {
-        let words = split_words(&line)?;
+    let mut i = 0;
+    while i < entries.len() {
+        let (number, line) = &entries[i];
+        let Some(line) = line else {
+            print_err("Missing continuation line\n");
+            break;
+        };
+        let words = split_words(line)?;
         if words.is_empty() {
+            i += 1;
             continue;
         }
+        if let Some(done) = netns_add_run(&entries[i..]) {
+            i += done;
+            continue;
+        }
+        session.upcoming = entries[i..]
+            .iter()
+            .filter_map(|(_, l)| l.as_deref().and_then(line_netns))
+            .collect();
         let result = batch_line(session, &words);
         session.netns = netns.clone();
         session.json = json;
@@ -288,9 +344,53 @@ fn run_batch(session: &mut Session, file: &str) -> Status {
                 break;
             }
         }
+        i += 1;
     }
     Ok(status)
 }
+
+/// The namespace a batch line names with `-n NETNS`, if any.
+fn line_netns(line: &str) -> Option<String> {
+    let words = split_words(line).ok()?;
+    match words.as_slice() {
+        [flag, name, ..] if matches!(flag.as_str(), "-n" | "-netns" | "--netns") => {
+            Some(name.clone())
+        }
+        _ => None,
+    }
+}
+
+/// Creates a run of two or more `netns add NAME` lines at the start of `entries` in one
+/// call (one thread, one lock), and returns how many lines it did. `None` when there is
+/// no such run, or when the call failed (it then created nothing, and the lines run one
+/// by one, so that each gets its own answer).
+fn netns_add_run(entries: &[(usize, Option<String>)]) -> Option<usize> {
+    let names: Vec<String> = entries
+        .iter()
+        .map_while(|(_, line)| {
+            let words = split_words(line.as_deref()?).ok()?;
+            match words.as_slice() {
+                [object, verb, name]
+                    if matches(object, "netns")
+                        && !OBJECTS_BEFORE_NETNS.iter().any(|o| matches(object, o))
+                        && matches(verb, "add") =>
+                {
+                    Some(name.clone())
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    if names.len() < 2 {
+        return None;
+    }
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    Netns::add_many(&refs).ok().map(|_| names.len())
+}
+
+/// The objects iproute2 matches before `netns`: a word that abbreviates one of them is
+/// not `netns` (`n` is `neighbor`).
+const OBJECTS_BEFORE_NETNS: [&str; 4] = ["neighbor", "neighbour", "ntable", "ntbl"];
 
 /// One line of a batch: vip's per-line `-n NETNS` and `-j`, then a command.
 fn batch_line(session: &mut Session, words: &[String]) -> Status {
@@ -313,7 +413,8 @@ fn batch_line(session: &mut Session, words: &[String]) -> Status {
 }
 
 /// Reads one command line: up to a newline, without a `#` comment, joined with the next
-/// line where it ends in `\`. `None` at the end of the input.
+/// line where it ends in `\`. `None` at the end of the input, and where a continuation
+/// line is missing (`number` then counts the unfinished line).
 fn read_command_line(
     lines: &mut impl Iterator<Item = std::io::Result<Vec<u8>>>,
     number: &mut usize,
@@ -336,10 +437,8 @@ fn read_command_line(
                 *number += 1;
                 line.extend(strip_comment(next.map_err(|_| Stop(1))?));
             }
-            None => {
-                print_err("Missing continuation line\n");
-                return Ok(None);
-            }
+            // "Missing continuation line": the caller says so when the batch gets there.
+            None => return Ok(None),
         }
     }
     Ok(Some(String::from_utf8_lossy(&line).into_owned()))
