@@ -564,6 +564,15 @@ fn route_show_prints_as_ip_prints() {
             "-j -6 route",
             "sorted -j route show table all",
             "-j -p route",
+            "route get 10.0.0.1",
+            "route get 10.0.0.2",
+            "-j route get 10.0.0.2",
+            "route get 8.8.8.8",
+            "route get 10.0.0.0/24",
+            "route get 127.0.0.1",
+            "route get 10.0.1.7 oif v0",
+            "-j route get 10.0.0.1",
+            "-4 route get 192.0.2.7",
         ],
     );
 }
@@ -871,7 +880,7 @@ fn unsupported_commands_fail_loudly() {
         "-d link show",
         "addr add 10.0.0.1/24 valid_lft 60 dev lo",
         "route add 10.0.0.0/8 dev lo proto static",
-        "route get 10.0.0.1",
+        "route get ::1",
         "maddress show",
         "-s link",
     ] {

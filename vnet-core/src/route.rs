@@ -181,6 +181,8 @@ pub struct RouteEntry {
     pub tos: u8,
     /// The route was found in the cache of cloned routes (`RTM_F_CLONED`).
     pub cloned: bool,
+    /// The user id the lookup was made for (`uid`, in answers to [`RouteHandle::get`]).
+    pub uid: Option<u32>,
 }
 
 /// The flags of a route (`RTNH_F_*` and `RTM_F_*`). Its `Display` is the words `ip
@@ -370,6 +372,40 @@ impl<'a> RouteHandle<'a> {
             .op(|| format!("deleting {}", route.describe()))
     }
 
+    /// The route the kernel would use to reach `destination` (through `oif`, when given),
+    /// like `ip route get ADDR [oif DEV]`: an entry of the route cache (`cloned`, its
+    /// cache flags in `flags`).
+    pub fn get(&self, destination: IpAddr, oif: Option<LinkRef>) -> Result<RouteEntry> {
+        let mut request = RouteMessage::default();
+        request.header = route_header(address_family(Family::of(destination)), 0);
+        request.header.destination_prefix_length = match destination {
+            IpAddr::V4(_) => 32,
+            IpAddr::V6(_) => 128,
+        };
+        request
+            .attributes
+            .push(RouteAttribute::Destination(route_address(destination)));
+        if let Some(oif) = &oif {
+            request
+                .attributes
+                .push(RouteAttribute::Oif(LinkHandle::new(self.conn).index(oif)?));
+        }
+        let replies = self
+            .conn
+            .request(RouteNetlinkMessage::GetRoute(request), 0)
+            .op(|| format!("looking up the route to {destination}"))?;
+        replies
+            .into_iter()
+            .find_map(|m| match m {
+                RouteNetlinkMessage::NewRoute(m) => parse(m),
+                _ => None,
+            })
+            .ok_or_else(|| Error::Protocol {
+                op: format!("looking up the route to {destination}"),
+                detail: "no route in the answer".into(),
+            })
+    }
+
     /// Lists the routes of the main table, like `ip route show` (`ip -4`, `ip -6`:
     /// one family).
     pub fn list(&self, family: Family) -> Result<Vec<RouteEntry>> {
@@ -446,6 +482,7 @@ fn parse(message: RouteMessage) -> Option<RouteEntry> {
     let mut metric = None;
     let mut source = None;
     let mut preference = None;
+    let mut uid = None;
     let mut table = u32::from(message.header.table);
     for attribute in message.attributes {
         match attribute {
@@ -456,6 +493,7 @@ fn parse(message: RouteMessage) -> Option<RouteEntry> {
             RouteAttribute::Table(t) => table = t,
             RouteAttribute::PrefSource(a) => source = ip_of(a),
             RouteAttribute::Preference(p) => preference = Some(u8::from(p)),
+            RouteAttribute::Uid(u) => uid = Some(u),
             _ => {}
         }
     }
@@ -483,6 +521,7 @@ fn parse(message: RouteMessage) -> Option<RouteEntry> {
         preference,
         tos: message.header.tos,
         cloned: message.header.flags.bits() & RTM_F_CLONED != 0,
+        uid,
     })
 }
 

@@ -35,7 +35,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
     } else if matches(verb, "list") || matches(verb, "show") || matches(verb, "lst") {
         return show(session, words, false);
     } else if matches(verb, "get") {
-        return Err(unsupported("\"ip route get\""));
+        return get(session, words);
     } else if matches(verb, "flush") {
         return show(session, words, true);
     } else if ["save", "restore", "showdump", "help"]
@@ -385,6 +385,171 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
         super::print_json(session.pretty, &format!("[{}]\n", objects.join(",")));
     } else {
         crate::print_out(&text);
+    }
+    Ok(0)
+}
+
+/// `ip route get ADDR [oif DEV]`: the route the kernel would use (IPv4), with its cache
+/// flags, as iproute2 prints an answer of the route cache.
+fn get(session: &mut Session, words: &mut Words<'_>) -> Status {
+    let json = session.json;
+    let family = session.family;
+    let mut destination: Option<IpAddr> = None;
+    let mut oif: Option<&str> = None;
+    while let Some(word) = words.take() {
+        if matches(word, "oif") || word == "dev" {
+            oif = Some(words.value()?);
+        } else if [
+            "tos",
+            "from",
+            "iif",
+            "mark",
+            "notify",
+            "connected",
+            "vrf",
+            "uid",
+            "fibmatch",
+            "as",
+            "sport",
+            "dport",
+            "ipproto",
+        ]
+        .iter()
+        .any(|k| matches(word, k))
+            || word == "dsfield"
+        {
+            return Err(unsupported(&format!("\"{word}\" in ip route get")));
+        } else {
+            let value = if word == "to" { words.value()? } else { word };
+            if matches(value, "help") {
+                return Err(usage());
+            }
+            let net = super::addr::prefix(value, family)?;
+            if net.is_ipv6() {
+                return Err(unsupported("\"ip route get\" of an IPv6 address"));
+            }
+            if net.prefix() != 32 {
+                print_err(format!(
+                    "Warning: /{} as prefix is invalid, only /32 (or none) is supported.\n",
+                    net.prefix()
+                ));
+            }
+            destination = Some(net.ip());
+        }
+    }
+    let Some(destination) = destination else {
+        return Err(usage());
+    };
+    let handle = session.handle()?;
+    let oif = match oif {
+        None => None,
+        Some(dev) => match IfName::new(dev)
+            .ok()
+            .and_then(|n| handle.link().get(&n).ok())
+        {
+            Some(link) => Some(LinkRef::Index(link.index)),
+            None => {
+                print_err(format!("Cannot find device \"{dev}\"\n"));
+                return Ok(1);
+            }
+        },
+    };
+    let r = match handle.route().get(destination, oif) {
+        Ok(r) => r,
+        Err(e) => {
+            kernel_error(&e);
+            return Ok(2);
+        }
+    };
+    let names: std::collections::HashMap<u32, String> = handle
+        .link()
+        .list()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|l| (l.index, l.name))
+        .collect();
+    let name_of = |i: u32| names.get(&i).cloned().unwrap_or_else(|| format!("if{i}"));
+    let mut t = String::new();
+    let mut o: Vec<String> = Vec::new();
+    if r.kind != vnet_core::RouteType::Unicast {
+        t += &format!("{} ", r.kind);
+        o.push(format!("\"type\":\"{}\"", r.kind));
+    }
+    t += &format!("{} ", r.destination.ip());
+    o.push(format!("\"dst\":\"{}\"", r.destination.ip()));
+    if let Some(gw) = r.gateway {
+        t += &format!("via {gw} ");
+        o.push(format!("\"gateway\":\"{gw}\""));
+    }
+    if let Some(d) = r.device {
+        let name = name_of(d);
+        t += &format!("dev {name} ");
+        o.push(format!("\"dev\":{}", super::show::json_str(&name)));
+    }
+    if let Some(src) = r.source {
+        t += &format!("src {src} ");
+        o.push(format!("\"prefsrc\":\"{src}\""));
+    }
+    let flags = r.flags.names();
+    for f in &flags {
+        t += &format!("{f} ");
+    }
+    let quoted: Vec<String> = flags.iter().map(|f| format!("\"{f}\"")).collect();
+    o.push(format!("\"flags\":[{}]", quoted.join(",")));
+    if let Some(uid) = r.uid {
+        t += &format!("uid {uid} ");
+        o.push(format!("\"uid\":{uid}"));
+    }
+    // The cache flags (`RTCF_*`, the high half of the route's flags), in ip's order.
+    const CACHE: [(u32, &str); 13] = [
+        (0x8000_0000, "local"),
+        (0x4000_0000, "reject"),
+        (0x2000_0000, "mc"),
+        (0x1000_0000, "brd"),
+        (0x0800_0000, "dst-nat"),
+        (0x0080_0000, "src-nat"),
+        (0x0040_0000, "masq"),
+        (0x0400_0000, "dst-direct"),
+        (0x0004_0000, "redirected"),
+        (0x0100_0000, "redirect"),
+        (0x0020_0000, "fastroute"),
+        (0x0001_0000, "notify"),
+        (0x0008_0000, "tproxy"),
+    ];
+    let mut rest = r.flags.0 & !0xffff;
+    let mut words_set = Vec::new();
+    for (bit, name) in CACHE {
+        if rest & bit != 0 {
+            rest &= !bit;
+            words_set.push(name);
+        }
+    }
+    t += "\n    cache ";
+    if !words_set.is_empty() || rest != 0 {
+        t += "<";
+        t += &words_set.join(",");
+        if rest != 0 {
+            if !words_set.is_empty() {
+                t += ",";
+            }
+            t += &format!("{rest:x}>");
+        } else {
+            t += "> ";
+        }
+    }
+    let quoted: Vec<String> = words_set.iter().map(|f| format!("\"{f}\"")).collect();
+    let mut cache = format!("\"cache\":[{}", quoted.join(","));
+    if rest != 0 {
+        cache += &format!(
+            "{}\"cache_flags\":\"{rest:x}\"",
+            if quoted.is_empty() { "" } else { "," }
+        );
+    }
+    o.push(cache + "]");
+    if json {
+        super::print_json(session.pretty, &format!("[{{{}}}]\n", o.join(",")));
+    } else {
+        crate::print_out(&(t + "\n"));
     }
     Ok(0)
 }
