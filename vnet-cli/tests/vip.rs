@@ -583,6 +583,15 @@ fn route_replace_append_change_flush() {
         "ip link add v0 type veth peer name v1; ip link set v0 up; ip link set v1 up; \
          ip addr add 10.0.0.1/24 dev v0; ip addr add 10.0.1.1/24 dev v1",
         &[
+            "route add 10.20.0.0/16 dev v0 src 10.0.0.1 proto static scope link",
+            "route add 10.21.0.0/16 dev v0 proto 99",
+            "route add 10.22.0.0/16 via 10.0.0.254 proto bird metric 3",
+            "route add 10.23.0.0/16 dev v0 scope bogus",
+            "route add 10.23.0.0/16 dev v0 proto bogus",
+            "route add 10.23.0.0/16 dev v0 src 10.9.9.9",
+            "route add 10.23.0.0/16 dev v0 src x",
+            "route del 10.21.0.0/16 dev v0 proto static",
+            "route del 10.21.0.0/16 dev v0 proto 99",
             "route replace 10.9.0.0/16 via 10.0.0.254",
             "route replace 10.9.0.0/16 via 10.0.0.253",
             "route append 10.9.0.0/16 via 10.0.1.254",
@@ -879,7 +888,7 @@ fn unsupported_commands_fail_loudly() {
     for line in [
         "-d link show",
         "addr add 10.0.0.1/24 valid_lft 60 dev lo",
-        "route add 10.0.0.0/8 dev lo proto static",
+        "route add 10.0.0.0/8 dev lo onlink",
         "route get ::1",
         "maddress show",
         "-s link",

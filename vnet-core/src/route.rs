@@ -30,6 +30,9 @@ pub struct Route {
     device: Option<LinkRef>,
     metric: Option<u32>,
     table: u32,
+    source: Option<IpAddr>,
+    scope: Option<Scope>,
+    protocol: Option<RouteProtocol>,
 }
 
 impl Route {
@@ -45,6 +48,9 @@ impl Route {
             device: None,
             metric: None,
             table: MAIN_TABLE,
+            source: None,
+            scope: None,
+            protocol: None,
         }
     }
 
@@ -73,6 +79,24 @@ impl Route {
     /// `metric N`.
     pub fn metric(mut self, metric: u32) -> Self {
         self.metric = Some(metric);
+        self
+    }
+
+    /// `src ADDR`: the source address for traffic this route carries.
+    pub fn source(mut self, source: IpAddr) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// `scope S` (by default `global` with a gateway, `link` without, as `ip` sets it).
+    pub fn scope(mut self, scope: Scope) -> Self {
+        self.scope = Some(scope);
+        self
+    }
+
+    /// `proto P` (`boot` by default, as `ip route add` sets it).
+    pub fn protocol(mut self, protocol: RouteProtocol) -> Self {
+        self.protocol = Some(protocol);
         self
     }
 
@@ -118,13 +142,27 @@ impl Route {
         let mut message = RouteMessage::default();
         message.header = route_header(family, self.table);
         message.header.destination_prefix_length = self.destination.prefix();
-        message.header.protocol = netlink_packet_route::route::RouteProtocol::Boot;
+        message.header.protocol = self.protocol.unwrap_or(RouteProtocol::BOOT).0.into();
         message.header.kind = netlink_packet_route::route::RouteType::Unicast;
-        message.header.scope = if self.gateway.is_some() {
-            RouteScope::Universe
-        } else {
-            RouteScope::Link
+        message.header.scope = match self.scope {
+            Some(scope) => scope.number().into(),
+            None if self.gateway.is_some() || family == AddressFamily::Inet6 => {
+                RouteScope::Universe
+            }
+            None => RouteScope::Link,
         };
+        if let Some(source) = self.source {
+            if family_of(source) != family {
+                return Err(Error::invalid(
+                    "source",
+                    source,
+                    format!("not of the same address family as {}", self.destination),
+                ));
+            }
+            message
+                .attributes
+                .push(RouteAttribute::PrefSource(route_address(source)));
+        }
         if self.destination.prefix() > 0 {
             message
                 .attributes
@@ -362,10 +400,13 @@ impl<'a> RouteHandle<'a> {
     /// given (destination and table, and gateway, device and metric when given).
     pub fn delete(&self, route: &Route) -> Result<()> {
         let mut message = route.message(&LinkHandle::new(self.conn))?;
-        // Deleting matches on what is given; leave protocol, scope and type open, as
-        // `ip route del` does (the kernel treats RT_SCOPE_NOWHERE as "any scope").
-        message.header.protocol = netlink_packet_route::route::RouteProtocol::Unspec;
-        message.header.scope = RouteScope::NoWhere;
+        // Deleting matches on what is given; leave protocol, scope and type open unless
+        // given, as `ip route del` does (the kernel treats RT_SCOPE_NOWHERE as "any
+        // scope").
+        message.header.protocol = route.protocol.unwrap_or(RouteProtocol::UNSPEC).0.into();
+        message.header.scope = route
+            .scope
+            .map_or(RouteScope::NoWhere, |s| s.number().into());
         message.header.kind = netlink_packet_route::route::RouteType::Unspec;
         self.conn
             .request_ack(RouteNetlinkMessage::DelRoute(message), 0)

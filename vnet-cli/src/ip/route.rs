@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 
 use ipnetwork::IpNetwork;
-use vnet_core::{Error, Family, IfName, LinkRef, Route, RouteWrite};
+use vnet_core::{Error, Family, IfName, LinkRef, Route, RouteProtocol, RouteWrite, Scope};
 
 use super::args::{
     Words, duparg2, family_name, get_unsigned, invarg, matches, parse_addr, unknown_command,
@@ -52,6 +52,9 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
     let mut dev: Option<&str> = None;
     let mut metric: Option<u32> = None;
     let mut table: Option<u32> = None;
+    let mut source: Option<IpAddr> = None;
+    let mut scope: Option<Scope> = None;
+    let mut protocol: Option<RouteProtocol> = None;
     while let Some(word) = words.take() {
         match word {
             "via" => {
@@ -87,14 +90,38 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
                         as u32,
                 );
             }
-            "src" | "as" | "from" | "tos" | "encap" | "ttl-propagate" | "nexthop" | "nhid"
-            | "onlink" | "mtu" | "advmss" | "hoplimit" | "window" | "rtt" | "rttvar" | "cwnd"
-            | "initcwnd" | "initrwnd" | "features" | "quickack" | "congctl" | "scope" | "realm"
-            | "realms" | "expires" | "pervasive" | "mss" | "ssthresh" | "rto_min"
-            | "reordering" | "fastopen_no_cookie" => {
+            "src" => {
+                let value = words.value()?;
+                let addr = address(value, family)?;
+                if family == Family::Any {
+                    family = Family::of(addr);
+                }
+                source = Some(addr);
+            }
+            "scope" => {
+                let value = words.value()?;
+                scope = Some(
+                    value
+                        .parse::<Scope>()
+                        .map_err(|_| invarg("invalid \"scope\" value\n", value))?,
+                );
+            }
+            _ if matches(word, "protocol") => {
+                let value = words.value()?;
+                protocol = Some(
+                    value
+                        .parse::<RouteProtocol>()
+                        .map_err(|_| invarg("\"protocol\" value is invalid\n", value))?,
+                );
+            }
+            "as" | "from" | "tos" | "encap" | "ttl-propagate" | "nexthop" | "nhid" | "onlink"
+            | "mtu" | "advmss" | "hoplimit" | "window" | "rtt" | "rttvar" | "cwnd" | "initcwnd"
+            | "initrwnd" | "features" | "quickack" | "congctl" | "realm" | "realms" | "expires"
+            | "pervasive" | "mss" | "ssthresh" | "rto_min" | "reordering"
+            | "fastopen_no_cookie" => {
                 return Err(unsupported(&format!("\"{word}\" in ip route")));
             }
-            _ if ["dsfield", "protocol", "vrf", "pref", "lock"]
+            _ if ["dsfield", "vrf", "pref", "lock"]
                 .iter()
                 .any(|k| matches(word, k)) =>
             {
@@ -169,6 +196,15 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
     }
     if let Some(table) = table {
         route = route.table(table);
+    }
+    if let Some(source) = source {
+        route = route.source(source);
+    }
+    if let Some(scope) = scope {
+        route = route.scope(scope);
+    }
+    if let Some(protocol) = protocol {
+        route = route.protocol(protocol);
     }
     let result = match how {
         None => handle.route().delete(&route),
