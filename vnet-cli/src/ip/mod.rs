@@ -11,6 +11,7 @@
 
 mod addr;
 mod args;
+pub mod docs;
 mod json;
 mod link;
 mod link_kinds;
