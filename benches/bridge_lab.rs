@@ -158,10 +158,14 @@ fn teardown_vip_batch(host: &str, prefix: &str, n: usize) {
     vip_batch(host, &s);
 }
 
+/// The vip binary, built once before anything is timed.
+static VIP: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
 /// Runs `vip -n HOST -batch -` with `script` on its standard input.
 fn vip_batch(host: &str, script: &str) {
     use std::io::Write as _;
-    let mut child = Command::new(common::cli_binary("vip"))
+    let vip = VIP.get().expect("vip is built in main");
+    let mut child = Command::new(vip)
         .args(["-n", host, "-batch", "-"])
         .stdin(std::process::Stdio::piped())
         .spawn()
@@ -312,6 +316,7 @@ fn main() {
         bench: bench_mode,
         sizes,
     } = Plan::from_args(&[10, 100, 1000], 3);
+    VIP.get_or_init(|| common::cli_binary("vip"));
     let tools = [
         Tool::Vnet,
         Tool::VipBatch,

@@ -28,6 +28,7 @@ fn transcript(tool: &str, setup: &str, lines: &[&str]) -> String {
          umount -l /sys && mount -t sysfs vip-sys /sys || exit 98\n\
          ip() { /usr/bin/ip \"$@\"; }\n\
          ip link set lo up\n\
+         sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0\n\
          d=$(mktemp -d)\n",
     );
     script += setup;
@@ -880,6 +881,48 @@ ip netns exec vm3 ping -c 1 -W 5 10.0.0.1 >/dev/null
     let proxies: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(proxies[0]["dst"], "10.0.0.100", "{proxies}");
     assert_eq!(proxies[0]["dev"], "br0", "{proxies}");
+}
+
+/// A namespace deleted and made again under the same name within one batch: later
+/// lines act in the new one (vip's cached handle for the name is dropped).
+#[test]
+fn a_batch_follows_a_namespace_made_again() {
+    let script = format!(
+        "set -e\n\
+         mkdir -p /run/netns && mount -t tmpfs vip-again /run/netns\n\
+         printf '%s\\n' 'netns add vm1' '-n vm1 link add b0 type bridge' 'netns delete vm1' \
+         'netns add vm1' '-n vm1 link add b1 type bridge' > /tmp/vip-again.$$\n\
+         {vip} -batch /tmp/vip-again.$$\n\
+         rm /tmp/vip-again.$$\n\
+         /usr/bin/ip -n vm1 -j link show\n",
+        vip = vip()
+    );
+    let out = Command::new("unshare")
+        .args([
+            "--net",
+            "--mount",
+            "--propagation",
+            "private",
+            "--",
+            "bash",
+            "-c",
+        ])
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let links: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["ifname"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["lo", "b1"]);
 }
 
 /// What vip does not do, it says, with exit 255: never a silent success.

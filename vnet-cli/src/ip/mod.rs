@@ -54,9 +54,11 @@ pub struct Session {
     /// The namespace commands act in (`-n NETNS`), `None` for the caller's.
     netns: Option<String>,
     handles: HashMap<Option<String>, Handle>,
-    /// In a batch: the namespaces the lines from the current one on name with `-n`,
-    /// whose handles vip opens together the first time one is needed.
-    upcoming: Vec<String>,
+    /// In a batch: the namespace each line names with `-n`, and the current line; the
+    /// handles of the namespaces the lines from there on name are opened together the
+    /// first time one is needed.
+    batch_targets: Vec<Option<String>>,
+    upcoming_from: usize,
 }
 
 impl Session {
@@ -83,7 +85,14 @@ impl Session {
     /// upcoming lines' namespaces that exist now and are not open yet. Cheaper than one
     /// thread per namespace; a namespace that cannot be opened is simply left for later.
     fn open_upcoming(&mut self) {
-        let mut names: Vec<String> = std::mem::take(&mut self.upcoming);
+        let mut names: Vec<String> = self
+            .batch_targets
+            .get(self.upcoming_from..)
+            .unwrap_or_default()
+            .iter()
+            .flatten()
+            .cloned()
+            .collect();
         names.sort();
         names.dedup();
         let (names, namespaces): (Vec<String>, Vec<Netns>) = names
@@ -313,6 +322,11 @@ fn run_batch(session: &mut Session, file: &str) -> Status {
             Err(stop) => return Err(stop),
         }
     }
+    // The namespace each line names with -n, for opening handles ahead.
+    session.batch_targets = entries
+        .iter()
+        .map(|(_, l)| l.as_deref().and_then(line_netns))
+        .collect();
     let mut status = 0;
     let (netns, json) = (session.netns.clone(), session.json);
     let mut i = 0;
@@ -331,10 +345,7 @@ fn run_batch(session: &mut Session, file: &str) -> Status {
             i += done;
             continue;
         }
-        session.upcoming = entries[i..]
-            .iter()
-            .filter_map(|(_, l)| l.as_deref().and_then(line_netns))
-            .collect();
+        session.upcoming_from = i;
         let result = batch_line(session, &words);
         session.netns = netns.clone();
         session.json = json;

@@ -23,8 +23,10 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
     } else if matches(verb, "list-id") || matches(verb, "help") || matches(verb, "set") {
         Err(unsupported(&format!("\"ip netns {verb}\"")))
     } else if matches(verb, "add") {
+        forget(session, words.peek());
         add(words)
     } else if matches(verb, "delete") {
+        forget(session, words.peek());
         delete(words)
     } else if matches(verb, "identify") {
         identify(words)
@@ -36,6 +38,14 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
         Err(unsupported(&format!("\"ip netns {verb}\"")))
     } else {
         Err(unknown_command(verb, "netns"))
+    }
+}
+
+/// Drops the handle vip keeps for namespace `name`: after `netns delete` or `netns add`
+/// the name means another namespace (or none), and later lines must act there.
+fn forget(session: &mut Session, name: Option<&str>) {
+    if let Some(name) = name {
+        session.handles.remove(&Some(name.to_string()));
     }
 }
 
