@@ -441,6 +441,8 @@ fn usage_options_and_argument_errors() {
             Brctl(&["-Vx"]),
             Brctl(&["-xV"]),
             Brctl(&["--foo"]),
+            // An empty long-option name is a prefix of both: ambiguous.
+            Brctl(&["--=x"]),
             Brctl(&["--"]),
             Brctl(&["--", "show"]),
             Brctl(&["show", "-V"]),
@@ -539,6 +541,11 @@ fn bridge_and_port_settings() {
             Expect("br1", "ageing_time", &[100_000]),
             Brctl(&["setageing", "br1", " 7x"]),
             Expect("br1", "ageing_time", &[700]),
+            // sscanf("%lf") refuses what strtod reads a prefix of: "infin", "0x".
+            Brctl(&["setageing", "br1", "infin"]),
+            Brctl(&["setageing", "br1", "0x"]),
+            Brctl(&["setageing", "br1", "0x1p3"]),
+            Expect("br1", "ageing_time", &[800]),
             Brctl(&["setbridgeprio", "br0", "x"]),
             Brctl(&["setbridgeprio", "br0", "0x100"]),
             Expect("br0", "priority", &[256]),
