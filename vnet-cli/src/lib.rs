@@ -6,12 +6,14 @@
 //!   codes (here);
 //! - [`ccompat`]: what the drop-ins for C tools must do as C does (glibc's `getopt`,
 //!   `strtol` and friends, `stdout` buffering);
+//! - [`docs`]: the man pages and shell completions generated from a clap parser;
 //! - [`ip`]: the `ip` command line of `vip`.
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 
 pub mod ccompat;
+pub mod docs;
 pub mod ip;
 
 /// The program name exactly as invoked (`argv[0]`), the way C tools print it in usage
