@@ -27,8 +27,10 @@ pub fn argv0() -> String {
 
 /// Writes `text` to standard output and flushes it.
 ///
-/// A closed pipe (`vbrctl show | head -1`) ends the program quietly with status 0, as it
-/// would for a C tool killed by `SIGPIPE` in a shell pipeline, instead of panicking.
+/// A closed pipe (`vnet nat show | head -1`) ends the program quietly with status 0,
+/// as it would for a C tool killed by `SIGPIPE` in a shell pipeline, instead of
+/// panicking. (The drop-ins, which start as C programs with [`c_main!`], are killed by
+/// `SIGPIPE` before they see the error, as their originals are.)
 pub fn print_out(text: &str) {
     write_or_exit(&mut io::stdout().lock(), text.as_bytes());
 }

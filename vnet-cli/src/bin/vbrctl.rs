@@ -13,9 +13,12 @@
 //! Known differences, all for absurd inputs: brctl writes times to sysfs as 64-bit
 //! values while netlink carries 32 bits, so a forward delay (with STP off) or an ageing
 //! time above 2^32 hundredths of a second (about 497 days) is stored as the 32-bit
-//! maximum instead of the kernel's own conversion of the larger value.
+//! maximum instead of the kernel's own conversion of the larger value. It starts as a C
+//! program ([`vnet_cli::c_main!`]: SIGPIPE ends it as it ends brctl) except that closed
+//! standard streams are first reopened on `/dev/null`, so its netlink socket never
+//! becomes descriptor 1.
 
-use std::process::ExitCode;
+#![cfg_attr(not(test), no_main)]
 
 use vnet_cli::ccompat::{CStdout, Getopt, LongOption, Opt, sscanf_i, sscanf_lf, tv_to_jiffies};
 use vnet_cli::{argv0, print_err};
@@ -70,7 +73,10 @@ const ELOOP: i32 = libc::ELOOP;
 const ERANGE: i32 = libc::ERANGE;
 const EOPNOTSUPP: i32 = libc::EOPNOTSUPP;
 
-fn main() -> ExitCode {
+vnet_cli::c_main!(vbrctl);
+
+/// The program: brctl's command line in, its exit status out.
+fn vbrctl() -> u8 {
     let args: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
@@ -81,7 +87,7 @@ fn main() -> ExitCode {
     let mut out = CStdout::stdout();
     let code = run(&args, &mut out);
     out.finish();
-    ExitCode::from(code)
+    code
 }
 
 fn help(out: &mut CStdout) {

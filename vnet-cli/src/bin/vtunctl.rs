@@ -16,23 +16,30 @@
 //! Known differences, for inputs the kernel itself refuses: a name that is not valid
 //! UTF-8 is refused before the kernel sees it, and an invalid name given by an
 //! unprivileged user is reported as "Invalid argument" where the kernel would first
-//! have answered "Operation not permitted".
+//! have answered "Operation not permitted". And it starts as a C program
+//! ([`vnet_cli::c_main!`]) except that closed standard streams are first reopened on
+//! `/dev/null`, so the clone device never becomes descriptor 1 (tunctl's output would
+//! go into it).
+
+#![cfg_attr(not(test), no_main)]
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use nix::unistd::{Group, User, geteuid};
 use vnet_cli::ccompat::{Getopt, Opt, strtol};
-use vnet_cli::{argv0, failure, print_err, print_out};
+use vnet_cli::{argv0, print_err, print_out};
 use vnet_core::error::strerror;
 use vnet_core::{CloneDevice, Error, IfName, Netns, TunMode, TunTap};
 
 /// The options of Debian's tunctl, plus `n`, `p` and `h`.
 const OPTSTRING: &[u8] = b"bd:f:t:u:g:nph";
 
-fn main() -> ExitCode {
+vnet_cli::c_main!(vtunctl);
+
+/// The program: tunctl's command line in, its exit status out (1 for any failure).
+fn vtunctl() -> u8 {
     let args: Vec<Vec<u8>> = std::env::args_os()
         .skip(1)
         .map(OsString::into_vec)
@@ -41,11 +48,11 @@ fn main() -> ExitCode {
     match run(&argv0, &args) {
         Ok(out) => {
             print_out(&out);
-            ExitCode::SUCCESS
+            0
         }
         Err(stderr) => {
             print_err(stderr);
-            failure()
+            1
         }
     }
 }

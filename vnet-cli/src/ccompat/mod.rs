@@ -13,13 +13,16 @@
 //!   text, what they accept, how far they read, and how they clamp.
 //! - [`double_to_long`], [`tv_to_jiffies`]: C's arithmetic conversions.
 //! - [`CStdout`]: `stdout` line-buffered on a terminal, fully buffered otherwise.
+//! - [`c_main!`](crate::c_main): a C `main`, for a drop-in that starts as its original.
 
 mod arith;
 mod getopt;
+mod start;
 mod stdio;
 mod strto;
 
 pub use arith::{double_to_long, tv_to_jiffies};
 pub use getopt::{Getopt, GetoptError, LongOption, Opt};
+pub use start::run_main;
 pub use stdio::CStdout;
 pub use strto::{Parsed, is_space, sscanf_i, sscanf_lf, strtod, strtol, strtoul};
