@@ -5,6 +5,8 @@
 //! - `vbrctl -V` against Debian's `brctl -V`;
 //! - `vtunctl extra` against Debian's `tunctl extra`: a usage error (tunctl has no `-V`),
 //!   the cheapest run that both answer identically (the usage on stderr, status 1);
+//! - `vip xyz` against Debian's `ip xyz`: an unknown object, answered identically (`ip
+//!   -V` names the program);
 //! - `true`: the floor, a shell starting the smallest C program;
 //! - under `cargo bench` the drop-ins twice: as they ship (scripts/build-release.sh)
 //!   and as `cargo build --release` makes them (dynamically linked, release profile).
@@ -89,6 +91,7 @@ fn main() {
     for (original, drop_in, args) in [
         ("/usr/sbin/brctl", "vbrctl", &["-V"][..]),
         ("/usr/bin/tunctl", "vtunctl", &["extra"][..]),
+        ("/usr/sbin/ip", "vip", &["xyz"][..]),
     ] {
         let row = contenders.len();
         let name = Path::new(original).file_name().unwrap().to_str().unwrap();
