@@ -26,6 +26,10 @@ cargo clippy --workspace --all-targets -- -D warnings
 echo "== cargo test (private /run/netns)"
 scripts/private-netns.sh cargo test --workspace --all-targets
 cargo test --workspace --doc
+echo "== the command-line tools as they ship (scripts/build-release.sh), against brctl, tunctl and ip"
+shipped=$(scripts/build-release.sh)
+VNET_BIN_DIR=$shipped scripts/private-netns.sh cargo test --quiet -p vnet-cli \
+  --test vbrctl --test vtunctl --test vip --test vbrctl_setup --test c_start --test vnet
 echo "== main job (examples/quickstart)"
 cargo build --quiet --example quickstart
 scripts/private-netns.sh "${CARGO_TARGET_DIR:-target}/debug/examples/quickstart"

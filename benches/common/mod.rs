@@ -1,7 +1,7 @@
 //! What the side-by-side benchmarks share: the command line (`cargo bench` passes
 //! `--bench`; under `cargo test` a bench runs once, small, as a smoke test), medians,
 //! the contenders that are other programs (`ip -batch`, a shell loop inside a
-//! namespace, vnet's own binaries built with the bench's profile).
+//! namespace, vnet's own binaries as they ship or built with the bench's profile).
 
 #![allow(dead_code)]
 
@@ -76,15 +76,47 @@ pub fn shell_loop(ns: &str, body: &str, n: usize) {
     assert!(status.success(), "loop of '{body}' failed");
 }
 
-/// Builds vnet-cli's binary `name` with the profile of this bench and returns its path.
-pub fn cli_binary(name: &str) -> PathBuf {
+/// Whether this bench was built with the release profile (`cargo bench`), not the
+/// debug one (`cargo test`).
+fn release_build() -> bool {
+    let exe = std::env::current_exe().unwrap();
+    exe.parent().unwrap().parent().unwrap().ends_with("release")
+}
+
+/// Builds vnet-cli's binary `name` with the profile of this bench (a no-op when it is up
+/// to date) and returns its path: under `cargo bench`, what `cargo build --release`
+/// makes (dynamically linked).
+pub fn cargo_cli_binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
     let mut args = vec!["build", "--quiet", "-p", "vnet-cli", "--bin", name];
-    if dir.ends_with("release") {
+    if release_build() {
         args.push("--release");
     }
     let status = Command::new(env!("CARGO")).args(args).status().unwrap();
     assert!(status.success(), "building {name} failed");
     dir.join(name)
+}
+
+/// The directory of vnet's command-line tools as they ship, built by
+/// scripts/build-release.sh (a no-op when they are up to date).
+pub fn shipped_binaries() -> PathBuf {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/build-release.sh");
+    let out = Command::new(script)
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("running scripts/build-release.sh");
+    assert!(out.status.success(), "scripts/build-release.sh failed");
+    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+}
+
+/// vnet-cli's binary `name` as the benches measure it: as it ships under `cargo bench`
+/// ([`shipped_binaries`]), the debug build under `cargo test` (where a bench is a smoke
+/// test of itself, and the shipped build would cost minutes).
+pub fn cli_binary(name: &str) -> PathBuf {
+    if release_build() {
+        shipped_binaries().join(name)
+    } else {
+        cargo_cli_binary(name)
+    }
 }

@@ -7,9 +7,12 @@
 #
 # cargo builds the tests as usual, then "runs" them through scripts/vm/run-in-vm.sh in
 # queue mode, which records each binary with the arguments, working directory and
-# environment cargo gives it; without arguments the main job (examples/quickstart) is
-# queued after them. Then one VM runs the queue, two binaries at a time (each test names
-# its own namespaces), and the lane passes only if every job passed.
+# environment cargo gives it. Without arguments, the main job (examples/quickstart) is
+# queued after them, and then the command-line tools' tests once more, against the
+# tools as they ship (scripts/build-release.sh: profile dist, vbrctl and vnet statically
+# linked), which they take from VNET_BIN_DIR. Then one VM runs the queue, two
+# binaries at a time (each test names its own namespaces), and the lane passes only if
+# every job passed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -22,6 +25,10 @@ queue=$(mktemp -d "$cache/queue.XXXXXX")
 trap 'rm -rf "$queue"' EXIT
 
 host=$(rustc -vV | sed -n 's/^host: //p')
+# The tests of the command-line tools, which take their binaries from VNET_BIN_DIR:
+# the differential ones against brctl, tunctl and ip, and vnet's (scripts/test.sh runs
+# the same on this machine).
+tool_tests=(--test vbrctl --test vtunctl --test vip --test vbrctl_setup --test c_start --test vnet)
 runner_var="CARGO_TARGET_$(echo "$host" | tr 'a-z-' 'A-Z_')_RUNNER"
 everything=""
 if [ "$#" -eq 0 ]; then
@@ -35,6 +42,11 @@ if [ -n "$everything" ]; then
   cargo build --quiet --example quickstart
   target_dir=$(cargo metadata --format-version 1 --no-deps | jq -r .target_directory)
   VNET_VM_QUEUE="$queue" scripts/vm/run-in-vm.sh "$target_dir/debug/examples/quickstart"
+  shipped=$(scripts/build-release.sh)
+  echo "== stock-kernel lane: queueing the tools' tests against the shipped build in $shipped"
+  env "$runner_var=$repo/scripts/vm/run-in-vm.sh" VNET_VM_QUEUE="$queue" \
+    VNET_VM_JOB_LABEL="shipped build" VNET_BIN_DIR="$shipped" \
+    cargo test --quiet --no-fail-fast -p vnet-cli "${tool_tests[@]}"
 fi
 
 echo "== stock-kernel lane: running $(ls "$queue"/*.sh | wc -l) jobs in one VM"

@@ -10,6 +10,7 @@
 #           cargo test --test links
 #   VNET_VM_QUEUE=DIR scripts/vm/run-in-vm.sh BINARY [ARGS...]
 #       only records the job in DIR (a cargo runner that collects what cargo would run);
+#       with VNET_VM_JOB_LABEL=TEXT, the job's name in the summary ends with [TEXT];
 #   scripts/vm/run-in-vm.sh --queue DIR
 #       boots one VM that runs every job recorded in DIR (in their order, several at a
 #       time) and prints a summary; exits 0 only if every job exited 0.
@@ -41,13 +42,14 @@ write_job() { # DIR BINARY [ARGS...]
   job_name=$1
   case $job_name in "$repo"/*) job_name=${job_name#"$repo"/} ;; esac
   [ "$#" -gt 1 ] && job_name="$job_name ${*:2}"
+  [ -n "${VNET_VM_JOB_LABEL:-}" ] && job_name="$job_name [$VNET_VM_JOB_LABEL]"
   {
     printf 'cd -- %q || exit 125\n' "$PWD"
     while IFS= read -r -d '' kv; do
       var=${kv%%=*} value=${kv#*=}
       [[ $var =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || continue
       # Not the runner itself: a cargo inside the guest must run its programs there.
-      case $var in PWD | OLDPWD | SHLVL | _ | VNET_VM_QUEUE | VNET_LANE | CARGO_TARGET_*_RUNNER) continue ;; esac
+      case $var in PWD | OLDPWD | SHLVL | _ | VNET_VM_QUEUE | VNET_VM_JOB_LABEL | VNET_LANE | CARGO_TARGET_*_RUNNER) continue ;; esac
       printf 'export %s=%q\n' "$var" "$value"
     done < <(env -0)
     printf 'exec'

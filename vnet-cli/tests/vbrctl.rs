@@ -15,8 +15,10 @@
 //! stays random (the MAC of a bridge without ports, timers that tick) is masked, and
 //! each mask says why.
 
+mod common;
+
 use std::ffi::OsStr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use vnet_testkit::*;
@@ -59,14 +61,14 @@ struct Record {
 struct Tools {
     /// Debian's brctl (bridge-utils 1.7.1).
     real: &'static Path,
-    /// vbrctl, as cargo built it for this test.
-    ours: &'static Path,
+    /// vbrctl, as cargo built it for this test, or from `VNET_BIN_DIR`.
+    ours: PathBuf,
 }
 
 fn tools() -> Tools {
     Tools {
         real: Path::new("/usr/sbin/brctl"),
-        ours: Path::new(env!("CARGO_BIN_EXE_vbrctl")),
+        ours: common::binary("vbrctl", env!("CARGO_BIN_EXE_vbrctl")),
     }
 }
 
@@ -420,7 +422,7 @@ fn differential(tag: &str, steps: &[Step<'_>], mask: fn(&str) -> String) {
         })
         .collect();
     let real = transcript(&real_ns, tools.real, &all, mask);
-    let ours = transcript(&ours_ns, tools.ours, &all, mask);
+    let ours = transcript(&ours_ns, &tools.ours, &all, mask);
     compare(&ours, &real);
     assert_same("final kernel state", &state(&ours_ns), &state(&real_ns));
 }
@@ -441,6 +443,8 @@ fn usage_options_and_argument_errors() {
             Brctl(&["-Vx"]),
             Brctl(&["-xV"]),
             Brctl(&["--foo"]),
+            // An empty long-option name is a prefix of both: ambiguous.
+            Brctl(&["--=x"]),
             Brctl(&["--"]),
             Brctl(&["--", "show"]),
             Brctl(&["show", "-V"]),
@@ -539,6 +543,11 @@ fn bridge_and_port_settings() {
             Expect("br1", "ageing_time", &[100_000]),
             Brctl(&["setageing", "br1", " 7x"]),
             Expect("br1", "ageing_time", &[700]),
+            // sscanf("%lf") refuses what strtod reads a prefix of: "infin", "0x".
+            Brctl(&["setageing", "br1", "infin"]),
+            Brctl(&["setageing", "br1", "0x"]),
+            Brctl(&["setageing", "br1", "0x1p3"]),
+            Expect("br1", "ageing_time", &[800]),
             Brctl(&["setbridgeprio", "br0", "x"]),
             Brctl(&["setbridgeprio", "br0", "0x100"]),
             Expect("br0", "priority", &[256]),
@@ -702,7 +711,7 @@ fn showmacs_after_traffic() {
     let tools = tools();
     let mut runs = Vec::new();
     let mut states = Vec::new();
-    for (tag, program) in [("macs-r", tools.real), ("macs-o", tools.ours)] {
+    for (tag, program) in [("macs-r", tools.real), ("macs-o", &tools.ours)] {
         let sw = TestNs::new(tag);
         let h1 = TestNs::new(&format!("{tag}h1"));
         let h2 = TestNs::new(&format!("{tag}h2"));
@@ -795,7 +804,7 @@ fn right_inside_a_namespace_whatever_sysfs_shows() {
         );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    let ours = run(tools.ours);
+    let ours = run(&tools.ours);
     assert!(
         ours.contains("brb\t\t8000.000000000000\tno\t\t\n"),
         "{ours}"

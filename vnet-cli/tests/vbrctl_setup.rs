@@ -12,6 +12,8 @@
 //! nothing even if a socket did open are run, so a filter that did not take changes
 //! nothing, and in that namespace only.
 
+mod common;
+
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Command;
@@ -115,7 +117,8 @@ fn run_denied(
 fn socket_failure_reports_strerror_like_brctl() {
     let ns = TestNs::new("nosocket");
     let brctl = Path::new("/usr/sbin/brctl");
-    let vbrctl = Path::new(env!("CARGO_BIN_EXE_vbrctl"));
+    let vbrctl = common::binary("vbrctl", env!("CARGO_BIN_EXE_vbrctl"));
+    let vbrctl = vbrctl.as_path();
     let cases: &[&[&str]] = &[
         &["show"],
         &["show", "nobr"],

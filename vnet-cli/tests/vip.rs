@@ -12,8 +12,11 @@
 //!
 //! Run as root, under scripts/private-netns.sh.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
+use std::sync::OnceLock;
 
 /// The real `ip`, by absolute path: never a drop-in found on `PATH`.
 const IP: &str = "/usr/bin/ip";
@@ -205,8 +208,13 @@ fn mac_at(bytes: &[u8]) -> Option<usize> {
         .then_some(at)
 }
 
+/// The vip under test: `$VNET_BIN_DIR/vip` when set, else the one cargo built.
 fn vip() -> &'static str {
-    env!("CARGO_BIN_EXE_vip")
+    static PATH: OnceLock<String> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let path = common::binary("vip", env!("CARGO_BIN_EXE_vip"));
+        path.to_str().unwrap().to_string()
+    })
 }
 
 /// Runs a case with both tools and compares the transcripts.

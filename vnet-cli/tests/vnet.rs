@@ -5,6 +5,8 @@
 //! Kernel tests run inside their own named namespaces (run them under
 //! scripts/private-netns.sh); the docs test needs no privileges.
 
+mod common;
+
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -59,7 +61,7 @@ impl Vnet for TestNs {
 }
 
 fn vnet(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vnet"))
+    Command::new(common::binary("vnet", env!("CARGO_BIN_EXE_vnet")))
         .args(args)
         .output()
         .unwrap()

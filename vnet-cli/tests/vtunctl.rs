@@ -14,7 +14,9 @@
 //!
 //! Run as root, under scripts/private-netns.sh.
 
-use std::path::Path;
+mod common;
+
+use std::path::{Path, PathBuf};
 
 use vnet_testkit::{TestNs, invoke_as};
 
@@ -168,11 +170,12 @@ const CASES: &[Case<'static>] = &[
     ),
 ];
 
-/// The two tools, by their absolute paths: (Debian's tunctl, vtunctl).
-fn tools() -> (&'static Path, &'static Path) {
+/// The two tools, by their absolute paths: (Debian's tunctl, vtunctl, from
+/// `VNET_BIN_DIR` when it is set).
+fn tools() -> (&'static Path, PathBuf) {
     (
         Path::new("/usr/bin/tunctl"),
-        Path::new(env!("CARGO_BIN_EXE_vtunctl")),
+        common::binary("vtunctl", env!("CARGO_BIN_EXE_vtunctl")),
     )
 }
 
@@ -244,7 +247,7 @@ fn vtunctl_matches_tunctl_case_by_case() {
     let mut failures = Vec::new();
     for (i, case) in CASES.iter().enumerate() {
         let expected = transcript(real, case);
-        let got = transcript(ours, case);
+        let got = transcript(&ours, case);
         if expected != got {
             let first = expected
                 .lines()
@@ -290,7 +293,8 @@ fn the_cases_cover_success_and_each_failure_step() {
 #[test]
 fn extensions_tun_tap_and_help() {
     let ns = TestNs::new("vtun-ext");
-    let vtunctl = env!("CARGO_BIN_EXE_vtunctl");
+    let (_, vtunctl) = tools();
+    let vtunctl = vtunctl.to_str().unwrap();
     let run = |args: &[&str]| ns.exec(vtunctl, args);
     let out = run(&["-n", "-t", "vpn0", "-u", "1000"]);
     assert_eq!(

@@ -13,11 +13,15 @@
 //! Known differences, all for absurd inputs: brctl writes times to sysfs as 64-bit
 //! values while netlink carries 32 bits, so a forward delay (with STP off) or an ageing
 //! time above 2^32 hundredths of a second (about 497 days) is stored as the 32-bit
-//! maximum instead of the kernel's own conversion of the larger value.
+//! maximum instead of the kernel's own conversion of the larger value. It starts as a C
+//! program ([`vnet_cli::c_main!`]: SIGPIPE ends it as it ends brctl) except that closed
+//! standard streams are first reopened on `/dev/null`, so its netlink socket never
+//! becomes descriptor 1.
 
-use std::process::ExitCode;
+#![cfg_attr(not(test), no_main)]
 
-use vnet_cli::{CStdout, argv0, print_err};
+use vnet_cli::ccompat::{CStdout, Getopt, LongOption, Opt, sscanf_i, sscanf_lf, tv_to_jiffies};
+use vnet_cli::{argv0, print_err};
 use vnet_core::error::strerror;
 use vnet_core::{
     Bridge, BridgeInfo, BridgeOptions, Error, FdbEntryKind, Handle, IfName, Link, LinkKind,
@@ -69,7 +73,10 @@ const ELOOP: i32 = libc::ELOOP;
 const ERANGE: i32 = libc::ERANGE;
 const EOPNOTSUPP: i32 = libc::EOPNOTSUPP;
 
-fn main() -> ExitCode {
+vnet_cli::c_main!(vbrctl);
+
+/// The program: brctl's command line in, its exit status out.
+fn vbrctl() -> u8 {
     let args: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
@@ -80,7 +87,7 @@ fn main() -> ExitCode {
     let mut out = CStdout::stdout();
     let code = run(&args, &mut out);
     out.finish();
-    ExitCode::from(code)
+    code
 }
 
 fn help(out: &mut CStdout) {
@@ -90,84 +97,52 @@ fn help(out: &mut CStdout) {
     }
 }
 
-/// The outcome of GNU `getopt_long(argc, argv, "Vh", {help, version})`, which permutes
-/// the arguments: the first option anywhere before `--` decides.
-enum Options {
-    Help,
-    Version,
-    Bad,
-    Operands(Vec<String>),
-}
-
-fn getopt(args: &[String]) -> Options {
-    let mut operands = Vec::new();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        if arg == "--" {
-            operands.extend(iter.cloned());
-            break;
-        }
-        if let Some(long) = arg.strip_prefix("--") {
-            let (name, value) = match long.split_once('=') {
-                Some((n, v)) => (n, Some(v)),
-                None => (long, None),
-            };
-            let found = ["help", "version"]
-                .into_iter()
-                .find(|o| o.starts_with(name));
-            return match (found, value) {
-                (None, _) => {
-                    print_err(format!("{}: unrecognized option '{arg}'\n", argv0()));
-                    Options::Bad
-                }
-                (Some(o), Some(_)) => {
-                    print_err(format!(
-                        "{}: option '--{o}' doesn't allow an argument\n",
-                        argv0()
-                    ));
-                    Options::Bad
-                }
-                (Some("help"), None) => Options::Help,
-                (Some(_), None) => Options::Version,
-            };
-        }
-        if arg.len() > 1 && arg.starts_with('-') {
-            let c = arg[1..].chars().next().unwrap_or('?');
-            return match c {
-                'h' => Options::Help,
-                'V' => Options::Version,
-                _ => {
-                    print_err(format!("{}: invalid option -- '{c}'\n", argv0()));
-                    Options::Bad
-                }
-            };
-        }
-        operands.push(arg.clone());
-    }
-    Options::Operands(operands)
-}
+/// brctl's long options: `getopt_long(argc, argv, "Vh", options, NULL)`.
+const LONG_OPTIONS: &[LongOption] = &[
+    LongOption {
+        name: "help",
+        takes_argument: false,
+        val: b'h',
+    },
+    LongOption {
+        name: "version",
+        takes_argument: false,
+        val: b'V',
+    },
+];
 
 fn run(args: &[String], out: &mut CStdout) -> u8 {
-    let argv = match getopt(args) {
-        Options::Help => {
+    // brctl's option loop returns at the first option (getopt permutes: anywhere
+    // before `--`), and an error ends it with getopt's message and its own.
+    let mut getopt = Getopt::new(args, b"Vh", LONG_OPTIONS);
+    match getopt.next() {
+        Some(Ok(Opt { letter: b'h', .. })) => {
             help(out);
             return 0;
         }
-        Options::Version => {
+        Some(Ok(Opt { letter: b'V', .. })) => {
             out.print(VERSION);
             return 0;
         }
-        Options::Bad => {
-            print_err("Unknown option '?'\n");
+        Some(other) => {
+            let letter = match other {
+                Ok(opt) => opt.letter,
+                Err(e) => {
+                    print_err(e.message(argv0().as_bytes()));
+                    b'?'
+                }
+            };
+            print_err([&b"Unknown option '"[..], &[letter], b"'\n"].concat());
             help(out);
             return 1;
         }
-        Options::Operands(a) if a.is_empty() => {
-            help(out);
-            return 1;
-        }
-        Options::Operands(a) => a,
-    };
+        None => {}
+    }
+    let argv: Vec<String> = getopt.operands().iter().map(|s| (*s).clone()).collect();
+    if argv.is_empty() {
+        help(out);
+        return 1;
+    }
     // brctl opens its control socket (br_init) before it even looks at the command, and
     // reports a failure as `strerror(errno)` of the socket call.
     let handle = match Handle::current() {
@@ -403,7 +378,7 @@ impl Ctl<'_> {
     }
 
     fn set_time(&self, brname: &str, value: &str, which: Time) -> bool {
-        let Some(secs) = scan_double(value) else {
+        let Some(secs) = sscanf_lf(value.as_bytes()) else {
             print_err(format!("{}\n", which.bad_value()));
             return true;
         };
@@ -442,7 +417,7 @@ impl Ctl<'_> {
     }
 
     fn setbridgeprio(&self, brname: &str, value: &str) -> bool {
-        let Some(prio) = scan_int(value) else {
+        let Some(prio) = sscanf_i(value.as_bytes()) else {
             print_err("bad priority\n");
             return true;
         };
@@ -508,7 +483,7 @@ impl Ctl<'_> {
         value: &str,
         which: PortNumber,
     ) -> bool {
-        let Some(n) = scan_int(value) else {
+        let Some(n) = sscanf_i(value.as_bytes()) else {
             print_err(match which {
                 PortNumber::Priority => "bad path priority value\n",
                 PortNumber::PathCost => "bad path cost value\n",
@@ -798,208 +773,9 @@ fn on_off(value: &str) -> Option<bool> {
     }
 }
 
-/// C's `(long)x` as x86-64 computes it: out-of-range and NaN give `LONG_MIN`.
-fn c_double_to_long(x: f64) -> i64 {
-    if x.is_nan() || !(-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&x) {
-        i64::MIN
-    } else {
-        x.trunc() as i64
-    }
-}
-
-/// brctl's `strtotimeval()` then `__tv_to_jiffies()` with `HZ` 100: seconds to
-/// hundredths, with C's truncations and unsigned wrap-around, so that `2.3` gives 229
-/// exactly as brctl computes it.
-fn tv_to_jiffies(secs: f64) -> u64 {
-    let tv_sec = c_double_to_long(secs);
-    let tv_usec = c_double_to_long(1_000_000.0 * (secs - tv_sec as f64));
-    let jif = 1_000_000u64
-        .wrapping_mul(tv_sec as u64)
-        .wrapping_add(tv_usec as u64);
-    100u64.wrapping_mul(jif) / 1_000_000
-}
-
-fn skip_space(s: &str) -> &str {
-    s.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r'])
-}
-
-/// glibc's `sscanf(s, "%lf", &d)`: `None` when it converts nothing.
-fn scan_double(s: &str) -> Option<f64> {
-    let s = skip_space(s);
-    let (negative, rest) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let lower = rest.to_ascii_lowercase();
-    let value = if lower.starts_with("inf") {
-        f64::INFINITY
-    } else if lower.starts_with("nan") {
-        f64::NAN
-    } else if lower.starts_with("0x") {
-        scan_hex_float(&rest[2..])?
-    } else {
-        let b = rest.as_bytes();
-        let mut i = 0;
-        let digits = |i: &mut usize| {
-            let start = *i;
-            while *i < b.len() && b[*i].is_ascii_digit() {
-                *i += 1;
-            }
-            *i - start
-        };
-        let mut n = digits(&mut i);
-        if i < b.len() && b[i] == b'.' {
-            i += 1;
-            n += digits(&mut i);
-        }
-        if n == 0 {
-            return None;
-        }
-        let mantissa_end = i;
-        if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-            let mut j = i + 1;
-            if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
-                j += 1;
-            }
-            if digits(&mut j) > 0 {
-                i = j;
-            }
-        }
-        let text = &rest[..i.max(mantissa_end)];
-        let text = text.strip_suffix('.').unwrap_or(text);
-        let text = if text.starts_with('.') {
-            format!("0{text}")
-        } else {
-            text.replace(".e", "e").replace(".E", "E")
-        };
-        text.parse::<f64>().ok()?
-    };
-    Some(if negative { -value } else { value })
-}
-
-/// The digits after `0x` of a C hexadecimal float (`0x1.8p3`).
-fn scan_hex_float(s: &str) -> Option<f64> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    let mut value = 0f64;
-    let mut scale = 0i32;
-    let mut any = false;
-    while i < b.len() && b[i].is_ascii_hexdigit() {
-        value = value * 16.0 + f64::from((b[i] as char).to_digit(16)?);
-        any = true;
-        i += 1;
-    }
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        while i < b.len() && b[i].is_ascii_hexdigit() {
-            value = value * 16.0 + f64::from((b[i] as char).to_digit(16)?);
-            scale -= 4;
-            any = true;
-            i += 1;
-        }
-    }
-    if !any {
-        return None;
-    }
-    if i < b.len() && (b[i] == b'p' || b[i] == b'P') {
-        let rest = &s[i + 1..];
-        let (sign, digits) = match rest.as_bytes().first() {
-            Some(b'-') => (-1, &rest[1..]),
-            Some(b'+') => (1, &rest[1..]),
-            _ => (1, rest),
-        };
-        let end = digits
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(digits.len());
-        if end > 0 {
-            let e: i32 = digits[..end].parse().unwrap_or(i32::MAX);
-            scale = scale.saturating_add(sign * e);
-        }
-    }
-    Some(value * 2f64.powi(scale))
-}
-
-/// glibc's `sscanf(s, "%i", &n)`: decimal, `0x` hex or `0` octal, through `strtol`
-/// (saturating at the `long` range) and then cut to `int`. `None` when it converts
-/// nothing.
-fn scan_int(s: &str) -> Option<i32> {
-    let s = skip_space(s);
-    let (negative, rest) = match s.as_bytes().first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let b = rest.as_bytes();
-    let (radix, digits) = if b.len() >= 2 && b[0] == b'0' && (b[1] == b'x' || b[1] == b'X') {
-        (16, &rest[2..])
-    } else if b.first() == Some(&b'0') {
-        (8, rest)
-    } else {
-        (10, rest)
-    };
-    let mut value: i128 = 0;
-    let mut count = 0;
-    for c in digits.chars() {
-        let Some(d) = c.to_digit(radix) else { break };
-        value = (value * i128::from(radix) + i128::from(d)).min(i128::from(u64::MAX) + 1);
-        count += 1;
-    }
-    if count == 0 {
-        if radix == 16 {
-            return Some(0); // "0x" alone: the "0" converts
-        }
-        return None;
-    }
-    let value = if negative { -value } else { value };
-    let long = value.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
-    Some(long as i32)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn times_round_like_brctl() {
-        let j = |s: &str| tv_to_jiffies(scan_double(s).unwrap());
-        assert_eq!(j("2.3"), 229);
-        assert_eq!(j("12.345"), 1234);
-        assert_eq!(j("15"), 1500);
-        assert_eq!(j("1e3"), 100_000);
-        assert_eq!(j("nan"), 0);
-        assert_eq!(j(" 7x"), 700);
-        assert_eq!(j("0x1p3"), 800);
-        assert!(scan_double("abc").is_none());
-        assert!(scan_double(".").is_none());
-        assert!(scan_double("0x").is_none());
-        assert_eq!(scan_double("1e"), Some(1.0));
-        assert_eq!(scan_double("1.5e+"), Some(1.5));
-        assert_eq!(scan_double(".5"), Some(0.5));
-    }
-
-    #[test]
-    fn ints_scan_like_glibc() {
-        for (s, v) in [
-            ("0x", Some(0)),
-            ("0x1g", Some(1)),
-            ("08", Some(0)),
-            ("010", Some(8)),
-            ("-1", Some(-1)),
-            ("99999999999", Some(1215752191)),
-            ("9999999999999999999999", Some(-1)),
-            ("-9999999999999999999999", Some(0)),
-            (" +5", Some(5)),
-            ("0X1F", Some(31)),
-            ("- 5", None),
-            ("+", None),
-            ("0xFFFFFFFF", Some(-1)),
-            ("2147483648", Some(-2147483648)),
-            ("x", None),
-        ] {
-            assert_eq!(scan_int(s), v, "{s:?}");
-        }
-    }
 
     #[test]
     fn timers_print_two_decimals() {

@@ -1,13 +1,17 @@
 //! `vip`: an `ip` drop-in for the lines of lab scripts (`ip netns`, `ip link`,
 //! `ip address`, `ip route`), run through vnet-core in one process; install it as `ip`
-//! (`ln -s vip ip`) and scripts keep working. See `vnet_cli::ip`.
+//! (`ln -s vip ip`) and scripts keep working. See `vnet_cli::ip`. It starts as a C
+//! program ([`vnet_cli::c_main!`]), as `ip` does.
 
-use std::process::ExitCode;
+#![cfg_attr(not(test), no_main)]
 
-fn main() -> ExitCode {
+vnet_cli::c_main!(vip);
+
+/// The program: ip's command line in, its exit status out.
+fn vip() -> u8 {
     let args: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    ExitCode::from(vnet_cli::ip::run(&args))
+    vnet_cli::ip::run(&args)
 }

@@ -16,7 +16,6 @@
 //! Every value is validated while the command line is parsed, so bad input exits with
 //! status 2 before anything changes; a failure while acting exits with status 1.
 
-use std::fs;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::Path;
 use std::process::ExitCode;
@@ -318,7 +317,7 @@ const GENERATE_DOCS: &str = "generate-docs";
 fn main() -> ExitCode {
     let args: Vec<_> = std::env::args_os().collect();
     let result = if args.len() == 3 && args[1] == GENERATE_DOCS {
-        generate_docs(Path::new(&args[2]))
+        vnet_cli::docs::generate_docs(&Cli::command(), Path::new(&args[2]))
     } else {
         run(&Cli::parse())
     };
@@ -609,154 +608,4 @@ fn conntrack(cli: &Cli, command: &ConntrackCommand) -> vnet_core::Result<()> {
 
 fn print_json(value: &Value) {
     print_out(&format!("{value}\n"));
-}
-
-/// Collects a page for `command` titled `name` (vnet, vnet-nat, vnet-nat-forward, ...)
-/// and for each of its subcommands, so that every page a SUBCOMMANDS section names
-/// exists. `words` is the command line that runs it (`vnet proxy-arp on`). Each comes
-/// with its SYNOPSIS line.
-fn man_pages(
-    command: &clap::Command,
-    name: &str,
-    words: &str,
-    pages: &mut Vec<(String, String, clap::Command)>,
-) {
-    let page = command.clone().display_name(name.to_string());
-    pages.push((name.to_string(), synopsis(command, words), page));
-    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
-        man_pages(
-            sub,
-            &format!("{name}-{}", sub.get_name()),
-            &format!("{words} {}", sub.get_name()),
-            pages,
-        );
-    }
-}
-
-/// The SYNOPSIS line of a man page, in roff: `words` and every argument of `command`
-/// with its value placeholder (`[-s|--address <ADDR[/PREFIX]>]`, `-o|--out <IF>`, `dev
-/// <IF>`), names in bold and placeholders in italics, as in the OPTIONS section.
-/// clap_mangen's own synopsis leaves the placeholders out.
-fn synopsis(command: &clap::Command, words: &str) -> String {
-    let bold = |text: &str| format!("\\fB{}\\fR", roff_escape(text));
-    let italic = |text: &str| format!("\\fI{}\\fR", roff_escape(text));
-    let optional = |text: String, required: bool| {
-        if required { text } else { format!("[{text}]") }
-    };
-    let mut line = vec![bold(words)];
-    let shown: Vec<&clap::Arg> = command
-        .get_arguments()
-        .filter(|a| !a.is_hide_set())
-        .collect();
-    // Optional options first, then the required ones, then the positionals: the order
-    // clap_mangen uses.
-    let (required, not_required): (Vec<&clap::Arg>, Vec<&clap::Arg>) = shown
-        .iter()
-        .copied()
-        .filter(|a| !a.is_positional())
-        .partition(|a| a.is_required_set());
-    for arg in not_required.into_iter().chain(required) {
-        let mut text = match (arg.get_short(), arg.get_long()) {
-            (Some(short), Some(long)) => format!(
-                "{}|{}",
-                bold(&format!("-{short}")),
-                bold(&format!("--{long}"))
-            ),
-            (Some(short), None) => bold(&format!("-{short}")),
-            (None, Some(long)) => bold(&format!("--{long}")),
-            (None, None) => continue,
-        };
-        if arg.get_num_args().is_some_and(|n| n.takes_values()) {
-            text.push_str(&format!(" {}", italic(&placeholder(arg))));
-        }
-        line.push(optional(text, arg.is_required_set()));
-    }
-    for arg in shown.iter().filter(|a| a.is_positional()) {
-        // A literal keyword (`dev`, the only value it accepts) is written as itself.
-        let text = match arg.get_possible_values().as_slice() {
-            [only] => bold(only.get_name()),
-            _ => italic(&placeholder(arg)),
-        };
-        line.push(optional(text, arg.is_required_set()));
-    }
-    if command.has_subcommands() {
-        line.push(italic("<COMMAND>"));
-    }
-    line.join(" ")
-}
-
-/// `<VALUE>` for an argument, from its value name (or its id when it has none).
-fn placeholder(arg: &clap::Arg) -> String {
-    match arg.get_value_names() {
-        Some(names) => names
-            .iter()
-            .map(|n| format!("<{n}>"))
-            .collect::<Vec<_>>()
-            .join(" "),
-        None => format!("<{}>", arg.get_id()),
-    }
-}
-
-/// Text for roff: a backslash and a minus sign (`-` alone is a hyphen) escaped.
-fn roff_escape(text: &str) -> String {
-    text.replace('\\', "\\e").replace('-', "\\-")
-}
-
-/// Renders the man page `man`, with its SYNOPSIS line replaced by `synopsis`.
-fn render_man(man: clap_mangen::Man, synopsis: &str) -> std::io::Result<Vec<u8>> {
-    let mut out = Vec::new();
-    man.render(&mut out)?;
-    let text = String::from_utf8(out).map_err(std::io::Error::other)?;
-    let heading = "\n.SH SYNOPSIS\n";
-    let Some(at) = text.find(heading).map(|at| at + heading.len()) else {
-        return Err(std::io::Error::other(
-            "clap_mangen wrote no SYNOPSIS section",
-        ));
-    };
-    let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
-    Ok(format!("{}{synopsis}{}", &text[..at], &text[end..]).into_bytes())
-}
-
-/// Writes the man pages (vnet.8 and one page per subcommand) and the bash, zsh and fish
-/// completions. The committed copies in vnet-cli/ are checked against this output by a
-/// test.
-fn generate_docs(dir: &Path) -> vnet_core::Result<()> {
-    let io = |what: &Path| {
-        let what = what.display().to_string();
-        move |e| vnet_core::Error::io(format!("writing {what}"), e)
-    };
-    let man = dir.join("man");
-    let completions = dir.join("completions");
-    for d in [&man, &completions] {
-        fs::create_dir_all(d).map_err(io(d))?;
-    }
-    let mut command = Cli::command();
-    command.build(); // propagates -n and -j to every subcommand
-    let mut pages = Vec::new();
-    man_pages(&command, "vnet", "vnet", &mut pages);
-    // Every page is part of vnet: its .TH source is "vnet VERSION" (clap_mangen would
-    // put the subcommand's own name there, "on 0.1.0").
-    let source = format!("vnet {}", env!("CARGO_PKG_VERSION"));
-    for (name, synopsis, page) in pages {
-        let file = format!("{name}.8");
-        let page = clap_mangen::Man::new(page)
-            .title(name)
-            .section("8")
-            .source(source.clone());
-        let out = render_man(page, &synopsis).map_err(io(&man.join(&file)))?;
-        let path = man.join(&file);
-        fs::write(&path, out).map_err(io(&path))?;
-    }
-    use clap_complete::Shell;
-    for (shell, file) in [
-        (Shell::Bash, "vnet.bash"),
-        (Shell::Zsh, "_vnet"),
-        (Shell::Fish, "vnet.fish"),
-    ] {
-        let mut out = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "vnet", &mut out);
-        let path = completions.join(file);
-        fs::write(&path, out).map_err(io(&path))?;
-    }
-    Ok(())
 }

@@ -16,22 +16,30 @@
 //! Known differences, for inputs the kernel itself refuses: a name that is not valid
 //! UTF-8 is refused before the kernel sees it, and an invalid name given by an
 //! unprivileged user is reported as "Invalid argument" where the kernel would first
-//! have answered "Operation not permitted".
+//! have answered "Operation not permitted". And it starts as a C program
+//! ([`vnet_cli::c_main!`]) except that closed standard streams are first reopened on
+//! `/dev/null`, so the clone device never becomes descriptor 1 (tunctl's output would
+//! go into it).
+
+#![cfg_attr(not(test), no_main)]
 
 use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use nix::unistd::{Group, User, geteuid};
-use vnet_cli::{argv0, failure, print_err, print_out};
+use vnet_cli::ccompat::{Getopt, Opt, strtol};
+use vnet_cli::{argv0, print_err, print_out};
 use vnet_core::error::strerror;
 use vnet_core::{CloneDevice, Error, IfName, Netns, TunMode, TunTap};
 
 /// The options of Debian's tunctl, plus `n`, `p` and `h`.
 const OPTSTRING: &[u8] = b"bd:f:t:u:g:nph";
 
-fn main() -> ExitCode {
+vnet_cli::c_main!(vtunctl);
+
+/// The program: tunctl's command line in, its exit status out (1 for any failure).
+fn vtunctl() -> u8 {
     let args: Vec<Vec<u8>> = std::env::args_os()
         .skip(1)
         .map(OsString::into_vec)
@@ -40,11 +48,11 @@ fn main() -> ExitCode {
     match run(&argv0, &args) {
         Ok(out) => {
             print_out(&out);
-            ExitCode::SUCCESS
+            0
         }
         Err(stderr) => {
             print_err(stderr);
-            failure()
+            1
         }
     }
 }
@@ -165,13 +173,11 @@ fn parse(argv0: &str, args: &[Vec<u8>]) -> Result<Options, Vec<u8>> {
         text.extend_from_slice(usage(argv0).as_bytes());
         Err(text)
     };
-    let mut getopt = Getopt::new(args, OPTSTRING);
-    while let Some(item) = getopt.next() {
+    let mut getopt = Getopt::new(args, OPTSTRING, &[]);
+    for item in getopt.by_ref() {
         let (option, arg) = match item {
-            Opt::Option(option, arg) => (option, arg),
-            Opt::Error(message) => {
-                return usage_error([argv0.as_bytes(), b": ", &message].concat());
-            }
+            Ok(Opt { letter, arg }) => (letter, arg.map(<[u8]>::to_vec)),
+            Err(e) => return usage_error(e.message(argv0.as_bytes())),
         };
         match option {
             b'b' => options.brief = true,
@@ -197,7 +203,7 @@ fn parse(argv0: &str, args: &[Vec<u8>]) -> Result<Options, Vec<u8>> {
                 };
                 let id = match by_name {
                     Some(id) => id,
-                    None => match strtol_int(&arg) {
+                    None => match numeric_id(&arg) {
                         Some(id) => id,
                         None => {
                             let mut message = b"'".to_vec();
@@ -222,7 +228,7 @@ fn parse(argv0: &str, args: &[Vec<u8>]) -> Result<Options, Vec<u8>> {
             _ => return usage_error(Vec::new()),
         }
     }
-    if !getopt.operands.is_empty() {
+    if !getopt.operands().is_empty() {
         return usage_error(Vec::new());
     }
     Ok(options)
@@ -230,202 +236,57 @@ fn parse(argv0: &str, args: &[Vec<u8>]) -> Result<Options, Vec<u8>> {
 
 /// What tunctl makes of a numeric id: C's `strtol(arg, &end, 0)` (leading blanks, a
 /// sign, `0x` for hex and a leading `0` for octal, clamped to the `long` range on
-/// overflow), accepted when it ends the string, and cut to 32 bits as it is stored in
-/// an `int`. So "" is 0, and "-1" or a huge number mean "unset".
-fn strtol_int(arg: &[u8]) -> Option<u32> {
-    let mut i = 0;
-    while i < arg.len() && matches!(arg[i], b' ' | b'\t'..=b'\r') {
-        i += 1;
-    }
-    let negative = match arg.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
-    let hex_digit = |b: Option<&u8>| b.is_some_and(u8::is_ascii_hexdigit);
-    let radix = if arg.get(i) == Some(&b'0')
-        && matches!(arg.get(i + 1), Some(b'x' | b'X'))
-        && hex_digit(arg.get(i + 2))
-    {
-        i += 2;
-        16
-    } else if arg.get(i) == Some(&b'0') {
-        8
-    } else {
-        10
-    };
-    let digits_start = i;
-    let mut value: i128 = 0;
-    while let Some(digit) = arg.get(i).and_then(|&b| (b as char).to_digit(radix)) {
-        value = (value * i128::from(radix) + i128::from(digit)).min(i128::from(u64::MAX) + 1);
-        i += 1;
-    }
-    let end = if i == digits_start { 0 } else { i };
-    if end != arg.len() {
-        return None;
-    }
-    let value = if negative { -value } else { value };
-    let long = value.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64;
-    Some(long as i32 as u32)
-}
-
-/// One result of [`Getopt`].
-enum Opt {
-    /// An option letter, with its argument if it takes one.
-    Option(u8, Option<Vec<u8>>),
-    /// getopt's message for a bad option (without the leading "argv0: "), as bytes:
-    /// the option letter is one byte of the argument, whatever it is.
-    Error(Vec<u8>),
-}
-
-/// glibc's `getopt(3)` for a short-options string: options may be clustered (`-bt
-/// tap0`), an argument may be attached (`-ttap0`) or the next word, non-options are
-/// collected and scanning goes on past them (unless `POSIXLY_CORRECT` is set), and
-/// `--` ends the options.
-struct Getopt<'a> {
-    args: &'a [Vec<u8>],
-    optstring: &'a [u8],
-    index: usize,
-    cluster: Option<(usize, usize)>,
-    posix: bool,
-    operands: Vec<Vec<u8>>,
-}
-
-impl<'a> Getopt<'a> {
-    fn new(args: &'a [Vec<u8>], optstring: &'a [u8]) -> Self {
-        Getopt {
-            args,
-            optstring,
-            index: 0,
-            cluster: None,
-            posix: std::env::var_os("POSIXLY_CORRECT").is_some(),
-            operands: Vec::new(),
-        }
-    }
-
-    fn next(&mut self) -> Option<Opt> {
-        let (arg, pos) = match self.cluster {
-            Some(at) => at,
-            None => loop {
-                let arg = self.args.get(self.index)?;
-                self.index += 1;
-                if arg == b"--" {
-                    self.operands
-                        .extend(self.args[self.index..].iter().cloned());
-                    self.index = self.args.len();
-                    return None;
-                }
-                if arg.len() > 1 && arg[0] == b'-' {
-                    break (self.index - 1, 1);
-                }
-                self.operands.push(arg.clone());
-                if self.posix {
-                    self.operands
-                        .extend(self.args[self.index..].iter().cloned());
-                    self.index = self.args.len();
-                    return None;
-                }
-            },
-        };
-        let word = &self.args[arg];
-        let letter = word[pos];
-        let rest = &word[pos + 1..];
-        self.cluster = if rest.is_empty() {
-            None
-        } else {
-            Some((arg, pos + 1))
-        };
-        let spec = self
-            .optstring
-            .iter()
-            .position(|&c| c == letter && c != b':');
-        let Some(spec) = spec else {
-            return Some(Opt::Error(
-                [b"invalid option -- '", &[letter][..], b"'\n"].concat(),
-            ));
-        };
-        if self.optstring.get(spec + 1) != Some(&b':') {
-            return Some(Opt::Option(letter, None));
-        }
-        if !rest.is_empty() {
-            self.cluster = None;
-            return Some(Opt::Option(letter, Some(rest.to_vec())));
-        }
-        match self.args.get(self.index) {
-            Some(value) => {
-                self.index += 1;
-                Some(Opt::Option(letter, Some(value.clone())))
-            }
-            None => Some(Opt::Error(
-                [b"option requires an argument -- '", &[letter][..], b"'\n"].concat(),
-            )),
-        }
-    }
+/// overflow), accepted when it reads the whole argument, and cut to 32 bits as it is
+/// stored in an `int`. So "" is 0, and "-1" or a huge number mean "unset".
+fn numeric_id(arg: &[u8]) -> Option<u32> {
+    let parsed = strtol(arg, 0);
+    (parsed.len == arg.len()).then_some(parsed.value as i32 as u32)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[test]
+    fn ids_parse_like_strtol_into_an_int() {
+        assert_eq!(numeric_id(b"1000"), Some(1000));
+        assert_eq!(numeric_id(b""), Some(0));
+        assert_eq!(numeric_id(b"0x10"), Some(16));
+        assert_eq!(numeric_id(b"010"), Some(8));
+        assert_eq!(numeric_id(b"  +7"), Some(7));
+        assert_eq!(numeric_id(b"-1"), Some(UNSET));
+        assert_eq!(numeric_id(b"-2"), Some(u32::MAX - 1));
+        assert_eq!(numeric_id(b"4294967296"), Some(0));
+        assert_eq!(numeric_id(b"99999999999999999999"), Some(UNSET));
+        assert_eq!(numeric_id(b"-99999999999999999999"), Some(0));
+        assert_eq!(numeric_id(b"0x"), None);
+        assert_eq!(numeric_id(b"08"), None);
+        assert_eq!(numeric_id(b"12ab"), None);
+        assert_eq!(numeric_id(b" "), None);
+        assert_eq!(numeric_id(b"nobody-here"), None);
+    }
+
     fn words(args: &[&str]) -> Vec<Vec<u8>> {
         args.iter().map(|a| a.as_bytes().to_vec()).collect()
     }
 
     #[test]
-    fn ids_parse_like_strtol_into_an_int() {
-        assert_eq!(strtol_int(b"1000"), Some(1000));
-        assert_eq!(strtol_int(b""), Some(0));
-        assert_eq!(strtol_int(b"0x10"), Some(16));
-        assert_eq!(strtol_int(b"010"), Some(8));
-        assert_eq!(strtol_int(b"  +7"), Some(7));
-        assert_eq!(strtol_int(b"-1"), Some(UNSET));
-        assert_eq!(strtol_int(b"-2"), Some(u32::MAX - 1));
-        assert_eq!(strtol_int(b"4294967296"), Some(0));
-        assert_eq!(strtol_int(b"99999999999999999999"), Some(UNSET));
-        assert_eq!(strtol_int(b"-99999999999999999999"), Some(0));
-        assert_eq!(strtol_int(b"0x"), None);
-        assert_eq!(strtol_int(b"08"), None);
-        assert_eq!(strtol_int(b"12ab"), None);
-        assert_eq!(strtol_int(b" "), None);
-        assert_eq!(strtol_int(b"nobody-here"), None);
-    }
-
-    #[test]
-    fn getopt_clusters_permutes_and_stops_at_double_dash() {
-        let args = words(&["x", "-bttap0", "-u", "5", "--", "-d"]);
-        let mut g = Getopt::new(&args, OPTSTRING);
-        let mut seen = Vec::new();
-        while let Some(Opt::Option(c, a)) = g.next() {
-            seen.push((c, a));
-        }
-        assert_eq!(
-            seen,
-            vec![
-                (b'b', None),
-                (b't', Some(b"tap0".to_vec())),
-                (b'u', Some(b"5".to_vec()))
-            ]
+    fn usage_errors_carry_getopts_message_then_the_usage() {
+        let Err(text) = parse("tunctl", &words(&["-x"])) else {
+            panic!("-x parsed");
+        };
+        let text = String::from_utf8(text).unwrap();
+        assert!(
+            text.starts_with("tunctl: invalid option -- 'x'\nCreate: tunctl [-b]"),
+            "{text}"
         );
-        assert_eq!(g.operands, words(&["x", "-d"]));
-    }
-
-    #[test]
-    fn getopt_messages() {
-        let args = words(&["-x"]);
-        match Getopt::new(&args, OPTSTRING).next() {
-            Some(Opt::Error(m)) => assert_eq!(m, b"invalid option -- 'x'\n"),
-            _ => panic!("expected an error"),
-        }
-        let args = words(&["-t"]);
-        match Getopt::new(&args, OPTSTRING).next() {
-            Some(Opt::Error(m)) => assert_eq!(m, b"option requires an argument -- 't'\n"),
-            _ => panic!("expected an error"),
-        }
+        let Err(text) = parse("tunctl", &words(&["-t", "tap0", "extra"])) else {
+            panic!("an operand parsed");
+        };
+        assert!(text.starts_with(b"Create: tunctl"));
+        let options = parse("tunctl", &words(&["-bttap0", "-u", "0x10", "-n"])).unwrap();
+        assert!(options.brief && !options.delete);
+        assert_eq!((options.name.as_slice(), options.owner), (&b"tap0"[..], 16));
+        assert!(matches!(options.mode, TunMode::Tun));
     }
 }

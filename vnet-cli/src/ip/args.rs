@@ -4,6 +4,7 @@
 use vnet_core::Family;
 
 use super::Stop;
+use crate::ccompat::{strtol, strtoul};
 use crate::print_err;
 
 /// True when `word` is a non-empty prefix of `keyword`: how `ip` accepts abbreviations
@@ -117,12 +118,12 @@ pub fn parse_ipv4(text: &str) -> Option<std::net::Ipv4Addr> {
     let mut octets = [0u8; 4];
     let mut rest = text;
     for (i, octet) in octets.iter_mut().enumerate() {
-        let (value, used) = strtoul(rest)?;
-        if value > 255 {
+        let parsed = strtoul(rest.as_bytes(), 0);
+        if parsed.len == 0 || parsed.value > 255 {
             return None;
         }
-        *octet = value as u8;
-        rest = &rest[used..];
+        *octet = parsed.value as u8;
+        rest = &rest[parsed.len..];
         if rest.is_empty() {
             return Some(octets.into());
         }
@@ -134,70 +135,24 @@ pub fn parse_ipv4(text: &str) -> Option<std::net::Ipv4Addr> {
     None
 }
 
-/// C's `strtoul(text, &end, 0)`: the value and how many bytes it used, or `None` when
-/// no digit was read. Leading white space and a sign are accepted; a minus wraps, as in
-/// C; overflow clamps to the maximum.
-fn strtoul(text: &str) -> Option<(u64, usize)> {
-    let bytes = text.as_bytes();
-    let mut i = bytes
-        .iter()
-        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
-        .unwrap_or(bytes.len());
-    let negative = bytes.get(i) == Some(&b'-');
-    if matches!(bytes.get(i), Some(b'-' | b'+')) {
-        i += 1;
-    }
-    let (radix, start) = match (bytes.get(i), bytes.get(i + 1), bytes.get(i + 2)) {
-        (Some(b'0'), Some(b'x' | b'X'), Some(c)) if c.is_ascii_hexdigit() => (16, i + 2),
-        (Some(b'0'), _, _) => (8, i),
-        _ => (10, i),
-    };
-    let digits = bytes[start..]
-        .iter()
-        .take_while(|b| (**b as char).is_digit(radix))
-        .count();
-    if digits == 0 {
-        return None;
-    }
-    let value = bytes[start..start + digits]
-        .iter()
-        .try_fold(0u64, |acc, b| {
-            acc.checked_mul(u64::from(radix))?
-                .checked_add(u64::from((*b as char).to_digit(radix)?))
-        })
-        .unwrap_or(u64::MAX);
-    let value = if negative {
-        value.wrapping_neg()
-    } else {
-        value
-    };
-    Some((value, start + digits))
-}
-
 /// A whole word as an unsigned number of any C base no larger than `max` (iproute2's
-/// `get_u32`, `get_u16`, `get_u8`, `get_unsigned`).
+/// `get_u32`, `get_u16`, `get_u8`, `get_unsigned`: `strtoul(text, &end, 0)` must read
+/// the whole word, without overflowing).
 pub fn get_unsigned(text: &str, max: u64) -> Option<u64> {
-    let (value, used) = strtoul(text)?;
-    (used == text.len() && value <= max).then_some(value)
+    let parsed = strtoul(text.as_bytes(), 0);
+    let whole = parsed.len > 0 && parsed.len == text.len();
+    (whole && !parsed.out_of_range && parsed.value <= max).then_some(parsed.value)
 }
 
-/// A whole word as a C `int` of any base (iproute2's `get_integer`): digits of base
-/// 10, 8 (`0` first) or 16 (`0x` first) after optional blanks and a sign.
+/// A whole word as a C `int` of any base (iproute2's `get_integer`: `strtol(text, &end,
+/// 0)` must read the whole word, without overflowing, and fit an `int`).
 pub fn get_integer(text: &str) -> Option<i32> {
-    let trimmed = text.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
-    let (negative, unsigned) = match trimmed.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, trimmed.strip_prefix('+').unwrap_or(trimmed)),
-    };
-    if unsigned.starts_with(['-', '+']) {
+    let parsed = strtol(text.as_bytes(), 0);
+    let whole = parsed.len > 0 && parsed.len == text.len();
+    if !whole || parsed.out_of_range {
         return None;
     }
-    let (magnitude, used) = strtoul(unsigned)?;
-    if used != unsigned.len() {
-        return None;
-    }
-    let value = i128::from(magnitude) * if negative { -1 } else { 1 };
-    i32::try_from(value).ok()
+    i32::try_from(parsed.value).ok()
 }
 
 /// An address of `family` as `ip` reads one (`get_addr_1`), without `default`, `all`
@@ -248,6 +203,34 @@ mod tests {
         assert_eq!(parse_ipv4("1.2.3."), None);
         assert_eq!(parse_ipv4("x"), None);
         assert_eq!(parse_ipv4(""), None);
+    }
+
+    #[test]
+    fn numbers_as_iproute2_reads_them() {
+        assert_eq!(
+            get_unsigned("4294967295", u64::from(u32::MAX)),
+            Some(4294967295)
+        );
+        assert_eq!(get_unsigned("4294967296", u64::from(u32::MAX)), None);
+        assert_eq!(get_unsigned("0x10", 255), Some(16));
+        assert_eq!(get_unsigned("010", 255), Some(8));
+        assert_eq!(get_unsigned(" 7", 255), Some(7));
+        assert_eq!(get_unsigned("7 ", 255), None);
+        assert_eq!(get_unsigned("-1", 255), None);
+        assert_eq!(get_unsigned("", 255), None);
+        assert_eq!(
+            get_unsigned("18446744073709551615", u64::MAX),
+            Some(u64::MAX)
+        );
+        assert_eq!(get_unsigned("18446744073709551616", u64::MAX), None);
+        assert_eq!(get_integer("-2147483648"), Some(i32::MIN));
+        assert_eq!(get_integer("2147483648"), None);
+        assert_eq!(get_integer("-0x10"), Some(-16));
+        assert_eq!(get_integer("--5"), None);
+        assert_eq!(get_integer("+-5"), None);
+        assert_eq!(get_integer("99999999999999999999"), None);
+        assert_eq!(get_integer(""), None);
+        assert_eq!(get_integer("0x"), None);
     }
 
     #[test]
