@@ -311,13 +311,16 @@ Examples:
 Exit status: 0 on success, 1 when an operation failed, 2 for\ninvalid usage.";
 
 /// The maintenance entry point `vnet generate-docs DIR` (kept out of the parser, so it
-/// shows in neither the help, the man pages nor the completions it writes).
+/// shows in neither the help, the man pages nor the completions it writes): vnet's
+/// pages and completions, and vip's.
 const GENERATE_DOCS: &str = "generate-docs";
 
 fn main() -> ExitCode {
     let args: Vec<_> = std::env::args_os().collect();
     let result = if args.len() == 3 && args[1] == GENERATE_DOCS {
-        vnet_cli::docs::generate_docs(&Cli::command(), Path::new(&args[2]))
+        let dir = Path::new(&args[2]);
+        vnet_cli::docs::generate_docs(&Cli::command(), dir)
+            .and_then(|()| vnet_cli::ip::docs::write_files(dir))
     } else {
         run(&Cli::parse())
     };

@@ -2,7 +2,10 @@
 //! the global options, and for each object its commands and their arguments in ip's
 //! notation. The committed copies (`vnet-cli/man/vip.8`, `vnet-cli/completions/vip.*`)
 //! are checked against these by a test, which rewrites them when asked
-//! (`VNET_UPDATE_DOCS=1 cargo test -p vnet-cli --test vip_docs`).
+//! (`VNET_UPDATE_DOCS=1 cargo test -p vnet-cli --test vip_docs`); `vnet generate-docs
+//! vnet-cli`, which writes every tool's pages, writes them with [`write_files`].
+
+use std::path::Path;
 
 /// A global option: its spellings, its value's placeholder, what it does.
 struct GlobalOption {
@@ -139,6 +142,23 @@ const OBJECTS: &[(&str, &str, &[&str])] = &[
 /// Escapes text for roff: backslashes, and a dash that would read as a hyphen.
 fn roff(text: &str) -> String {
     text.replace('\\', "\\e").replace('-', "\\-")
+}
+
+/// Writes vip's manual page into `dir/man/vip.8` and its completions into
+/// `dir/completions` (`vip.bash`, `_vip`, `vip.fish`); the folders must exist.
+pub fn write_files(dir: &Path) -> vnet_core::Result<()> {
+    let files = [
+        ("man/vip.8", man_page()),
+        ("completions/vip.bash", bash_completion()),
+        ("completions/_vip", zsh_completion()),
+        ("completions/vip.fish", fish_completion()),
+    ];
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, text)
+            .map_err(|e| vnet_core::Error::io(format!("writing {}", path.display()), e))?;
+    }
+    Ok(())
 }
 
 /// The manual page `vip(8)`, in roff.
