@@ -21,6 +21,8 @@ complete -c vip -n '__fish_use_subcommand' -o br -d 'One line per link in link a
 complete -c vip -n '__fish_use_subcommand' -o brief -d 'One line per link in link and address listings'
 complete -c vip -n '__fish_use_subcommand' -o o -d 'Every record on one line, its line breaks printed as a backslash'
 complete -c vip -n '__fish_use_subcommand' -o oneline -d 'Every record on one line, its line breaks printed as a backslash'
+complete -c vip -n '__fish_use_subcommand' -o s -d 'Each link\'s counters in link and address listings; twice (-s -s) with the error breakdown'
+complete -c vip -n '__fish_use_subcommand' -o stats -d 'Each link\'s counters in link and address listings; twice (-s -s) with the error breakdown'
 complete -c vip -n '__fish_use_subcommand' -o 4 -d 'Only IPv4 (IPv6) addresses, routes and neighbours'
 complete -c vip -n '__fish_use_subcommand' -o 6 -d 'Only IPv4 (IPv6) addresses, routes and neighbours'
 complete -c vip -n '__fish_use_subcommand' -o f -d 'The same as -4 or -6'

@@ -412,6 +412,26 @@ fn global_options_and_objects() {
     );
 }
 
+/// `-s` and `-s -s`: the counters, in every layout (the links stay down, so no
+/// traffic makes the two runs differ).
+#[test]
+fn statistics_in_every_layout() {
+    differential(
+        "link add v0 type veth peer name v1",
+        &[
+            "-s link",
+            "-s -s link show v0",
+            "-statistics addr show dev v1",
+            "-s -s addr",
+            "-j -s link",
+            "-j -s -s link",
+            "-j -s addr",
+            "-o -s link",
+            "-br -s link",
+        ],
+    );
+}
+
 #[test]
 fn batch_files_stop_at_the_first_failure_or_go_on_with_force() {
     // One batch file per test process in /tmp (the two transcripts run one after the
@@ -942,7 +962,9 @@ fn unsupported_commands_fail_loudly() {
         "route add 10.0.0.0/8 dev lo onlink",
         "route get ::1",
         "maddress show",
-        "-s link",
+        "-s route",
+        "-s neigh show",
+        "-s addr flush dev lo",
     ] {
         let out = Command::new("unshare")
             .args(["--net", "--", vip()])

@@ -84,7 +84,8 @@ pub use error::{Error, Result, TunStep};
 pub use handle::Handle;
 pub use link::{
     Bridge, BridgeOptions, IfFlags, Link, LinkChange, LinkDetails, LinkHandle, LinkKind, LinkMode,
-    LinkRef, LinkSpec, LinkType, MacVlan, MacVlanMode, OperState, Veth, Vlan, VlanProtocol, Vxlan,
+    LinkRef, LinkSpec, LinkStats, LinkType, MacVlan, MacVlanMode, OperState, Veth, Vlan,
+    VlanProtocol, Vxlan,
 };
 pub use neigh::{Neighbour, NeighbourHandle, NeighbourSpec, NeighbourState};
 pub use netfilter::Netfilter;

@@ -226,6 +226,10 @@ fn flush(session: &mut Session, words: &mut Words<'_>) -> Status {
         print_err("Flush requires arguments.\n");
         return Ok(1);
     }
+    if session.stats > 0 {
+        // ip then reports each round of deletions; vip does not.
+        return Err(unsupported("\"-s\" with ip address flush"));
+    }
     let mut dev: Option<&str> = None;
     while let Some(word) = words.take() {
         match word {

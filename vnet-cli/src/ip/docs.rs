@@ -41,6 +41,12 @@ const OPTIONS: &[GlobalOption] = &[
         help: "Every record on one line, its line breaks printed as a backslash.",
     },
     GlobalOption {
+        names: "-s, -stats",
+        value: None,
+        help: "Each link's counters in link and address listings; twice (-s -s) with the \
+               error breakdown.",
+    },
+    GlobalOption {
         names: "-4, -6",
         value: None,
         help: "Only IPv4 (IPv6) addresses, routes and neighbours.",

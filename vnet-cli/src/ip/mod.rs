@@ -19,6 +19,7 @@ mod neigh;
 mod netns;
 mod route;
 mod show;
+mod stats;
 mod tuntap;
 
 use std::collections::HashMap;
@@ -51,6 +52,8 @@ pub struct Session {
     batch: bool,
     family: Family,
     force: bool,
+    /// `-s` given once (1) or twice (2): counters in link and address listings.
+    stats: u8,
     /// The namespace commands act in (`-n NETNS`), `None` for the caller's.
     netns: Option<String>,
     handles: HashMap<Option<String>, Handle>,
@@ -171,12 +174,12 @@ fn run_session(session: &mut Session, args: &[String]) -> Status {
             || matches(option, "-human")
             || matches(option, "-human-readable")
             || matches(option, "-iec")
-            || matches(option, "-stats")
-            || matches(option, "-statistics")
             || matches(option, "-details")
             || matches(option, "-resolve")
         {
             return Err(unsupported());
+        } else if matches(option, "-stats") || matches(option, "-statistics") {
+            session.stats = session.stats.saturating_add(1);
         } else if matches(option, "-oneline") {
             session.oneline = true;
         } else if matches(option, "-timestamp") || matches(option, "-tshort") {
@@ -265,7 +268,15 @@ fn command(session: &mut Session, object: &str, words: &[String]) -> Status {
         "help",
         "stats",
     ];
-    match OBJECTS.iter().find(|known| matches(object, known)) {
+    let found = OBJECTS.iter().find(|known| matches(object, known));
+    // `-s` adds counters to link and address listings (vip prints them) and cache
+    // details to routes and neighbours (vip does not).
+    if session.stats > 0
+        && let Some(other @ (&"route" | &"neighbor" | &"neighbour")) = found
+    {
+        return Err(args::unsupported(&format!("\"-s\" with ip {other}")));
+    }
+    match found {
         Some(&"address") => addr::run(session, &mut words),
         Some(&"route") => route::run(session, &mut words),
         Some(&"link") => link::run(session, &mut words),

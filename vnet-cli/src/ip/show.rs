@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use vnet_core::{Address, Family, Handle, IfName, Link, LinkType, Netns};
 
 use super::args::{Words, duparg2, invarg, matches, unsupported};
-use super::{Session, Status, usage};
+use super::{Session, Status, stats, usage};
 use crate::print_err;
 
 /// Which listing: `ip link show` (links only, with their mode) or `ip address show`
@@ -36,6 +36,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
     let brief = session.brief;
     let oneline = session.oneline;
     let family = session.family;
+    let stats = session.stats;
     let handle = session.handle()?;
     let mut filter = Filter::default();
     while let Some(word) = words.take() {
@@ -135,6 +136,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
         listing,
         netns_names: netns_names(handle, &links),
         show_link_layer: listing == Listing::Links || family == Family::Any,
+        stats,
     };
     let mut out = String::new();
     if json {
@@ -214,6 +216,8 @@ struct Context<'a> {
     listing: Listing,
     netns_names: HashMap<i32, String>,
     show_link_layer: bool,
+    /// `-s` once or twice: the counters.
+    stats: u8,
 }
 
 /// A JSON string as iproute2's writer quotes it.
@@ -355,12 +359,21 @@ impl Context<'_> {
         {
             let _ = write!(out, "\n    alias {alias}");
         }
+        let counters = link.stats.as_ref().filter(|_| self.stats > 0);
+        if let Some(counters) = counters.filter(|_| self.listing == Listing::Links) {
+            out.push('\n');
+            stats::text(out, counters, link.carrier_changes, self.stats);
+        }
         for alt in &link.alt_names {
             let _ = write!(out, "\n    altname {alt}");
         }
         out.push('\n');
         for a in addrs {
             address_text(out, a);
+        }
+        if let Some(counters) = counters.filter(|_| self.listing == Listing::Addresses) {
+            stats::text(out, counters, link.carrier_changes, self.stats);
+            out.push('\n');
         }
     }
 
@@ -565,6 +578,10 @@ impl Context<'_> {
         {
             let _ = write!(out, ",\"ifalias\":{}", json_str(alias));
         }
+        let counters = link.stats.as_ref().filter(|_| self.stats > 0);
+        if let Some(counters) = counters.filter(|_| self.listing == Listing::Links) {
+            stats::json(out, counters, link.carrier_changes, self.stats);
+        }
         if !link.alt_names.is_empty() {
             let alts: Vec<String> = link.alt_names.iter().map(|a| json_str(a)).collect();
             let _ = write!(out, ",\"altnames\":[{}]", alts.join(","));
@@ -578,6 +595,9 @@ impl Context<'_> {
                 address_json(out, a);
             }
             out.push(']');
+            if let Some(counters) = counters {
+                stats::json(out, counters, link.carrier_changes, self.stats);
+            }
         }
         out.push('}');
     }

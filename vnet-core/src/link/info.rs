@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use netlink_packet_route::link::{
     InfoData, InfoKind, InfoVlan, InfoVxlan, LinkAttribute, LinkFlags, LinkInfo, LinkMessage, Prop,
-    State,
+    State, Stats64,
 };
 
 use super::vlan::VlanProtocol;
@@ -64,7 +64,99 @@ pub struct Link {
     pub alt_names: Vec<String>,
     /// Kind-specific details.
     pub details: LinkDetails,
+    /// The device's counters (`IFLA_STATS64`), what `ip -s link` prints.
+    pub stats: Option<LinkStats>,
+    /// How many times the carrier came or went (`IFLA_CARRIER_CHANGES`).
+    pub carrier_changes: Option<u32>,
     raw: LinkMessage,
+}
+
+/// A device's counters since it was created (`struct rtnl_link_stats64`): the packets
+/// and bytes it received and sent, and why it lost the ones it lost.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LinkStats {
+    /// Packets received.
+    pub rx_packets: u64,
+    /// Packets sent.
+    pub tx_packets: u64,
+    /// Bytes received.
+    pub rx_bytes: u64,
+    /// Bytes sent.
+    pub tx_bytes: u64,
+    /// Bad packets received.
+    pub rx_errors: u64,
+    /// Packets that could not be sent.
+    pub tx_errors: u64,
+    /// Received packets dropped (no space, or nothing to take them).
+    pub rx_dropped: u64,
+    /// Packets dropped before being sent.
+    pub tx_dropped: u64,
+    /// Multicast packets received.
+    pub multicast: u64,
+    /// Collisions while sending.
+    pub collisions: u64,
+    /// Received frames of a wrong length.
+    pub rx_length_errors: u64,
+    /// Receive ring overruns.
+    pub rx_over_errors: u64,
+    /// Received frames with a bad CRC.
+    pub rx_crc_errors: u64,
+    /// Received frames misaligned.
+    pub rx_frame_errors: u64,
+    /// Receive FIFO overruns.
+    pub rx_fifo_errors: u64,
+    /// Frames the receiver missed.
+    pub rx_missed_errors: u64,
+    /// Sends aborted.
+    pub tx_aborted_errors: u64,
+    /// Sends that lost the carrier.
+    pub tx_carrier_errors: u64,
+    /// Transmit FIFO underruns.
+    pub tx_fifo_errors: u64,
+    /// Heartbeat (SQE test) failures.
+    pub tx_heartbeat_errors: u64,
+    /// Late collisions.
+    pub tx_window_errors: u64,
+    /// Compressed packets received.
+    pub rx_compressed: u64,
+    /// Compressed packets sent.
+    pub tx_compressed: u64,
+    /// Packets dropped for want of a protocol handler.
+    pub rx_nohandler: u64,
+    /// Packets dropped as addressed to another host.
+    pub rx_otherhost_dropped: u64,
+}
+
+impl From<&Stats64> for LinkStats {
+    fn from(s: &Stats64) -> LinkStats {
+        LinkStats {
+            rx_packets: s.rx_packets,
+            tx_packets: s.tx_packets,
+            rx_bytes: s.rx_bytes,
+            tx_bytes: s.tx_bytes,
+            rx_errors: s.rx_errors,
+            tx_errors: s.tx_errors,
+            rx_dropped: s.rx_dropped,
+            tx_dropped: s.tx_dropped,
+            multicast: s.multicast,
+            collisions: s.collisions,
+            rx_length_errors: s.rx_length_errors,
+            rx_over_errors: s.rx_over_errors,
+            rx_crc_errors: s.rx_crc_errors,
+            rx_frame_errors: s.rx_frame_errors,
+            rx_fifo_errors: s.rx_fifo_errors,
+            rx_missed_errors: s.rx_missed_errors,
+            tx_aborted_errors: s.tx_aborted_errors,
+            tx_carrier_errors: s.tx_carrier_errors,
+            tx_fifo_errors: s.tx_fifo_errors,
+            tx_heartbeat_errors: s.tx_heartbeat_errors,
+            tx_window_errors: s.tx_window_errors,
+            rx_compressed: s.rx_compressed,
+            tx_compressed: s.tx_compressed,
+            rx_nohandler: s.rx_nohandler,
+            rx_otherhost_dropped: s.rx_otherhost_dropped,
+        }
+    }
 }
 
 /// The flags of a network device (`IFF_*`, `ifi_flags`). Its `Display` is the list
@@ -264,6 +356,8 @@ impl Link {
             alias: None,
             alt_names: Vec::new(),
             details: LinkDetails::None,
+            stats: None,
+            carrier_changes: None,
             raw: LinkMessage::default(),
         };
         for attribute in &message.attributes {
@@ -297,6 +391,8 @@ impl Link {
                 LinkAttribute::Link(parent) if *parent != 0 => link.parent = Some(*parent),
                 LinkAttribute::LinkNetNsId(id) => link.link_netnsid = Some(*id),
                 LinkAttribute::Group(group) => link.group = *group,
+                LinkAttribute::Stats64(stats) => link.stats = Some(LinkStats::from(stats)),
+                LinkAttribute::CarrierChanges(n) => link.carrier_changes = Some(*n),
                 LinkAttribute::LinkInfo(infos) => {
                     for info in infos {
                         match info {

@@ -18,7 +18,7 @@ mod wire_tests;
 
 pub use bridge::{Bridge, BridgeOptions};
 pub use change::LinkChange;
-pub use info::{IfFlags, Link, LinkDetails, LinkKind, LinkMode, LinkType, OperState};
+pub use info::{IfFlags, Link, LinkDetails, LinkKind, LinkMode, LinkStats, LinkType, OperState};
 pub use macvlan::{MacVlan, MacVlanMode};
 pub(crate) use spec::sealed::BuildLink;
 pub use spec::{LinkCommon, LinkSpec};
