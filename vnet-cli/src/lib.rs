@@ -3,6 +3,7 @@
 //! one mapping from errors to exit codes, and standard output buffered as C buffers it.
 
 pub mod ip;
+pub mod lab;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

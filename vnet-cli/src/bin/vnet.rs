@@ -11,6 +11,7 @@
 //! vnet [-n NETNS] [-j] nat show
 //! vnet [-n NETNS] [-j] conntrack list [-s ADDR[/PREFIX]]
 //! vnet [-n NETNS] [-j] conntrack flush [-s ADDR[/PREFIX]]
+//! vnet [-n NETNS] [-j] lab up|down|status|list|exec|graph ...   (see vnet_cli::lab)
 //! ```
 //!
 //! Every value is validated while the command line is parsed, so bad input exits with
@@ -68,6 +69,9 @@ enum Object {
     /// Connection tracking entries.
     #[command(subcommand)]
     Conntrack(ConntrackCommand),
+    /// Labs: whole topologies from a TOML file (up, down, status, list, exec, graph).
+    #[command(subcommand)]
+    Lab(vnet_cli::lab::LabCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -320,7 +324,12 @@ fn main() -> ExitCode {
     let result = if args.len() == 3 && args[1] == GENERATE_DOCS {
         generate_docs(Path::new(&args[2]))
     } else {
-        run(&Cli::parse())
+        let cli = Cli::parse();
+        if let Object::Lab(command) = &cli.object {
+            // Labs have exit statuses of their own (status: 1 on drift).
+            return vnet_cli::lab::run(command, cli.netns.as_deref(), cli.json);
+        }
+        run(&cli)
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -344,6 +353,7 @@ fn run(cli: &Cli) -> vnet_core::Result<()> {
         Object::ProxyArp(command) => proxy_arp(cli, command),
         Object::Nat(command) => nat(cli, command),
         Object::Conntrack(command) => conntrack(cli, command),
+        Object::Lab(_) => unreachable!("handled in main"),
     }
 }
 
