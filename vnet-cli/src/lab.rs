@@ -44,6 +44,9 @@ pub enum LabCommand {
     Down {
         /// The lab's name, or its file.
         lab: String,
+        /// For a lab that spans hosts, when its record is lost: the host this is.
+        #[arg(long, value_name = "NAME")]
+        host: Option<String>,
     },
     /// Every object a lab owns: present, missing or changed. Exit status 1 on drift.
     Status {
@@ -113,7 +116,7 @@ pub fn run(command: &LabCommand, netns: Option<&str>, json: bool) -> ExitCode {
     };
     match command {
         LabCommand::Up { file, host: on } => up(&host, file, on.as_deref()),
-        LabCommand::Down { lab } => down(&host, lab),
+        LabCommand::Down { lab, host: on } => down(&host, lab, on.as_deref()),
         LabCommand::Status { name } => status(&host, name.as_deref(), json),
         LabCommand::List => list(&host, json),
         LabCommand::Exec {
@@ -186,7 +189,7 @@ fn up(host: &Netns, file: &Path, on: Option<&str>) -> ExitCode {
     }
 }
 
-fn down(host: &Netns, lab: &str) -> ExitCode {
+fn down(host: &Netns, lab: &str, on: Option<&str>) -> ExitCode {
     let dir = state_dir();
     let path = Path::new(lab);
     let name = if lab.ends_with(".toml") || path.is_file() {
@@ -200,7 +203,7 @@ fn down(host: &Netns, lab: &str) -> ExitCode {
     // The record adds the proxy-ARP entries; the marks find everything else.
     let report = match load_record(&dir, &name) {
         Ok(recorded) => recorded.down_in(host, Some(&dir)),
-        Err(_) => down_marked(&name, host, Some(&dir)),
+        Err(_) => down_marked(&name, on, host, Some(&dir)),
     };
     match report {
         Ok(r) if r.is_empty() => fail(format!("lab '{name}' is not up: nothing of it was found")),

@@ -35,7 +35,7 @@ pub(super) fn dot(lab: &Lab) -> String {
     let node_id = |n: &str| quote(&format!("node:{n}"));
     let bridge_id = |b: &str| quote(&format!("bridge:{b}"));
     let node_label = |n: &super::Node| {
-        let mut label = format!("{}", n.name);
+        let mut label = n.name.to_string();
         for i in &n.interfaces {
             for a in &i.addresses {
                 let _ = write!(label, "\\n{} {a}", i.name);

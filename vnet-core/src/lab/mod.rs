@@ -176,6 +176,14 @@ pub fn lab_group(name: &str) -> u32 {
     0x4000_0000 | (hash & 0x3fff_ffff)
 }
 
+/// The link group of lab `lab`'s part on host `host` (or of the whole lab, for `None`).
+pub fn host_group(lab: &str, host: Option<&str>) -> u32 {
+    match host {
+        Some(h) => lab_group(&format!("{lab}@{h}")),
+        None => lab_group(lab),
+    }
+}
+
 /// The name of a lab node's namespace: `LAB-NODE`.
 pub fn node_netns_name(lab: &str, node: &str) -> String {
     format!("{lab}-{node}")
@@ -209,7 +217,7 @@ pub enum LabError {
         /// The step, numbered from 1, and what it does.
         step: String,
         /// Why it failed.
-        source: Error,
+        source: Box<Error>,
         /// Rollback steps that failed themselves (normally empty), as text.
         rollback_failures: Vec<String>,
     },
@@ -225,7 +233,7 @@ pub enum LabError {
         /// The lab.
         lab: String,
         /// Why.
-        source: Error,
+        source: Box<Error>,
     },
 }
 
@@ -260,7 +268,7 @@ impl fmt::Display for LabError {
 impl std::error::Error for LabError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            LabError::Step { source, .. } | LabError::Down { source, .. } => Some(source),
+            LabError::Step { source, .. } | LabError::Down { source, .. } => Some(source.as_ref()),
             LabError::AlreadyUp { .. } => None,
         }
     }
@@ -449,6 +457,9 @@ impl Lab {
             ));
         };
         self.host = Some(i);
+        // Each host's part has marks of its own, so hosts that share a /run/netns (a
+        // test rig) never take each other's namespaces for theirs.
+        self.group = host_group(&self.name, Some(name));
         Ok(self)
     }
 
@@ -533,7 +544,7 @@ impl Lab {
     fn down_error(&self, source: Error) -> LabError {
         LabError::Down {
             lab: self.name.clone(),
-            source,
+            source: Box::new(source),
         }
     }
 
@@ -568,7 +579,7 @@ impl Lab {
                 Err(LabError::Step {
                     lab: self.name.clone(),
                     step,
-                    source,
+                    source: Box::new(source),
                     rollback_failures,
                 })
             }
@@ -967,7 +978,7 @@ impl Lab {
                 report.proxy_arp += 1;
             }
         }
-        let marked = down_marked(&self.name, host, state_dir)?;
+        let marked = down_marked(&self.name, self.host(), host, state_dir)?;
         report.namespaces = marked.namespaces;
         report.links = marked.links;
         report.nat_rules = marked.nat_rules;
@@ -1114,22 +1125,24 @@ fn marked_namespaces(lab: &str, group: u32) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// Removes lab `lab` from `host` by its marks alone, without its file: its NAT table,
-/// its link group in `host`, its marked namespaces, and its record in `state_dir` (when
-/// given). What someone made by hand (not marked) stays, even in the lab's bridges.
+/// Removes lab `lab` (its part for host `on_host`, when it spans hosts) from `host` by
+/// its marks alone, without its file: its NAT table, its link group in `host`, its
+/// marked namespaces, and its record in `state_dir` (when given). What someone made by
+/// hand (not marked) stays, even in the lab's bridges.
 pub fn down_marked(
     lab: &str,
+    on_host: Option<&str>,
     host: &Netns,
     state_dir: Option<&std::path::Path>,
 ) -> std::result::Result<DownReport, LabError> {
     let err = |source: Error| LabError::Down {
         lab: lab.to_string(),
-        source,
+        source: Box::new(source),
     };
     if !file::valid_lab_name(lab) {
         return Err(err(Error::invalid("lab name", lab, "not a valid lab name")));
     }
-    let group = lab_group(lab);
+    let group = host_group(lab, on_host);
     let mut report = DownReport::default();
     // NAT first: the rules' conntrack flush reads the uplink's addresses.
     let nf = Netfilter::new(host).map_err(err)?;

@@ -31,13 +31,16 @@ impl Report {
     }
 }
 
+/// The master a link should have.
+enum Master<'a> {
+    /// Not checked.
+    Any,
+    /// This bridge (its index, `None` when the bridge itself is gone).
+    Bridge(&'a IfName, Option<u32>),
+}
+
 /// What differs between a link and what `up` made: its group, up state, master.
-fn link_state(
-    link: Option<&Link>,
-    group: Option<u32>,
-    master: Option<u32>,
-    want_master: bool,
-) -> ObjectState {
+fn link_state(link: Option<&Link>, group: Option<u32>, master: Master<'_>) -> ObjectState {
     let Some(link) = link else {
         return ObjectState::Missing;
     };
@@ -50,11 +53,12 @@ fn link_state(
     if !link.up {
         changes.push("down".to_string());
     }
-    if want_master && link.master != master {
-        changes.push(match master {
-            Some(_) => "not on its bridge".to_string(),
-            None => "on a bridge".to_string(),
-        });
+    if let Master::Bridge(name, index) = master {
+        match index {
+            None => changes.push(format!("its bridge '{name}' is gone")),
+            Some(i) if link.master != Some(i) => changes.push(format!("not on bridge '{name}'")),
+            Some(_) => {}
+        }
     }
     if changes.is_empty() {
         ObjectState::Present
@@ -98,7 +102,7 @@ pub(super) fn check(lab: &Lab, host_ns: &Netns) -> Result<Vec<ObjectStatus>> {
             "bridge",
             b.name.as_str(),
             "host",
-            link_state(link, g, None, false),
+            link_state(link, g, Master::Any),
         );
         if let Some(a) = b.address {
             r.push(
@@ -109,17 +113,28 @@ pub(super) fn check(lab: &Lab, host_ns: &Netns) -> Result<Vec<ObjectStatus>> {
             );
         }
         for port in &b.uplinks {
-            let state = link_state(links.get(port.as_str()), None, index(&b.name), true);
+            let state = link_state(
+                links.get(port.as_str()),
+                None,
+                Master::Bridge(&b.name, index(&b.name)),
+            );
             r.push("uplink", format!("{port} in {}", b.name), "host", state);
         }
     }
     for (b, name, _, _) in lab.stitched() {
-        let state = link_state(links.get(name.as_str()), g, index(&b.name), true);
+        let state = link_state(
+            links.get(name.as_str()),
+            g,
+            Master::Bridge(&b.name, index(&b.name)),
+        );
         r.push("vxlan", format!("{name} in {}", b.name), "host", state);
     }
     for t in lab.local_taps() {
-        let master = t.bridge.as_ref().and_then(&index);
-        let state = link_state(links.get(t.name.as_str()), g, master, true);
+        let master = match &t.bridge {
+            Some(b) => Master::Bridge(b, index(b)),
+            None => Master::Any,
+        };
+        let state = link_state(links.get(t.name.as_str()), g, master);
         r.push("tap", t.name.as_str(), "host", state);
     }
     for v in &lab.vlans {
@@ -127,7 +142,7 @@ pub(super) fn check(lab: &Lab, host_ns: &Netns) -> Result<Vec<ObjectStatus>> {
             "vlan",
             v.name.as_str(),
             "host",
-            link_state(links.get(v.name.as_str()), g, None, false),
+            link_state(links.get(v.name.as_str()), g, Master::Any),
         );
         for a in &v.addresses {
             r.push(
@@ -151,13 +166,11 @@ pub(super) fn check(lab: &Lab, host_ns: &Netns) -> Result<Vec<ObjectStatus>> {
         let place = node.netns_name.as_str();
         // The host ends of the node's veths.
         for iface in &node.interfaces {
-            let master = iface.bridge.as_ref().and_then(&index);
-            let state = link_state(
-                links.get(iface.host_name.as_str()),
-                g,
-                master,
-                iface.bridge.is_some(),
-            );
+            let master = match &iface.bridge {
+                Some(b) => Master::Bridge(b, index(b)),
+                None => Master::Any,
+            };
+            let state = link_state(links.get(iface.host_name.as_str()), g, master);
             r.push("veth", iface.host_name.as_str(), "host", state);
             for a in &iface.host_addresses {
                 r.push(
@@ -217,7 +230,7 @@ pub(super) fn check(lab: &Lab, host_ns: &Netns) -> Result<Vec<ObjectStatus>> {
                 "interface",
                 name.as_str(),
                 place,
-                link_state(link, None, None, false),
+                link_state(link, None, Master::Any),
             );
             let have: Vec<IpNetwork> = node_addresses
                 .iter()
