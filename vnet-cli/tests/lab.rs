@@ -143,17 +143,19 @@ impl Drop for Host {
     }
 }
 
-/// The namespaces under /run/netns whose names start with `LAB-`.
+/// The namespaces under /run/netns whose names start with `LAB-`, sorted.
 fn lab_namespaces(lab: &str) -> Vec<String> {
     let prefix = format!("{lab}-");
-    std::fs::read_dir("/run/netns")
+    let mut names: Vec<String> = std::fs::read_dir("/run/netns")
         .map(|d| {
             d.filter_map(|e| e.ok())
                 .map(|e| e.file_name().to_string_lossy().into_owned())
                 .filter(|n| n.starts_with(&prefix))
                 .collect()
         })
-        .unwrap_or_default()
+        .unwrap_or_default();
+    names.sort();
+    names
 }
 
 /// Runs `program ARGS` in node NODE of LAB (`ip netns exec LAB-NODE`, the witness).
@@ -678,4 +680,150 @@ fn graph_renders_every_shipped_lab_and_the_committed_pictures_match() {
         );
     }
     assert!(count >= 9, "{count} shipped labs");
+}
+
+// ---- a lab across three hosts -----------------------------------------------------------
+
+const THREE_HOSTS: &str = r#"
+name = "vx3"
+description = "one LAN across three hosts"
+[[bridge]]
+name = "lan"
+vni = 4243
+[[node]]
+name = "a"
+[[node.interface]]
+name = "eth0"
+bridge = "lan"
+addresses = ["10.70.0.1/24"]
+[[node]]
+name = "b"
+[[node.interface]]
+name = "eth0"
+bridge = "lan"
+addresses = ["10.70.0.2/24"]
+[[node]]
+name = "c"
+[[node.interface]]
+name = "eth0"
+bridge = "lan"
+addresses = ["10.70.0.3/24"]
+[[host]]
+name = "h1"
+underlay = "192.168.100.1"
+nodes = ["a"]
+bridges = ["lan"]
+[[host]]
+name = "h2"
+underlay = "192.168.100.2"
+nodes = ["b"]
+bridges = ["lan"]
+[[host]]
+name = "h3"
+underlay = "192.168.100.3"
+nodes = ["c"]
+bridges = ["lan"]
+"#;
+
+#[test]
+fn a_lab_across_three_hosts_is_stitched_with_vxlan() {
+    // Three "hosts", each a namespace, joined by an underlay bridge in a fourth.
+    let underlay = TestNs::new("vxul");
+    underlay.sh("ip link add ulbr type bridge && ip link set ulbr up");
+    let hosts: Vec<Host> = (1..=3).map(|i| Host::new(&format!("vxh{i}"))).collect();
+    for (i, host) in hosts.iter().enumerate() {
+        host.ns
+            .handle
+            .link()
+            .add(
+                &Veth::new(ifname("ul0"), ifname(&format!("ul-h{}", i + 1)))
+                    .peer_netns(&underlay.netns)
+                    .up(),
+            )
+            .unwrap();
+        host.ns
+            .handle
+            .addr()
+            .add(
+                ifname("ul0"),
+                format!("192.168.100.{}/24", i + 1).parse().unwrap(),
+            )
+            .unwrap();
+        underlay.sh(&format!("ip link set ul-h{} master ulbr up", i + 1));
+    }
+    let file = hosts[0].state.with_extension("toml");
+    std::fs::write(&file, THREE_HOSTS).unwrap();
+    let before: Vec<BTreeSet<String>> = hosts.iter().map(Host::links).collect();
+    for (i, host) in hosts.iter().enumerate() {
+        host.vnet_ok(&[
+            "lab",
+            "up",
+            file.to_str().unwrap(),
+            "--host",
+            &format!("h{}", i + 1),
+        ]);
+    }
+    // One VXLAN device per host, its MTU 50 bytes under the underlay's, and head-end
+    // replication entries towards both other hosts (witness: bridge -j fdb).
+    let h1 = &hosts[0].ns;
+    let vx = h1
+        .ip_json(&["-d", "link", "show", "type", "vxlan"])
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(vx.len(), 1, "{vx:?}");
+    assert_eq!(vx[0]["master"], "lan");
+    assert_eq!(vx[0]["mtu"], 1450);
+    assert_eq!(vx[0]["linkinfo"]["info_data"]["id"], 4243);
+    let vx_name = vx[0]["ifname"].as_str().unwrap();
+    let fdb = h1.bridge_json(&["fdb", "show", "dev", vx_name]).to_string();
+    assert!(
+        fdb.contains("192.168.100.2") && fdb.contains("192.168.100.3"),
+        "{fdb}"
+    );
+    let eth0 = Command::new("ip")
+        .args(["-n", "vx3-a", "-j", "link", "show", "eth0"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&eth0.stdout).contains("\"mtu\":1450"));
+    // Nodes on the same lab bridge on different hosts reach each other, full-size
+    // frames included (1422 bytes of ICMP payload fill the 1450-byte MTU).
+    assert!(node_pings("vx3", "a", "10.70.0.2"));
+    assert!(node_pings("vx3", "a", "10.70.0.3"));
+    assert!(node_pings("vx3", "c", "10.70.0.2"));
+    assert!(
+        in_node(
+            "vx3",
+            "b",
+            "ping",
+            &["-c", "1", "-W", "2", "-s", "1422", "-M", "do", "10.70.0.3"]
+        )
+        .status
+        .success()
+    );
+    for host in &hosts {
+        host.vnet_ok(&["lab", "status", "vx3"]);
+    }
+    // down on h2 removes h2's part only; h1 and h3 keep working.
+    hosts[1].vnet_ok(&["lab", "down", "vx3"]);
+    assert_eq!(hosts[1].links(), before[1]);
+    assert_eq!(lab_namespaces("vx3"), ["vx3-a", "vx3-c"]);
+    assert!(node_pings("vx3", "a", "10.70.0.3"));
+    assert!(
+        !in_node(
+            "vx3",
+            "a",
+            "ping",
+            &["-c", "1", "-W", "1", "-q", "10.70.0.2"]
+        )
+        .status
+        .success()
+    );
+    hosts[0].vnet_ok(&["lab", "down", "vx3"]);
+    hosts[2].vnet_ok(&["lab", "down", "vx3"]);
+    for (host, before) in hosts.iter().zip(&before) {
+        assert_eq!(&host.links(), before);
+    }
+    assert!(lab_namespaces("vx3").is_empty());
+    std::fs::remove_file(file).unwrap();
 }

@@ -873,6 +873,11 @@ impl Lab {
                             .up(),
                     )?;
                     undo.push(Undo::HostLink(name.clone()));
+                    // Without a lower device the kernel makes it 1500 whatever the
+                    // create request says (6.18): the 50 bytes of encapsulation must fit
+                    // in the underlay's 1500, so its MTU is set once it exists.
+                    let mtu = Mtu::new(1500 - VXLAN_OVERHEAD).expect("valid MTU");
+                    host.link().set(&name, &LinkChange::new().mtu(mtu))?;
                     let zero = MacAddr::ZERO;
                     for remote in &remotes {
                         // Head-end replication: an all-zero entry per remote host, appended.
