@@ -827,3 +827,38 @@ fn a_lab_across_three_hosts_is_stitched_with_vxlan() {
     assert!(lab_namespaces("vx3").is_empty());
     std::fs::remove_file(file).unwrap();
 }
+
+#[test]
+fn ctrl_c_during_up_rolls_back() {
+    let host = Host::new("labint");
+    let before = host.links();
+    let file = host.state.with_extension("toml");
+    std::fs::write(
+        &file,
+        "name = \"int1\"\n[[bridge]]\nname = \"int-br\"\n[[node]]\nname = \"vm1\"\nexec = [\"sleep 2\"]\n[[node.interface]]\nname = \"eth0\"\nbridge = \"int-br\"\naddresses = [\"10.90.0.1/24\"]\n",
+    )
+    .unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_vnet"))
+        .args(["-n", &host.ns.name, "lab", "up", file.to_str().unwrap()])
+        .env("VNET_LAB_STATE_DIR", &host.state)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the node's command runs (its namespace exists), then Ctrl-C.
+    let started = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        lab_namespaces("int1").len() == 1 && host.links().contains("int-br")
+    });
+    assert!(started, "the lab started building");
+    Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("interrupted"), "{}", text(&out));
+    assert_eq!(host.links(), before);
+    assert!(lab_namespaces("int1").is_empty());
+    std::fs::remove_file(file).unwrap();
+}

@@ -569,7 +569,15 @@ impl Lab {
             undo: Vec::new(),
         };
         let mut exec_output = Vec::new();
-        match self.build(host, &mut run, &mut exec_output) {
+        let mut result = self.build(host, &mut run, &mut exec_output);
+        if result.is_ok() && options.cancel.is_some_and(|c| c.load(Ordering::SeqCst)) {
+            // Interrupted during the last step: the lab is not left half-owned.
+            result = Err((
+                format!("after step {} (the last)", run.steps.len()),
+                Error::io("interrupted", std::io::ErrorKind::Interrupted.into()),
+            ));
+        }
+        match result {
             Ok(()) => Ok(UpReport {
                 steps: run.steps,
                 exec_output,
@@ -1119,15 +1127,23 @@ fn marked_namespaces(lab: &str, group: u32) -> Result<Vec<String>> {
         .filter(|n| n.starts_with(&prefix))
         .collect();
     let lo = IfName::new("lo").expect("valid");
-    let mut out = Vec::new();
+    let mut opened = Vec::new();
+    let mut names = Vec::new();
     for name in candidates {
-        let Ok(ns) = Netns::open(&name) else { continue };
-        let Ok(h) = Handle::new(&ns) else { continue };
-        if h.link().get(&lo).is_ok_and(|l| l.group == group) {
-            out.push(name);
+        // One that vanished meanwhile is not ours to delete.
+        if let Ok(ns) = Netns::open(&name) {
+            opened.push(ns);
+            names.push(name);
         }
     }
-    Ok(out)
+    // One thread opens every namespace's socket (a lab may have a thousand).
+    let handles = Handle::new_many(&opened)?;
+    Ok(names
+        .into_iter()
+        .zip(&handles)
+        .filter(|(_, h)| h.link().get(&lo).is_ok_and(|l| l.group == group))
+        .map(|(name, _)| name)
+        .collect())
 }
 
 /// Removes lab `lab` (its part for host `on_host`, when it spans hosts) from `host` by
