@@ -77,7 +77,7 @@ impl Host {
     /// Brings the lab down and checks, with witnesses, that nothing of it is left.
     fn down_and_check(&self, lab: &str, host_links_before: &BTreeSet<String>) {
         self.vnet_ok(&["lab", "down", lab]);
-        assert_eq!(&self.links(), host_links_before, "host links after down");
+        self.assert_links_settle(host_links_before);
         assert!(
             lab_namespaces(lab).is_empty(),
             "namespaces left: {:?}",
@@ -87,6 +87,24 @@ impl Host {
             !self.nft_tables().iter().any(|t| t.contains(lab)),
             "{:?}",
             self.nft_tables()
+        );
+    }
+
+    /// Waits (up to 10 s) until the host's links are `expected`, and fails otherwise:
+    /// the veths whose peers were in deleted namespaces go when the kernel destroys
+    /// those namespaces, asynchronously.
+    fn assert_links_settle(&self, expected: &BTreeSet<String>) {
+        let settled = (0..200).any(|_| {
+            if &self.links() == expected {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            false
+        });
+        assert!(
+            settled,
+            "host links after down: {:?}, expected {expected:?}",
+            self.links()
         );
     }
 
@@ -578,7 +596,7 @@ fn a_failure_at_every_step_of_up_leaves_nothing() {
     let forwarding = || host.ns.sh("cat /proc/sys/net/ipv4/ip_forward");
     let forwarding_before = forwarding();
     let check_nothing_left = |when: &str| {
-        assert_eq!(host.links(), before, "{when}: host links");
+        host.assert_links_settle(&before);
         assert!(
             lab_namespaces("rb").is_empty(),
             "{when}: {:?}",
@@ -806,7 +824,7 @@ fn a_lab_across_three_hosts_is_stitched_with_vxlan() {
     }
     // down on h2 removes h2's part only; h1 and h3 keep working.
     hosts[1].vnet_ok(&["lab", "down", "vx3"]);
-    assert_eq!(hosts[1].links(), before[1]);
+    hosts[1].assert_links_settle(&before[1]);
     assert_eq!(lab_namespaces("vx3"), ["vx3-a", "vx3-c"]);
     assert!(node_pings("vx3", "a", "10.70.0.3"));
     assert!(
@@ -822,7 +840,7 @@ fn a_lab_across_three_hosts_is_stitched_with_vxlan() {
     hosts[0].vnet_ok(&["lab", "down", "vx3"]);
     hosts[2].vnet_ok(&["lab", "down", "vx3"]);
     for (host, before) in hosts.iter().zip(&before) {
-        assert_eq!(&host.links(), before);
+        host.assert_links_settle(before);
     }
     assert!(lab_namespaces("vx3").is_empty());
     std::fs::remove_file(file).unwrap();

@@ -653,7 +653,17 @@ impl Lab {
             })?;
         }
 
-        // Node veths: peers born in their namespaces, host ends in the group.
+        // Node veths: peers born in their namespaces, host ends in the group, enslaved
+        // by index (one lookup per bridge, not one per veth).
+        let mut bridge_index = std::collections::BTreeMap::new();
+        for b in self.local_bridges() {
+            let index = host
+                .link()
+                .get(&b.name)
+                .map_err(|e| fail("looking up the lab's bridges", e))?
+                .index;
+            bridge_index.insert(b.name.clone(), index);
+        }
         let mut veths = Vec::new();
         let mut veth_names = Vec::new();
         for (n, node) in nodes.iter().enumerate() {
@@ -669,7 +679,10 @@ impl Lab {
                     veth = veth.mtu(m).peer_mtu(m);
                 }
                 if let Some(b) = &i.bridge {
-                    veth = veth.master(b);
+                    veth = match bridge_index.get(b) {
+                        Some(&index) => veth.master(index),
+                        None => veth.master(b),
+                    };
                 }
                 veths.push(veth);
                 veth_names.push(i.host_name.clone());
@@ -958,7 +971,7 @@ impl Lab {
                 .filter(|l| l.group == self.group)
                 .map(|l| format!("link '{}'", l.name)),
         );
-        for ns in marked_namespaces(&self.name, self.group)? {
+        for (ns, _) in marked_namespaces(&self.name, self.group)? {
             found.push(format!("netns '{ns}'"));
         }
         let nf = Netfilter::new(host)?;
@@ -1119,8 +1132,8 @@ fn rollback(lab: &Lab, host_ns: &Netns, undo: Vec<Undo>) -> Vec<String> {
 }
 
 /// The namespaces under `/run/netns` that lab `lab` made: named `LAB-*` and whose `lo`
-/// is in the lab's group.
-fn marked_namespaces(lab: &str, group: u32) -> Result<Vec<String>> {
+/// is in the lab's group (with no socket left open in them).
+fn marked_namespaces(lab: &str, group: u32) -> Result<Vec<(String, Netns)>> {
     let prefix = format!("{lab}-");
     let candidates: Vec<String> = Netns::list()?
         .into_iter()
@@ -1138,11 +1151,17 @@ fn marked_namespaces(lab: &str, group: u32) -> Result<Vec<String>> {
     }
     // One thread opens every namespace's socket (a lab may have a thousand).
     let handles = Handle::new_many(&opened)?;
+    let ours: Vec<bool> = handles
+        .iter()
+        .map(|h| h.link().get(&lo).is_ok_and(|l| l.group == group))
+        .collect();
+    drop(handles);
     Ok(names
         .into_iter()
-        .zip(&handles)
-        .filter(|(_, h)| h.link().get(&lo).is_ok_and(|l| l.group == group))
-        .map(|(name, _)| name)
+        .zip(opened)
+        .zip(ours)
+        .filter(|(_, ours)| *ours)
+        .map(|(pair, _)| pair)
         .collect())
 }
 
@@ -1171,23 +1190,52 @@ pub fn down_marked(
     let nat = nf.nat_table(&table).map_err(err)?;
     report.nat_rules = nat.list().map(|r| r.len()).unwrap_or(0);
     nat.delete_table().map_err(err)?;
-    // Host devices: one request for the whole group.
+    // The namespaces first: the kernel destroys them, and the veths whose peers are
+    // inside, asynchronously (as `ip netns delete` leaves it to do), which is most of a
+    // lab's devices. Their ids in the host's numbering tell those veths apart.
     let handle = Handle::new(host).map_err(err)?;
-    report.links = handle
+    let marked = marked_namespaces(lab, group).map_err(err)?;
+    let mut going = std::collections::BTreeSet::new();
+    for (name, netns) in &marked {
+        if let Ok(Some(id)) = handle.nsid().get(netns) {
+            going.insert(id);
+        }
+        let _ = name;
+    }
+    let names: Vec<String> = marked.into_iter().map(|(name, _)| name).collect();
+    for ns in &names {
+        Netns::delete(ns).map_err(err)?;
+    }
+    report.namespaces = names;
+    // Then the rest of the lab's devices in the host: bridges, taps, VLAN and VXLAN
+    // devices (and any veth whose peer is not in a namespace being deleted).
+    let members: Vec<crate::link::Link> = handle
         .link()
         .list()
         .map_err(err)?
         .into_iter()
         .filter(|l| l.group == group)
-        .map(|l| l.name)
         .collect();
-    if !report.links.is_empty() {
-        handle.link().delete_group(group).map_err(err)?;
+    let goes_with_its_netns = |l: &crate::link::Link| {
+        l.kind.as_ref().is_some_and(|k| k.as_str() == "veth")
+            && l.link_netnsid.is_some_and(|id| going.contains(&id))
+    };
+    let rest: Vec<&crate::link::Link> =
+        members.iter().filter(|l| !goes_with_its_netns(l)).collect();
+    if rest.len() == members.len() || rest.len() > 4 {
+        // One request for the whole group (one RCU wait for all of them).
+        if !members.is_empty() {
+            handle.link().delete_group(group).map_err(err)?;
+        }
+    } else {
+        for l in &rest {
+            match handle.link().delete(crate::link::LinkRef::Index(l.index)) {
+                Err(e) if e.errno() != libc::ENODEV => return Err(err(e)),
+                _ => {}
+            }
+        }
     }
-    report.namespaces = marked_namespaces(lab, group).map_err(err)?;
-    for ns in &report.namespaces {
-        Netns::delete(ns).map_err(err)?;
-    }
+    report.links = members.into_iter().map(|l| l.name).collect();
     if let Some(dir) = state_dir {
         state::remove_record(dir, lab).map_err(err)?;
     }
