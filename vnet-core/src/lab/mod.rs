@@ -1196,11 +1196,10 @@ pub fn down_marked(
     let handle = Handle::new(host).map_err(err)?;
     let marked = marked_namespaces(lab, group).map_err(err)?;
     let mut going = std::collections::BTreeSet::new();
-    for (name, netns) in &marked {
+    for (_, netns) in &marked {
         if let Ok(Some(id)) = handle.nsid().get(netns) {
             going.insert(id);
         }
-        let _ = name;
     }
     let names: Vec<String> = marked.into_iter().map(|(name, _)| name).collect();
     for ns in &names {
