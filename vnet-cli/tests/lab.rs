@@ -698,6 +698,25 @@ fn graph_renders_every_shipped_lab_and_the_committed_pictures_match() {
         );
     }
     assert!(count >= 9, "{count} shipped labs");
+    // The SVG pictures, through Graphviz's dot (scripts/install-deps.sh installs it).
+    for entry in std::fs::read_dir(examples()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let out = vnet(
+            Path::new("/nonexistent"),
+            &["lab", "graph", "--format", "svg", path.to_str().unwrap()],
+        );
+        assert!(out.status.success(), "{}: {}", path.display(), text(&out));
+        let svg = String::from_utf8(out.stdout).unwrap();
+        assert!(svg.contains("<svg") && svg.contains("</svg>"), "{svg}");
+        assert!(
+            path.with_extension("svg").exists(),
+            "{}: its committed SVG",
+            path.display()
+        );
+    }
 }
 
 // ---- a lab across three hosts -----------------------------------------------------------

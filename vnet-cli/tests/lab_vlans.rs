@@ -100,5 +100,22 @@ fn shipped_vlans_lab_access_and_trunk_ports() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // Nothing left: the host has its lo again, and no lab namespace remains (witnesses:
+    // ip -j link, /run/netns). The veths go with their namespaces, asynchronously.
+    let only_lo = (0..200).any(|_| {
+        let links = host.ip_json(&["link", "show"]);
+        if links.as_array().is_some_and(|a| a.len() == 1) {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        false
+    });
+    assert!(only_lo, "{}", host.ip_json(&["link", "show"]));
+    let left: Vec<_> = std::fs::read_dir("/run/netns")
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("vlans-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
     let _ = std::fs::remove_dir_all(&state);
 }

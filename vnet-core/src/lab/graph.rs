@@ -10,8 +10,10 @@ const VLAN_COLOURS: &[&str] = &[
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
 ];
 
+/// A DOT string: `"` escaped; `\n` in labels is DOT's line break, so backslashes are
+/// kept (names cannot hold them: values are checked when the file is read).
 fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    format!("\"{}\"", s.replace('"', "\\\""))
 }
 
 fn vlan_colour(vid: u16) -> &'static str {
@@ -281,6 +283,14 @@ pub(super) fn dot(lab: &Lab) -> String {
                     outs.push(m.out.to_string());
                 }
             }
+        }
+        // The bridges with an address are the NATed networks' gateways.
+        for b in lab.bridges.iter().filter(|b| b.address.is_some()) {
+            let _ = writeln!(
+                out,
+                "  {} -- \"nat\" [style=dashed];",
+                bridge_id(b.name.as_str())
+            );
         }
         for o in outs {
             let _ = writeln!(
