@@ -95,7 +95,7 @@ pub(super) fn dot(lab: &Lab) -> String {
             write_node(&mut out, n, "  ");
         }
     } else {
-        for (h, host) in lab.hosts.iter().enumerate() {
+        for host in &lab.hosts {
             let _ = writeln!(
                 out,
                 "  subgraph {} {{",
@@ -119,7 +119,6 @@ pub(super) fn dot(lab: &Lab) -> String {
             for &n in &host.nodes {
                 write_node(&mut out, &lab.nodes[n], "    ");
             }
-            let _ = h;
             let _ = writeln!(out, "  }}");
         }
         for (i, b) in lab.bridges.iter().enumerate() {

@@ -262,6 +262,23 @@ pub(super) fn check(lab: &Lab, host_ns: &Netns) -> Result<Vec<ObjectStatus>> {
         }
     }
 
+    if !lab.routes.is_empty() {
+        let routes = host.route().list(Family::Ipv4)?;
+        for route in &lab.routes {
+            let to: IpNetwork = route
+                .to
+                .unwrap_or_else(|| "0.0.0.0/0".parse().expect("valid"));
+            let present = routes
+                .iter()
+                .any(|e| e.destination == to && (route.via.is_none() || e.gateway == route.via));
+            let state = if present {
+                ObjectState::Present
+            } else {
+                ObjectState::Missing
+            };
+            r.push("route", route.describe(), "host", state);
+        }
+    }
     if !lab.nat.is_empty() {
         let nf = Netfilter::new(host_ns)?;
         let table = nat_table_name(&lab.name);
