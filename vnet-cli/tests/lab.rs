@@ -421,6 +421,26 @@ fn shipped_nat_with_a_port_forward_status_drift_and_ownership() {
     // The rules live in the lab's own table (witness: nft -j).
     assert!(host.nft_tables().contains(&"vnet-lab-nat".to_string()));
 
+    // exec: inside the node, as ip netns exec, with the command's exit status.
+    let out = host.vnet(&[
+        "lab", "exec", "nat", "vm1", "--", "ip", "-j", "addr", "show", "eth0",
+    ]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("10.20.0.1"),
+        "{}",
+        text(&out)
+    );
+    let out = host.vnet(&["lab", "exec", "nat", "vm1", "--", "sh", "-c", "exit 3"]);
+    assert_eq!(out.status.code(), Some(3));
+    let out = host.vnet(&["lab", "exec", "nat", "nosuchnode", "--", "true"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("no node 'nosuchnode'"),
+        "{}",
+        text(&out)
+    );
+
     // up again: refused, nothing changed.
     let links = host.links();
     let out = host.vnet(&["lab", "up", example("nat.toml").to_str().unwrap()]);
