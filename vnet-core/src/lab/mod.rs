@@ -971,7 +971,7 @@ impl Lab {
                 .filter(|l| l.group == self.group)
                 .map(|l| format!("link '{}'", l.name)),
         );
-        for (ns, _) in marked_namespaces(&self.name, self.group)? {
+        for (ns, _, _) in marked_namespaces(&self.name, self.group, &handle)? {
             found.push(format!("netns '{ns}'"));
         }
         let nf = Netfilter::new(host)?;
@@ -1131,38 +1131,62 @@ fn rollback(lab: &Lab, host_ns: &Netns, undo: Vec<Undo>) -> Vec<String> {
     failures
 }
 
-/// The namespaces under `/run/netns` that lab `lab` made: named `LAB-*` and whose `lo`
-/// is in the lab's group (with no socket left open in them).
-fn marked_namespaces(lab: &str, group: u32) -> Result<Vec<(String, Netns)>> {
+/// The namespaces under `/run/netns` that lab `lab` made (with their ids in `host`'s
+/// numbering, when they have one): named `LAB-*`, and either holding the peer of a veth
+/// of the lab's group in `host` (which `up` created inside it) or, for the others, with
+/// their `lo` in the lab's group. Only the latter need a socket opened inside them.
+fn marked_namespaces(
+    lab: &str,
+    group: u32,
+    host: &Handle,
+) -> Result<Vec<(String, Netns, Option<i32>)>> {
     let prefix = format!("{lab}-");
     let candidates: Vec<String> = Netns::list()?
         .into_iter()
         .filter(|n| n.starts_with(&prefix))
         .collect();
-    let lo = IfName::new("lo").expect("valid");
-    let mut opened = Vec::new();
-    let mut names = Vec::new();
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let peers: std::collections::BTreeSet<i32> = host
+        .link()
+        .list()?
+        .into_iter()
+        .filter(|l| l.group == group && l.kind.as_ref().is_some_and(|k| k.as_str() == "veth"))
+        .filter_map(|l| l.link_netnsid)
+        .collect();
+    let mut ours = Vec::new();
+    let mut unsure = Vec::new();
     for name in candidates {
         // One that vanished meanwhile is not ours to delete.
-        if let Ok(ns) = Netns::open(&name) {
-            opened.push(ns);
-            names.push(name);
+        let Ok(ns) = Netns::open(&name) else { continue };
+        let id = host.nsid().get(&ns).ok().flatten();
+        if id.is_some_and(|id| peers.contains(&id)) {
+            ours.push((name, ns, id));
+        } else {
+            unsure.push((name, ns, id));
         }
     }
-    // One thread opens every namespace's socket (a lab may have a thousand).
-    let handles = Handle::new_many(&opened)?;
-    let ours: Vec<bool> = handles
-        .iter()
-        .map(|h| h.link().get(&lo).is_ok_and(|l| l.group == group))
-        .collect();
-    drop(handles);
-    Ok(names
-        .into_iter()
-        .zip(opened)
-        .zip(ours)
-        .filter(|(_, ours)| *ours)
-        .map(|(pair, _)| pair)
-        .collect())
+    if !unsure.is_empty() {
+        // One thread opens the sockets of the rest.
+        let lo = IfName::new("lo").expect("valid");
+        let opened: Vec<Netns> = unsure.iter().map(|(_, ns, _)| ns.clone()).collect();
+        let handles = Handle::new_many(&opened)?;
+        let marked: Vec<bool> = handles
+            .iter()
+            .map(|h| h.link().get(&lo).is_ok_and(|l| l.group == group))
+            .collect();
+        drop(handles);
+        ours.extend(
+            unsure
+                .into_iter()
+                .zip(marked)
+                .filter(|(_, m)| *m)
+                .map(|(x, _)| x),
+        );
+    }
+    ours.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(ours)
 }
 
 /// Removes lab `lab` (its part for host `on_host`, when it spans hosts) from `host` by
@@ -1194,14 +1218,9 @@ pub fn down_marked(
     // inside, asynchronously (as `ip netns delete` leaves it to do), which is most of a
     // lab's devices. Their ids in the host's numbering tell those veths apart.
     let handle = Handle::new(host).map_err(err)?;
-    let marked = marked_namespaces(lab, group).map_err(err)?;
-    let mut going = std::collections::BTreeSet::new();
-    for (_, netns) in &marked {
-        if let Ok(Some(id)) = handle.nsid().get(netns) {
-            going.insert(id);
-        }
-    }
-    let names: Vec<String> = marked.into_iter().map(|(name, _)| name).collect();
+    let marked = marked_namespaces(lab, group, &handle).map_err(err)?;
+    let going: std::collections::BTreeSet<i32> = marked.iter().filter_map(|m| m.2).collect();
+    let names: Vec<String> = marked.into_iter().map(|(name, _, _)| name).collect();
     for ns in &names {
         Netns::delete(ns).map_err(err)?;
     }
