@@ -5,7 +5,7 @@
 set -euo pipefail
 packages=(
   iproute2 iputils-ping bridge-utils uml-utilities nftables iptables conntrack
-  tcpdump netcat-openbsd util-linux procps jq hyperfine
+  tcpdump netcat-openbsd util-linux procps jq hyperfine graphviz
   qemu-system-x86 busybox-static cpio xz-utils
   gcc libc6-dev
 )

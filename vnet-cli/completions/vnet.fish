@@ -32,6 +32,7 @@ complete -c vnet -n "__fish_vnet_needs_command" -f -a "forward" -d 'IP forwardin
 complete -c vnet -n "__fish_vnet_needs_command" -f -a "proxy-arp" -d 'Proxy ARP: the per-interface switch and proxy entries'
 complete -c vnet -n "__fish_vnet_needs_command" -f -a "nat" -d 'NAT rules in vnet\'s own nftables table (table ip vnet)'
 complete -c vnet -n "__fish_vnet_needs_command" -f -a "conntrack" -d 'Connection tracking entries'
+complete -c vnet -n "__fish_vnet_needs_command" -f -a "lab" -d 'Labs: whole topologies from a TOML file (up, down, status, list, exec, graph)'
 complete -c vnet -n "__fish_vnet_using_subcommand forward; and not __fish_seen_subcommand_from show on off" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
 complete -c vnet -n "__fish_vnet_using_subcommand forward; and not __fish_seen_subcommand_from show on off" -s j -l json -d 'Print JSON instead of text'
 complete -c vnet -n "__fish_vnet_using_subcommand forward; and not __fish_seen_subcommand_from show on off" -s h -l help -d 'Print help'
@@ -123,3 +124,42 @@ complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_sub
 complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from flush" -s j -l json -d 'Print JSON instead of text'
 complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from flush" -s h -l help -d 'Print help'
 complete -c vnet -n "__fish_vnet_using_subcommand conntrack; and __fish_seen_subcommand_from flush" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and not __fish_seen_subcommand_from up down status list exec graph" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and not __fish_seen_subcommand_from up down status list exec graph" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and not __fish_seen_subcommand_from up down status list exec graph" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and not __fish_seen_subcommand_from up down status list exec graph" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and not __fish_seen_subcommand_from up down status list exec graph" -f -a "up" -d 'Build the lab of FILE (all or nothing: a failed step removes what was built)'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and not __fish_seen_subcommand_from up down status list exec graph" -f -a "down" -d 'Remove a lab: everything `up` made (found by its marks), nothing else'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and not __fish_seen_subcommand_from up down status list exec graph" -f -a "status" -d 'Every object a lab owns: present, missing or changed. Exit status 1 on drift'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and not __fish_seen_subcommand_from up down status list exec graph" -f -a "list" -d 'The labs that are up'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and not __fish_seen_subcommand_from up down status list exec graph" -f -a "exec" -d 'Run a command in a node of a lab, as `ip netns exec LAB-NODE CMD...` does'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and not __fish_seen_subcommand_from up down status list exec graph" -f -a "graph" -d 'Draw the lab\'s topology (Graphviz DOT, or SVG through Graphviz\'s `dot`)'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from up" -l host -d 'For a lab that spans hosts: build the part of host NAME' -r
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from up" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from up" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from down" -l host -d 'For a lab that spans hosts, when its record is lost: the host this is' -r
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from down" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from down" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from down" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from status" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from status" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from list" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from list" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from exec" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from exec" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from exec" -s h -l help -d 'Print help'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from exec" -s V -l version -d 'Print version'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from graph" -s o -l output -d 'Write to OUT instead of standard output' -r -F
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from graph" -l format -d 'Output format (default: svg when OUT ends in .svg, else dot)' -r -f -a "dot\t'Graphviz DOT text'
+svg\t'An SVG picture (rendered by Graphviz\'s `dot -Tsvg`)'"
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from graph" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from graph" -s j -l json -d 'Print JSON instead of text'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from graph" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c vnet -n "__fish_vnet_using_subcommand lab; and __fish_seen_subcommand_from graph" -s V -l version -d 'Print version'

@@ -7,7 +7,8 @@
 //! - [`ccompat`]: what the drop-ins for C tools must do as C does (glibc's `getopt`,
 //!   `strtol` and friends, `stdout` buffering);
 //! - [`docs`]: the man pages and shell completions generated from a clap parser;
-//! - [`ip`]: the `ip` command line of `vip`.
+//! - [`ip`]: the `ip` command line of `vip`;
+//! - [`lab`]: `vnet lab`, labs from files.
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -15,6 +16,7 @@ use std::process::ExitCode;
 pub mod ccompat;
 pub mod docs;
 pub mod ip;
+pub mod lab;
 
 /// The program name exactly as invoked (`argv[0]`), the way C tools print it in usage
 /// and error messages ("/usr/sbin/brctl", "./vtunctl").

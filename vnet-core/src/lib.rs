@@ -21,7 +21,9 @@
 //!   [`TunDevice`], the fd a program reads frames or packets from;
 //! - [`values`]: validated input types ([`IfName`], [`VlanId`], [`Vni`], [`Mtu`],
 //!   [`MacAddr`]);
-//! - [`Error`]: the one error type, naming the step and the object.
+//! - [`Error`]: the one error type, naming the step and the object;
+//! - `lab` (cargo feature `lab`, which adds serde and toml): whole topologies from a
+//!   TOML file, built with rollback, checked and removed by ownership marks.
 //!
 //! ## Example
 //!
@@ -74,6 +76,9 @@ pub mod netfilter;
 pub mod sysctl;
 
 pub mod handle;
+
+#[cfg(feature = "lab")]
+pub mod lab;
 
 pub use addr::{Address, AddressFlags, AddressHandle, AddressSpec, AddressWrite, Broadcast};
 pub use bridge::{

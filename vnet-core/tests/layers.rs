@@ -35,6 +35,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("sysctl", 5),
     // The entry point that hands out every rtnetlink sub-handle.
     ("handle", 8),
+    // Labs (feature "lab"): whole topologies built from every layer below.
+    ("lab", 9),
 ];
 
 fn source_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -11,6 +11,7 @@
 //! vnet [-n NETNS] [-j] nat show
 //! vnet [-n NETNS] [-j] conntrack list [-s ADDR[/PREFIX]]
 //! vnet [-n NETNS] [-j] conntrack flush [-s ADDR[/PREFIX]]
+//! vnet [-n NETNS] [-j] lab up|down|status|list|exec|graph ...   (see vnet_cli::lab)
 //! ```
 //!
 //! Every value is validated while the command line is parsed, so bad input exits with
@@ -67,6 +68,9 @@ enum Object {
     /// Connection tracking entries.
     #[command(subcommand)]
     Conntrack(ConntrackCommand),
+    /// Labs: whole topologies from a TOML file (up, down, status, list, exec, graph).
+    #[command(subcommand)]
+    Lab(vnet_cli::lab::LabCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -322,7 +326,12 @@ fn main() -> ExitCode {
         vnet_cli::docs::generate_docs(&Cli::command(), dir)
             .and_then(|()| vnet_cli::ip::docs::write_files(dir))
     } else {
-        run(&Cli::parse())
+        let cli = Cli::parse();
+        if let Object::Lab(command) = &cli.object {
+            // Labs have exit statuses of their own (status: 1 on drift).
+            return vnet_cli::lab::run(command, cli.netns.as_deref(), cli.json);
+        }
+        run(&cli)
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -346,6 +355,7 @@ fn run(cli: &Cli) -> vnet_core::Result<()> {
         Object::ProxyArp(command) => proxy_arp(cli, command),
         Object::Nat(command) => nat(cli, command),
         Object::Conntrack(command) => conntrack(cli, command),
+        Object::Lab(_) => unreachable!("handled in main"),
     }
 }
 

@@ -47,7 +47,22 @@ impl Netfilter {
 
     /// NAT rules vnet keeps in its own nf_tables table (`nft ... table ip vnet`).
     pub fn nat(&self) -> NatHandle<'_> {
-        NatHandle::new(&self.conn)
+        NatHandle::new(&self.conn, nat::TABLE)
+    }
+
+    /// NAT rules kept in the nf_tables table `ip TABLE` instead of vnet's own, so that
+    /// one owner (a lab) can hold its rules apart and remove them all with
+    /// [`NatHandle::delete_table`]. `table` must be 1 to 255 bytes without a NUL (the
+    /// kernel's `NFT_TABLE_MAXNAMELEN` of 256 counts the NUL).
+    pub fn nat_table<'a>(&'a self, table: &'a str) -> Result<NatHandle<'a>> {
+        if table.is_empty() || table.len() > 255 || table.contains('\0') {
+            return Err(crate::error::Error::invalid(
+                "nf_tables table name",
+                table,
+                "must be 1 to 255 bytes without a NUL",
+            ));
+        }
+        Ok(NatHandle::new(&self.conn, table))
     }
 
     /// Connection tracking entries (`conntrack -L`, `conntrack -D`, `conntrack -F`).

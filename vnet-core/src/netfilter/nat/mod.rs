@@ -58,8 +58,6 @@ pub const PREROUTING: &str = "prerouting";
 
 /// How many times a change is retried when the ruleset keeps changing under it.
 const RESTARTS: usize = 10;
-/// The table name as the kernel sends it (NUL-terminated).
-const TABLE_ATTRIBUTE: &[u8] = b"vnet\0";
 
 /// A layer-4 protocol a port forward applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -297,6 +295,7 @@ struct DumpedRule {
 #[derive(Debug, Clone, Copy)]
 pub struct NatHandle<'a> {
     conn: &'a Connection,
+    table: &'a str,
 }
 
 fn message(inner: NfTablesMessage) -> NetfilterMessage {
@@ -306,10 +305,10 @@ fn message(inner: NfTablesMessage) -> NetfilterMessage {
     )
 }
 
-fn base_chain(name: &str, hook: InetHookNumber, priority: i32) -> NetfilterMessage {
+fn base_chain(table: &str, name: &str, hook: InetHookNumber, priority: i32) -> NetfilterMessage {
     message(NfTablesMessage::NewChain(ChainMessage {
         attributes: vec![
-            ChainAttribute::Table(TABLE.to_string()),
+            ChainAttribute::Table(table.to_string()),
             ChainAttribute::Name(name.to_string()),
             ChainAttribute::Hook(vec![
                 Hook::Number(HookNumber::Inet(hook)),
@@ -320,19 +319,24 @@ fn base_chain(name: &str, hook: InetHookNumber, priority: i32) -> NetfilterMessa
     }))
 }
 
-/// `nft delete chain ip vnet NAME`.
-fn delete_chain(name: &str) -> NetfilterMessage {
+/// `nft delete chain ip TABLE NAME`.
+fn delete_chain(table: &str, name: &str) -> NetfilterMessage {
     message(NfTablesMessage::DeleteChain(ChainMessage {
         attributes: vec![
-            ChainAttribute::Table(TABLE.to_string()),
+            ChainAttribute::Table(table.to_string()),
             ChainAttribute::Name(name.to_string()),
         ],
     }))
 }
 
 impl<'a> NatHandle<'a> {
-    pub(crate) fn new(conn: &'a Connection) -> Self {
-        NatHandle { conn }
+    pub(crate) fn new(conn: &'a Connection, table: &'a str) -> Self {
+        NatHandle { conn, table }
+    }
+
+    /// The nf_tables table (family `ip`) this handle keeps its rules in.
+    pub fn table(&self) -> &str {
+        self.table
     }
 
     /// Sends an nf_tables transaction, to be applied only if the ruleset is still at
@@ -355,13 +359,13 @@ impl<'a> NatHandle<'a> {
         let op = || format!("adding NAT rule '{rule}' in {}", self.describe());
         let messages = vec![
             message(NfTablesMessage::NewTable(TableMessage {
-                attributes: vec![TableAttribute::Name(TABLE.to_string())],
+                attributes: vec![TableAttribute::Name(self.table.to_string())],
             })),
-            base_chain(POSTROUTING, InetHookNumber::PostRouting, 100),
-            base_chain(PREROUTING, InetHookNumber::PreRouting, -100),
+            base_chain(self.table, POSTROUTING, InetHookNumber::PostRouting, 100),
+            base_chain(self.table, PREROUTING, InetHookNumber::PreRouting, -100),
             message(NfTablesMessage::NewRule(RuleMessage {
                 attributes: vec![
-                    RuleAttribute::Table(TABLE.to_string()),
+                    RuleAttribute::Table(self.table.to_string()),
                     RuleAttribute::Chain(rule.chain().to_string()),
                     RuleAttribute::Expressions(expr::encode(rule)),
                 ],
@@ -404,7 +408,7 @@ impl<'a> NatHandle<'a> {
                 };
                 let delete_rule = message(NfTablesMessage::DeleteRule(RuleMessage {
                     attributes: vec![
-                        RuleAttribute::Table(TABLE.to_string()),
+                        RuleAttribute::Table(self.table.to_string()),
                         RuleAttribute::Chain(rule.chain().to_string()),
                         RuleAttribute::Handle(handle),
                     ],
@@ -419,10 +423,10 @@ impl<'a> NatHandle<'a> {
                     // at the same generation (a refused batch changes nothing).
                     let everything = vec![
                         delete_rule.clone(),
-                        delete_chain(POSTROUTING),
-                        delete_chain(PREROUTING),
+                        delete_chain(self.table, POSTROUTING),
+                        delete_chain(self.table, PREROUTING),
                         message(NfTablesMessage::DeleteTable(TableMessage {
-                            attributes: vec![TableAttribute::Name(TABLE.to_string())],
+                            attributes: vec![TableAttribute::Name(self.table.to_string())],
                         })),
                     ];
                     match self.transaction_at(generation, everything, NLM_F_NONREC) {
@@ -445,6 +449,188 @@ impl<'a> NatHandle<'a> {
         self.flush_flows(rule)
             .map_err(|e| e.with_op(format!("{}: flushing its conntrack entries", op())))?;
         Ok(())
+    }
+
+    /// Adds every rule of `rules` that is not installed yet, in one nf_tables
+    /// transaction (what `nft -f FILE` does with a file of `add rule` lines), creating the
+    /// table and chains when they are missing. Applied only if the ruleset is still at
+    /// the generation read before (retried when someone changed it meanwhile); either
+    /// every rule is added or none. Returns how many were added (duplicates within
+    /// `rules`, and rules already there, are skipped).
+    pub fn add_many(&self, rules: &[NatRule]) -> Result<usize> {
+        let op = || {
+            format!(
+                "adding {} NAT rules in table ip {} in {}",
+                rules.len(),
+                self.table,
+                self.describe()
+            )
+        };
+        self.retrying(|generation| {
+            let installed: Vec<NatRule> = self.list()?.into_iter().map(|r| r.rule).collect();
+            let mut new: Vec<&NatRule> = Vec::new();
+            for rule in rules {
+                if !installed.contains(rule) && !new.contains(&rule) {
+                    new.push(rule);
+                }
+            }
+            if new.is_empty() {
+                return Ok(0);
+            }
+            let mut messages = vec![
+                message(NfTablesMessage::NewTable(TableMessage {
+                    attributes: vec![TableAttribute::Name(self.table.to_string())],
+                })),
+                base_chain(self.table, POSTROUTING, InetHookNumber::PostRouting, 100),
+                base_chain(self.table, PREROUTING, InetHookNumber::PreRouting, -100),
+            ];
+            messages.extend(new.iter().map(|rule| self.new_rule(rule)));
+            self.transaction_at(generation, messages, NLM_F_CREATE | NLM_F_APPEND)?;
+            Ok(new.len())
+        })
+        .op(op)
+    }
+
+    /// Deletes every rule of `rules` in one nf_tables transaction (all or none; "not
+    /// found" names the first rule that is not installed, and then nothing is deleted),
+    /// then deletes the conntrack entries they created with one dump of the conntrack
+    /// table for all of them. When they were every rule of the table, the chains and the
+    /// table go too, in the same transaction, as with [`NatHandle::delete`].
+    pub fn delete_many(&self, rules: &[NatRule]) -> Result<()> {
+        let op = || {
+            format!(
+                "deleting {} NAT rules in table ip {} in {}",
+                rules.len(),
+                self.table,
+                self.describe()
+            )
+        };
+        if rules.is_empty() {
+            return Ok(());
+        }
+        // Masquerades' interface addresses are read before their rules go.
+        let addresses = self.masquerade_addresses(rules).op(op)?;
+        self.retrying(|generation| {
+            let dumped = self.dump()?;
+            let mut deletes = Vec::new();
+            let mut taken = Vec::new();
+            for rule in rules {
+                if let Some(r) = dumped
+                    .iter()
+                    .find(|r| r.rule.as_ref() == Some(rule) && !taken.contains(&r.handle))
+                {
+                    taken.push(r.handle);
+                    deletes.push(self.delete_rule(rule, r.handle));
+                } else if !rules_contains_before(rules, rule, &taken, &dumped) {
+                    return Err(Error::NotFound {
+                        op: String::new(),
+                        what: "NAT rule",
+                        name: rule.to_string(),
+                    });
+                }
+            }
+            if taken.len() == dumped.len() {
+                let mut everything = deletes.clone();
+                everything.push(delete_chain(self.table, POSTROUTING));
+                everything.push(delete_chain(self.table, PREROUTING));
+                everything.push(message(NfTablesMessage::DeleteTable(TableMessage {
+                    attributes: vec![TableAttribute::Name(self.table.to_string())],
+                })));
+                match self.transaction_at(generation, everything, NLM_F_NONREC) {
+                    Ok(()) => return Ok(()),
+                    Err(e) if e.is_errno(Errno::EBUSY) || e.is_errno(Errno::ENOENT) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            self.transaction_at(generation, deletes, 0)
+        })
+        .op(op)?;
+        ConntrackHandle::new(self.conn)
+            .flush_matching(|entry| {
+                rules
+                    .iter()
+                    .zip(&addresses)
+                    .any(|(r, a)| r.created(entry, a))
+            })
+            .map_err(|e| e.with_op(format!("{}: flushing their conntrack entries", op())))?;
+        Ok(())
+    }
+
+    /// Deletes this handle's whole table with everything in it, in one transaction
+    /// (`nft delete table ip TABLE`), then the conntrack entries its rules created (one
+    /// dump). Returns false when the table did not exist. Meant for a table one owner
+    /// keeps to itself (see [`crate::Netfilter::nat_table`]).
+    pub fn delete_table(&self) -> Result<bool> {
+        let op = || format!("deleting table ip {} in {}", self.table, self.describe());
+        let rules: Vec<NatRule> = match self.list() {
+            Ok(installed) => installed.into_iter().map(|r| r.rule).collect(),
+            Err(e) if e.is_errno(Errno::ENOENT) => return Ok(false),
+            Err(e) => return Err(e.with_op(op())),
+        };
+        let addresses = self.masquerade_addresses(&rules).op(op)?;
+        let delete = message(NfTablesMessage::DeleteTable(TableMessage {
+            attributes: vec![TableAttribute::Name(self.table.to_string())],
+        }));
+        match self.transaction_at(None, vec![delete], 0) {
+            Ok(()) => {}
+            Err(e) if e.is_errno(Errno::ENOENT) => return Ok(false),
+            Err(e) => return Err(e.with_op(op())),
+        }
+        if !rules.is_empty() {
+            ConntrackHandle::new(self.conn)
+                .flush_matching(|entry| {
+                    rules
+                        .iter()
+                        .zip(&addresses)
+                        .any(|(r, a)| r.created(entry, a))
+                })
+                .map_err(|e| e.with_op(format!("{}: flushing its conntrack entries", op())))?;
+        }
+        Ok(true)
+    }
+
+    /// `nft add rule ip TABLE CHAIN ...` for `rule`.
+    fn new_rule(&self, rule: &NatRule) -> NetfilterMessage {
+        message(NfTablesMessage::NewRule(RuleMessage {
+            attributes: vec![
+                RuleAttribute::Table(self.table.to_string()),
+                RuleAttribute::Chain(rule.chain().to_string()),
+                RuleAttribute::Expressions(expr::encode(rule)),
+            ],
+        }))
+    }
+
+    /// `nft delete rule ip TABLE CHAIN handle H`.
+    fn delete_rule(&self, rule: &NatRule, handle: u64) -> NetfilterMessage {
+        message(NfTablesMessage::DeleteRule(RuleMessage {
+            attributes: vec![
+                RuleAttribute::Table(self.table.to_string()),
+                RuleAttribute::Chain(rule.chain().to_string()),
+                RuleAttribute::Handle(handle),
+            ],
+        }))
+    }
+
+    /// For each rule of `rules`, the addresses of the interface a masquerade goes out
+    /// of (its flows are those translated to one of them); empty for a port forward.
+    fn masquerade_addresses(&self, rules: &[NatRule]) -> Result<Vec<Vec<IpAddr>>> {
+        let mut out = vec![Vec::new(); rules.len()];
+        if !rules.iter().any(|r| matches!(r, NatRule::Masquerade(_))) {
+            return Ok(out);
+        }
+        let route = Connection::open(self.conn.netns(), NETLINK_ROUTE)?;
+        let addresses = AddressHandle::new(&route);
+        for (rule, slot) in rules.iter().zip(out.iter_mut()) {
+            if let NatRule::Masquerade(m) = rule {
+                match addresses.list(Some(LinkRef::Name(m.out.clone()))) {
+                    Ok(list) => slot.extend(list.into_iter().map(|a| a.network.ip())),
+                    // Gone: the kernel dropped its masqueraded flows with it.
+                    Err(e) if e.errno() == libc::ENODEV => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Runs a read-then-write `attempt` with the ruleset generation read before it, and
@@ -480,7 +666,7 @@ impl<'a> NatHandle<'a> {
     fn dump(&self) -> Result<Vec<DumpedRule>> {
         // Dumped raw and decoded here: see netlink::raw for why.
         let request = RawMessage::from_message(&message(NfTablesMessage::GetRule(RuleMessage {
-            attributes: vec![RuleAttribute::Table(TABLE.to_string())],
+            attributes: vec![RuleAttribute::Table(self.table.to_string())],
         })));
         let replies = self
             .conn
@@ -500,13 +686,14 @@ impl<'a> NatHandle<'a> {
                     _ => {}
                 }
             }
-            if table != Some(TABLE_ATTRIBUTE) {
+            // The kernel sends the table name NUL-terminated.
+            if table.and_then(|t| t.strip_suffix(&[0])) != Some(self.table.as_bytes()) {
                 continue;
             }
             let Some(handle) = handle else {
                 return Err(Error::Protocol {
                     op: format!("listing NAT rules in {}", self.describe()),
-                    detail: "a rule of table ip vnet came without its handle".into(),
+                    detail: format!("a rule of table ip {} came without its handle", self.table),
                 });
             };
             out.push(DumpedRule {
@@ -548,4 +735,18 @@ impl<'a> NatHandle<'a> {
     fn describe(&self) -> String {
         self.conn.netns().describe()
     }
+}
+
+/// True when `rule` is a duplicate within `rules` whose one installed copy was already
+/// taken by an earlier entry (deleting a rule twice in one call deletes it once).
+fn rules_contains_before(
+    rules: &[NatRule],
+    rule: &NatRule,
+    taken: &[u64],
+    dumped: &[DumpedRule],
+) -> bool {
+    rules.iter().filter(|r| *r == rule).count() > 1
+        && dumped
+            .iter()
+            .any(|d| d.rule.as_ref() == Some(rule) && taken.contains(&d.handle))
 }
