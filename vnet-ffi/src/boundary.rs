@@ -113,7 +113,16 @@ pub(crate) unsafe fn opt_text<'a>(p: *const c_char, what: &'static str) -> Resul
 /// As for [`text`].
 pub(crate) unsafe fn name(p: *const c_char, what: &'static str) -> Result<IfName> {
     // SAFETY: forwarded from the caller.
-    IfName::new(unsafe { text(p, what) }?)
+    IfName::new(unsafe { text(p, what) }?).map_err(|e| rename(e, what))
+}
+
+/// Names the argument in an interface name's validation error ("invalid peer name ''"
+/// rather than "invalid interface name ''").
+fn rename(e: Error, what: &'static str) -> Error {
+    match e {
+        Error::InvalidInput { value, reason, .. } => Error::invalid(what, value, reason),
+        other => other,
+    }
 }
 
 /// Reads an optional interface name argument (NULL is `None`).
@@ -123,7 +132,9 @@ pub(crate) unsafe fn name(p: *const c_char, what: &'static str) -> Result<IfName
 /// As for [`text`].
 pub(crate) unsafe fn opt_name(p: *const c_char, what: &'static str) -> Result<Option<IfName>> {
     // SAFETY: forwarded from the caller.
-    unsafe { opt_text(p, what) }?.map(IfName::new).transpose()
+    unsafe { opt_text(p, what) }?
+        .map(|s| IfName::new(s).map_err(|e| rename(e, what)))
+        .transpose()
 }
 
 /// Borrows the handle argument (NULL is `-EINVAL`).
