@@ -74,9 +74,9 @@ install -m 0644 vnet-cli/completions/vnet.bash "$root/share/bash-completion/comp
 install -m 0644 vnet-cli/completions/_vnet "$root/share/zsh/vendor-completions/_vnet"
 install -m 0644 vnet-cli/completions/vnet.fish "$root/share/fish/vendor_completions.d/vnet.fish"
 
-# A real install (not a staging one) refreshes the loader's cache, so that programs
-# find libvnet.so.0 at once.
-if [ -z "$destdir" ] && [ "$(id -u)" -eq 0 ] && command -v ldconfig >/dev/null; then
+# A real install (not a staging one) into the loader's directories refreshes its
+# cache, so that programs find libvnet.so.0 at once.
+if [ -z "$destdir" ] && [ -z "$rpath" ] && [ "$(id -u)" -eq 0 ] && command -v ldconfig >/dev/null; then
   ldconfig
 fi
 echo "installed vnet $version under $root"

@@ -24,7 +24,7 @@ for f in usr/bin/vbrctl usr/bin/vtunctl usr/bin/vnet usr/bin/vip usr/lib/libvnet
 done
 [ "$(readlink "$root/usr/lib/libvnet.so")" = libvnet.so.0 ] || fail "libvnet.so is not a link to libvnet.so.0"
 grep -q '^prefix=/usr$' "$root/usr/lib/pkgconfig/vnet.pc" || fail "vnet.pc does not name /usr"
-man -l "$root/usr/share/man/man8/vbrctl.8.gz" 2>/dev/null | grep -q "addbr" || fail "vbrctl(8) does not render"
+zgrep -q '^\.BI "addbr ' "$root/usr/share/man/man8/vbrctl.8.gz" || fail "vbrctl(8) lacks addbr"
 
 # Depends names exactly the packages that provide the libraries the objects need.
 depends=$(dpkg-deb -f "$deb" Depends)
@@ -43,18 +43,18 @@ bin="$root/usr/bin"
 echo "== the installed commands, in a fresh namespace"
 scripts/private-netns.sh sh -euc "
   ip netns add deb-test
-  in() { ip netns exec deb-test \"\$@\"; }
-  in $bin/vbrctl addbr br0
-  in $bin/vtunctl -t tap0 -u 1000 >/dev/null
-  in $bin/vbrctl addif br0 tap0
-  in $bin/vbrctl show | grep -q 'br0.*tap0'
-  in $bin/vnet forward on >/dev/null
-  test \"\$(in cat /proc/sys/net/ipv4/ip_forward)\" = 1
-  in $bin/vnet nat masquerade add tap0 >/dev/null
-  in nft -j list ruleset | grep -q masquerade
-  in $bin/vip link show br0 | grep -q 'br0'
-  in $bin/vtunctl -d tap0 >/dev/null
-  in $bin/vbrctl show | grep -q '^br0'
+  inns() { ip netns exec deb-test \"\$@\"; }
+  inns $bin/vbrctl addbr br0
+  inns $bin/vtunctl -t tap0 -u 1000 >/dev/null
+  inns $bin/vbrctl addif br0 tap0
+  inns $bin/vbrctl show | grep -q 'br0.*tap0'
+  inns $bin/vnet forward on >/dev/null
+  test \"\$(inns cat /proc/sys/net/ipv4/ip_forward)\" = 1
+  inns $bin/vnet nat masquerade add --out tap0 >/dev/null
+  inns nft -j list ruleset | grep -q masquerade
+  inns $bin/vip link show br0 | grep -q 'br0'
+  inns $bin/vtunctl -d tap0 >/dev/null
+  inns $bin/vbrctl show | grep -q '^br0'
   ip netns del deb-test
   echo 'vbrctl, vtunctl, vnet and vip work'
 "
