@@ -46,6 +46,21 @@ typedef struct vnet_addr_info {
   char cidr[50];
 } vnet_addr_info;
 
+// One veth pair of [`vnet_veth_add_many`]: `ip link add NAME [master MASTER] [up] type
+// veth peer name PEER [netns PEER_NETNS]`.
+typedef struct vnet_veth_spec {
+  // The name of the end created in the handle's namespace.
+  const char *name;
+  // The name of the peer.
+  const char *peer;
+  // The named namespace the peer is created in; NULL: the handle's namespace.
+  const char *peer_netns;
+  // The bridge the first end joins; NULL: none.
+  const char *master;
+  // Whether the first end is brought up (the peer stays down).
+  bool up;
+} vnet_veth_spec;
+
 // One link as [`vnet_link_list`] describes it.
 typedef struct vnet_link_info {
   // Interface index.
@@ -209,6 +224,18 @@ int vnet_netns_del(const char *name);
 //
 // `h` is a live handle (or NULL); the strings are NULL or NUL-terminated.
 int vnet_veth_add(struct vnet_handle *h, const char *name, const char *peer, const char *peer_netns);
+
+// Creates `count` veth pairs in one netlink datagram, all or nothing (on failure the
+// pairs already made are deleted again, and the message names the one that failed):
+// much faster than `count` calls of [`vnet_veth_add`] followed by
+// [`vnet_link_set_master`] and [`vnet_link_set_up`]. Every name is checked before
+// anything is created.
+//
+// # Safety
+//
+// `h` is a live handle (or NULL); `specs` is NULL (only with `count` 0) or points to
+// `count` specs whose strings are NULL or NUL-terminated.
+int vnet_veth_add_many(struct vnet_handle *h, const struct vnet_veth_spec *specs, size_t count);
 
 // Creates a bridge, `ip link add NAME type bridge`.
 //

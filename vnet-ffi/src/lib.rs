@@ -41,4 +41,4 @@ pub mod tuntap;
 pub use addr::vnet_addr_info;
 pub use boundary::vnet_last_error;
 pub use handle::vnet_handle;
-pub use link::vnet_link_info;
+pub use link::{vnet_link_info, vnet_veth_spec};
