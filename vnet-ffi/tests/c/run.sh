@@ -36,13 +36,14 @@ run() { # label command...
   "$repo/scripts/private-netns.sh" "$@"
 }
 
-for t in errors lab batch threads leaks; do
+for t in errors lab links batch threads leaks; do
   compile "$here/test_$t.c" "$build/test_$t"
 done
 compile "$repo/examples/c/lab.c" "$build/lab"
 
 run "test_errors: every error class" "$build/test_errors"
 run "test_lab: the bridge lab with NAT and a tap, pings and witnesses" "$build/test_lab"
+run "test_links: the other link, address and route calls" "$build/test_links"
 run "test_batch: namespaces, veths and handles in one call each" "$build/test_batch"
 run "test_threads: two handles building in parallel" "$build/test_threads"
 run "examples/c/lab.c" "$build/lab" 3
