@@ -46,6 +46,23 @@ typedef struct vnet_addr_info {
   char cidr[50];
 } vnet_addr_info;
 
+// One route as [`vnet_route_list`] describes it.
+typedef struct vnet_route_info {
+  // `AF_INET` or `AF_INET6`.
+  int family;
+  // The destination with its prefix length, NUL-terminated: `"10.0.0.0/24"`,
+  // `"0.0.0.0/0"` for the default route.
+  char dst[50];
+  // The gateway, NUL-terminated; empty for none.
+  char gateway[46];
+  // Index of the output link, 0 for none.
+  uint32_t oif;
+  // The metric, 0 when the kernel gave none.
+  uint32_t metric;
+  // The routing table (254: main).
+  uint32_t table;
+} vnet_route_info;
+
 // One veth pair of [`vnet_veth_add_many`]: `ip link add NAME [master MASTER] [up] type
 // veth peer name PEER [netns PEER_NETNS]`.
 typedef struct vnet_veth_spec {
@@ -125,6 +142,23 @@ int vnet_addr_list(struct vnet_handle *h, const char *dev, struct vnet_addr_info
 // `addrs` is NULL or an array from `vnet_addr_list` with its count, freed once.
 void vnet_addr_list_free(struct vnet_addr_info *addrs, size_t count);
 
+// Lists the routes of the main table for `family` (`AF_INET`, `AF_INET6`, or
+// `AF_UNSPEC` for both), `ip route show`: `*routes` receives an array of `*count`
+// entries, to free with [`vnet_route_list_free`].
+//
+// # Safety
+//
+// `h` is a live handle (or NULL); `routes` and `count` are NULL or writable.
+int vnet_route_list(struct vnet_handle *h, int family, struct vnet_route_info **routes, size_t *count);
+
+// Frees an array from [`vnet_route_list`]; `count` is the count it gave. NULL is a
+// no-op.
+//
+// # Safety
+//
+// `routes` is NULL or an array from `vnet_route_list` with its count, freed once.
+void vnet_route_list_free(struct vnet_route_info *routes, size_t count);
+
 // Adds a route to `prefix` (`"10.1.0.0/16"`, or `"default"`: IPv6 when `via` is an IPv6
 // address) via the gateway `via` and/or through `dev` (either may be NULL, not both),
 // `ip route add PREFIX [via VIA] [dev DEV]`.
@@ -156,6 +190,36 @@ int vnet_neigh_proxy_add(struct vnet_handle *h, const char *addr, const char *de
 //
 // `h` is a live handle (or NULL); the strings are NULL or NUL-terminated.
 int vnet_neigh_proxy_del(struct vnet_handle *h, const char *addr, const char *dev);
+
+// Turns the spanning tree protocol of a bridge on or off, `ip link set BRIDGE type
+// bridge stp_state 1|0` (`brctl stp BRIDGE on|off`).
+//
+// # Safety
+//
+// `h` is a live handle (or NULL); `bridge` is NULL or NUL-terminated.
+int vnet_bridge_set_stp(struct vnet_handle *h, const char *bridge, bool on);
+
+// Adds a forwarding database entry for the MAC address `mac` (text, such as
+// `"02:00:00:00:00:01"`):
+//
+// - `dst` NULL: a static entry of the bridge that `dev` is a port of, sending `mac` to
+//   that port, `bridge fdb add MAC dev DEV master static` (`-EEXIST` when there is one);
+// - `dst` an IP address: a remote of the VXLAN device `dev`, appended to those `mac`
+//   has already, `bridge fdb append MAC dev DEV dst DST`; the all-zero MAC floods
+//   broadcast and unknown traffic to every remote so listed (head-end replication).
+//
+// # Safety
+//
+// `h` is a live handle (or NULL); the strings are NULL or NUL-terminated.
+int vnet_fdb_add(struct vnet_handle *h, const char *dev, const char *mac, const char *dst);
+
+// Deletes the forwarding database entry [`vnet_fdb_add`] made with the same arguments
+// (`-ENOENT` when there is none).
+//
+// # Safety
+//
+// `h` is a live handle (or NULL); the strings are NULL or NUL-terminated.
+int vnet_fdb_del(struct vnet_handle *h, const char *dev, const char *mac, const char *dst);
 
 // The version of libvnet, such as `"0.1.0"` (a static string).
 const char *vnet_version(void);

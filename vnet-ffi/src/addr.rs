@@ -5,7 +5,7 @@ use std::ffi::{c_char, c_int};
 use std::net::IpAddr;
 
 use vnet_core::ipnetwork::IpNetwork;
-use vnet_core::{Error, LinkRef, Result, Route, parse_cidr};
+use vnet_core::{Error, Family, LinkRef, Result, Route, parse_cidr};
 
 use crate::boundary::{
     call, call_void, copy_str, free_list, handle, into_list, name, opt_name, opt_text, out, text,
@@ -131,6 +131,103 @@ pub unsafe extern "C" fn vnet_addr_list(
 pub unsafe extern "C" fn vnet_addr_list_free(addrs: *mut vnet_addr_info, count: usize) {
     // SAFETY: the caller guarantees `addrs` came from vnet_addr_list with `count`.
     call_void("vnet_addr_list_free", || unsafe { free_list(addrs, count) })
+}
+
+/// One route as [`vnet_route_list`] describes it.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct vnet_route_info {
+    /// `AF_INET` or `AF_INET6`.
+    pub family: c_int,
+    /// The destination with its prefix length, NUL-terminated: `"10.0.0.0/24"`,
+    /// `"0.0.0.0/0"` for the default route.
+    pub dst: [c_char; 50],
+    /// The gateway, NUL-terminated; empty for none.
+    pub gateway: [c_char; 46],
+    /// Index of the output link, 0 for none.
+    pub oif: u32,
+    /// The metric, 0 when the kernel gave none.
+    pub metric: u32,
+    /// The routing table (254: main).
+    pub table: u32,
+}
+
+/// Lists the routes of the main table for `family` (`AF_INET`, `AF_INET6`, or
+/// `AF_UNSPEC` for both), `ip route show`: `*routes` receives an array of `*count`
+/// entries, to free with [`vnet_route_list_free`].
+///
+/// # Safety
+///
+/// `h` is a live handle (or NULL); `routes` and `count` are NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vnet_route_list(
+    h: *mut vnet_handle,
+    family: c_int,
+    routes: *mut *mut vnet_route_info,
+    count: *mut usize,
+) -> c_int {
+    call("vnet_route_list", || {
+        // SAFETY: the caller passes a live handle or NULL.
+        let h = unsafe { handle(h) }?;
+        let (routes, count) = (out(routes, "routes")?, out(count, "count")?);
+        let family = match family {
+            libc::AF_INET => Family::Ipv4,
+            libc::AF_INET6 => Family::Ipv6,
+            libc::AF_UNSPEC => Family::Any,
+            _ => {
+                return Err(Error::invalid(
+                    "address family",
+                    family,
+                    "must be AF_INET, AF_INET6 or AF_UNSPEC",
+                ));
+            }
+        };
+        let list: Vec<vnet_route_info> = h
+            .rt()
+            .route()
+            .list(family)?
+            .iter()
+            .map(|r| {
+                let mut info = vnet_route_info {
+                    family: match r.destination {
+                        IpNetwork::V4(_) => libc::AF_INET,
+                        IpNetwork::V6(_) => libc::AF_INET6,
+                    },
+                    dst: [0; 50],
+                    gateway: [0; 46],
+                    oif: r.device.unwrap_or(0),
+                    metric: r.metric.unwrap_or(0),
+                    table: r.table,
+                };
+                copy_str(&mut info.dst, &r.destination.to_string());
+                if let Some(gateway) = r.gateway {
+                    copy_str(&mut info.gateway, &gateway.to_string());
+                }
+                info
+            })
+            .collect();
+        let n = list.len();
+        // SAFETY: both are not NULL and the caller guarantees they are writable.
+        unsafe {
+            routes.write(into_list(list));
+            count.write(n);
+        }
+        Ok(())
+    })
+}
+
+/// Frees an array from [`vnet_route_list`]; `count` is the count it gave. NULL is a
+/// no-op.
+///
+/// # Safety
+///
+/// `routes` is NULL or an array from `vnet_route_list` with its count, freed once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vnet_route_list_free(routes: *mut vnet_route_info, count: usize) {
+    // SAFETY: the caller guarantees `routes` came from vnet_route_list with `count`.
+    call_void("vnet_route_list_free", || unsafe {
+        free_list(routes, count)
+    })
 }
 
 /// Builds the route of [`vnet_route_add`] and [`vnet_route_del`].

@@ -24,6 +24,7 @@
 //! - `handle`: [`vnet_handle`], `vnet_open`/`vnet_close`, namespaces, the version;
 //! - `link`: creating, changing, listing and deleting links;
 //! - `addr`: addresses, routes and proxy neighbours;
+//! - `bridge`: spanning tree and forwarding database entries;
 //! - `tuntap`: tun and tap devices;
 //! - `netfilter`: sysctl switches, NAT rules and conntrack.
 
@@ -33,12 +34,13 @@
 mod boundary;
 
 pub mod addr;
+pub mod bridge;
 pub mod handle;
 pub mod link;
 pub mod netfilter;
 pub mod tuntap;
 
-pub use addr::vnet_addr_info;
+pub use addr::{vnet_addr_info, vnet_route_info};
 pub use boundary::vnet_last_error;
 pub use handle::vnet_handle;
 pub use link::{vnet_link_info, vnet_veth_spec};
