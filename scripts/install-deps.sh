@@ -8,6 +8,7 @@ packages=(
   tcpdump netcat-openbsd util-linux procps jq hyperfine graphviz
   qemu-system-x86 busybox-static cpio xz-utils
   gcc libc6-dev
+  pkg-config valgrind binutils dpkg-dev
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -18,6 +19,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# cbindgen generates libvnet's header; the check compares its output byte for byte,
+# so the version is pinned (scripts/ffi-header.sh).
+cbindgen_version=0.29.2
+if [ "$(cbindgen --version 2>/dev/null)" != "cbindgen $cbindgen_version" ]; then
+  echo "== cargo install cbindgen $cbindgen_version"
+  cargo install --quiet --locked --version "$cbindgen_version" cbindgen
 fi
 image=$("$(dirname "$0")"/vm/prepare.sh)
 echo "== stock-kernel VM image: $image"

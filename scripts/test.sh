@@ -2,6 +2,8 @@
 # The whole vnet test suite, for a Debian 12 machine, as root:
 #   formatting, clippy, every test (unit, kernel, end-to-end with real traffic),
 #   each kernel test in its own network namespaces under a private /run/netns;
+#   libvnet's header checked against cbindgen, vnet installed into a throwaway prefix
+#   and the C tests compiled and run against it, the Debian package built and tested;
 #   then the stock-kernel lane: the whole kernel test suite again inside Debian's
 #   stock kernel under QEMU (scripts/vm/lane.sh), where VLANs exist;
 #   and a check that the host's own network is exactly as it was before.
@@ -30,6 +32,16 @@ echo "== the command-line tools as they ship (scripts/build-release.sh), against
 shipped=$(scripts/build-release.sh)
 VNET_BIN_DIR=$shipped scripts/private-netns.sh cargo test --quiet -p vnet-cli \
   --test vbrctl --test vtunctl --test vip --test vbrctl_setup --test c_start --test vnet
+echo "== libvnet: the committed header is what cbindgen makes of the source"
+scripts/ffi-header.sh --check
+echo "== libvnet: installed into a throwaway prefix, C tests against it (private /run/netns)"
+prefix=$(mktemp -d)
+scripts/install.sh --prefix "$prefix"
+vnet-ffi/tests/c/run.sh "$prefix"
+rm -rf "$prefix"
+echo "== Debian package: built, unpacked into a throwaway root, run"
+scripts/package-deb.sh --no-build
+scripts/test-deb.sh
 echo "== main job (examples/quickstart)"
 cargo build --quiet --example quickstart
 scripts/private-netns.sh "${CARGO_TARGET_DIR:-target}/debug/examples/quickstart"

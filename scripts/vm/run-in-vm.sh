@@ -19,7 +19,7 @@
 # The guest sees the host's root filesystem read-only (virtio-9p) under a tmpfs overlay,
 # so it runs the host's own test binaries, ip, ping, nft and cargo at their host paths,
 # and nothing it writes reaches the host. It has no network card: the host's network is
-# out of its reach. A job that outlives VNET_VM_JOB_TIMEOUT seconds (default 300) is
+# out of its reach. A job that outlives VNET_VM_JOB_TIMEOUT seconds (default 600) is
 # stopped and fails; a VM that outlives VNET_VM_TIMEOUT (default: the job's limit and
 # 120 s for one job, twice the limit and 300 s for a queue), a guest kernel panic, or a VM
 # that stops without reporting an exit code is a failure with a message that says which.
@@ -100,7 +100,7 @@ for path in "$here/guest-init.sh" "$image" "$jobs"; do
   esac
 done
 
-job_timeout=${VNET_VM_JOB_TIMEOUT:-300}
+job_timeout=${VNET_VM_JOB_TIMEOUT:-600}
 if [ -n "$single" ]; then
   vm_timeout=${VNET_VM_TIMEOUT:-$((job_timeout + 120))}
 else
