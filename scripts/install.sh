@@ -39,8 +39,9 @@ prefix="${prefix%/}"
 
 target="${CARGO_TARGET_DIR:-target}/release"
 if [ "$build" = 1 ]; then
-  # One invocation, so both share one feature resolution (and one build of vnet-core).
-  cargo build --release -p vnet-cli --bins -p vnet-ffi
+  # One invocation, so both share one feature resolution (and one build of vnet-core);
+  # --lib as well as --bins, or vnet-ffi (which has no binary) would not be built.
+  cargo build --release -p vnet-cli -p vnet-ffi --lib --bins
 fi
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 
@@ -50,9 +51,7 @@ install -d "$root/bin" "$root/lib/pkgconfig" "$root/include" "$root/share/man/ma
   "$root/share/fish/vendor_completions.d"
 
 for bin in vbrctl vtunctl vnet vip; do
-  if [ -x "$target/$bin" ]; then
-    install -m 0755 "$target/$bin" "$root/bin/$bin"
-  fi
+  install -m 0755 "$target/$bin" "$root/bin/$bin"
 done
 
 install -m 0644 "$target/libvnet_ffi.so" "$root/lib/libvnet.so.0"
