@@ -10,9 +10,9 @@
 # environment cargo gives it. Without arguments, the main job (examples/quickstart) is
 # queued after them, and then the command-line tools' tests once more, against the
 # tools as they ship (scripts/build-release.sh: profile dist, vbrctl and vnet statically
-# linked), which they take from VNET_BIN_DIR. Then one VM runs the queue, two
-# binaries at a time (each test names its own namespaces), and the lane passes only if
-# every job passed.
+# linked), which they take from VNET_BIN_DIR, and libvnet's C test of links (VLANs).
+# Then one VM runs the queue, two binaries at a time (each test names its own
+# namespaces), and the lane passes only if every job passed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
@@ -47,6 +47,19 @@ if [ -n "$everything" ]; then
   env "$runner_var=$repo/scripts/vm/run-in-vm.sh" VNET_VM_QUEUE="$queue" \
     VNET_VM_JOB_LABEL="shipped build" VNET_BIN_DIR="$shipped" \
     cargo test --quiet --no-fail-fast -p vnet-cli "${tool_tests[@]}"
+  # libvnet's C test of links, whose VLAN calls need this kernel: built against a copy
+  # of vnet installed under the target directory (the guest sees the host's files, but
+  # a /tmp of its own).
+  echo "== stock-kernel lane: queueing libvnet's test_links (VLANs included)"
+  lanelib="$target_dir/lane-libvnet"
+  rm -rf "$lanelib"
+  scripts/install.sh --prefix "$lanelib" >/dev/null
+  export PKG_CONFIG_PATH="$lanelib/lib/pkgconfig"
+  # shellcheck disable=SC2046
+  cc -std=c11 -Wall -Wextra -Wpedantic -Werror $(pkg-config --cflags vnet) \
+    vnet-ffi/tests/c/test_links.c $(pkg-config --libs vnet) -pthread -o "$lanelib/test_links"
+  unset PKG_CONFIG_PATH
+  VNET_VM_QUEUE="$queue" scripts/vm/run-in-vm.sh "$lanelib/test_links"
 fi
 
 echo "== stock-kernel lane: running $(ls "$queue"/*.sh | wc -l) jobs in one VM"

@@ -1,6 +1,6 @@
 /*
  * The link, address and route calls the lab does not use, each witnessed by ip -j:
- * VXLAN with its options, VLAN (or -EOPNOTSUPP where the kernel has no 802.1Q), MTU,
+ * VXLAN with its options, VLAN (-EOPNOTSUPP where the kernel has no 802.1Q), MTU,
  * MAC, moving a link to another namespace, a tun with a group, route and address
  * deletion, a route through a device, route listing, nomaster, STP, FDB entries of a
  * bridge port and of a VXLAN.
@@ -38,11 +38,16 @@ int main(void) {
   WITNESS("bridge -n " NS " -j fdb show dev vx0 | jq -e 'all(.[]; .dst != \"192.0.2.10\")' >/dev/null");
   FAILS(vnet_fdb_add(h, "vx0", "00:00:00:00:00:00", "not-an-ip"), EINVAL, "not-an-ip");
 
-  int rc = vnet_vlan_add(h, "va", "va.100", 100);
-  if (rc == 0) {
+  /* Whether this kernel has 802.1Q is asked of the kernel itself, not of vnet: the
+   * 8021q module is loaded, built in, or among the running kernel's modules. This
+   * machine's kernel has none (NOTES.md), and there the call must fail with the
+   * kernel's answer; the stock-kernel lane has it (scripts/vm/lane.sh runs this test
+   * there), and there the call must work. */
+  if (sh("test -d /sys/module/8021q || grep -qs '/8021q\\.ko' /lib/modules/$(uname -r)/modules.dep "
+         "/lib/modules/$(uname -r)/modules.builtin") == 0) {
+    OK(vnet_vlan_add(h, "va", "va.100", 100));
     WITNESS("ip -n " NS " -d -j link show va.100 | jq -e '.[0].linkinfo.info_data.id == 100' >/dev/null");
   } else {
-    /* This kernel has no 802.1Q (NOTES.md); the message carries the kernel's words. */
     FAILS(vnet_vlan_add(h, "va", "va.100", 100), EOPNOTSUPP, "va.100");
   }
 
