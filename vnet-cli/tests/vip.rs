@@ -1089,3 +1089,56 @@ fn details_in_every_layout() {
         ],
     );
 }
+
+/// Whether this kernel has 802.1Q (Debian's stock kernel in the lane has; the kernel of
+/// the development machines has not).
+fn kernel_has_vlan() -> bool {
+    Command::new("unshare")
+        .args(["--net", "--", "sh", "-c"])
+        .arg(format!(
+            "{IP} link add v type veth peer name w && \
+             {IP} link add link v name v.1 type vlan id 1"
+        ))
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// `-d` on VLAN sub-interfaces (flags, QoS maps, 802.1ad) and on a VLAN-filtering
+/// bridge: compared in the stock-kernel lane. Where the kernel has no 802.1Q, both
+/// tools answer that the devices do not exist, which is compared too.
+#[test]
+fn details_of_vlans_and_vlan_filtering_bridges() {
+    let setup = "ip link add u0 type veth peer name u1; ip link set u0 up; \
+        ip link add link u0 name u0.100 type vlan id 100; \
+        ip link add link u0 name u0.101 type vlan id 101 protocol 802.1ad; \
+        ip link add link u0 name u0.102 type vlan id 102 reorder_hdr off gvrp on \
+        ingress-qos-map 1:2 2:3 egress-qos-map 3:4; \
+        ip link add brv type bridge vlan_filtering 1 vlan_default_pvid 7 2>/dev/null";
+    let lines = [
+        "-d link show dev u0.100",
+        "-d -j link show dev u0.101",
+        "-d link show dev u0.102",
+        "-d -j link show dev u0.102",
+        "-d -j -p link show dev u0.102",
+        "-d -o link show dev u0.102",
+        "-d -br link show dev u0.100",
+        "-d addr show dev u0.101",
+        "-d -j addr show dev u0.102",
+        "-d link show dev brv",
+        "-d -j link show dev brv",
+    ];
+    differential(setup, &lines);
+    if kernel_has_vlan() {
+        let ip = transcript(IP, setup, &lines);
+        for shown in [
+            "vlan protocol 802.1Q id 100 <REORDER_HDR>",
+            "\"protocol\":\"802.1ad\",\"id\":101",
+            "vlan protocol 802.1Q id 102 <GVRP>",
+            "ingress-qos-map { 1:2 2:3 }",
+            "vlan_protocol 802.1Q",
+            "\"vlan_default_pvid\":7",
+        ] {
+            assert!(ip.contains(shown), "ip shows no {shown:?}:\n{ip}");
+        }
+    }
+}
