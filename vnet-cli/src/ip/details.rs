@@ -14,7 +14,7 @@ use super::show::json_str;
 
 /// The kinds whose options ip 6.1 prints and vip does not decode: `ip -d` on such a
 /// link is refused rather than printed wrong.
-const KINDS_VIP_CANNOT_DETAIL: [&str; 26] = [
+const KINDS_VIP_CANNOT_DETAIL: [&str; 27] = [
     "amt",
     "bareudp",
     "bond",
@@ -41,15 +41,17 @@ const KINDS_VIP_CANNOT_DETAIL: [&str; 26] = [
     "sit",
     "vti",
     "vti6",
+    "xfrm",
 ];
 
 /// The port kinds whose options ip 6.1 prints and vip does not decode.
 const PORT_KINDS_VIP_CANNOT_DETAIL: [&str; 2] = ["bond", "vrf"];
 
-/// The kind ip prints options for and vip cannot, if `extended` has one (`xfrm` too).
+/// The kind (or port kind, as `KIND_slave`) of `extended` whose options ip prints and
+/// vip cannot, if it has one.
 pub(super) fn undecoded_kind(extended: &LinkExtended) -> Option<String> {
     if let Some(kind) = extended.kind.as_deref()
-        && (KINDS_VIP_CANNOT_DETAIL.contains(&kind) || kind == "xfrm")
+        && KINDS_VIP_CANNOT_DETAIL.contains(&kind)
     {
         return Some(kind.to_string());
     }
@@ -893,5 +895,16 @@ mod tests {
         assert_eq!(fwd_mask_str(0b101 | 1 << 3 | 1 << 14), "stp,lacp,0x8,lldp");
         assert_eq!(ether_type(0x88a8), "802.1ad");
         assert_eq!(ether_type(0x1234), "[4660]");
+    }
+
+    #[test]
+    fn kinds_vip_cannot_detail_are_named() {
+        let mut x = LinkExtended::default();
+        x.kind = Some("veth".into());
+        assert_eq!(undecoded_kind(&x), None);
+        x.port_kind = Some("bond".into());
+        assert_eq!(undecoded_kind(&x).as_deref(), Some("bond_slave"));
+        x.kind = Some("ipip".into());
+        assert_eq!(undecoded_kind(&x).as_deref(), Some("ipip"));
     }
 }
