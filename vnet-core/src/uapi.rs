@@ -41,6 +41,24 @@ pub(crate) mod rtnetlink {
     pub(crate) const RTM_F_CLONED: u32 = 0x200;
     /// `RTN_LOCAL`: a route type, an address of this host.
     pub(crate) const RTN_LOCAL: u32 = 2;
+    /// `RTM_NEWLINK`: a link message (answer to `RTM_GETLINK`, or a notification).
+    pub(crate) const RTM_NEWLINK: u16 = 16;
+    /// `RTM_DELLINK`.
+    pub(crate) const RTM_DELLINK: u16 = 17;
+    /// `RTM_NEWADDR`: an address message.
+    pub(crate) const RTM_NEWADDR: u16 = 20;
+    /// `RTM_DELADDR`.
+    pub(crate) const RTM_DELADDR: u16 = 21;
+    /// `sizeof(struct ifinfomsg)`: the fixed header of a link message.
+    pub(crate) const IFINFOMSG_LEN: usize = 16;
+    /// `sizeof(struct ifaddrmsg)`: the fixed header of an address message.
+    pub(crate) const IFADDRMSG_LEN: usize = 8;
+}
+
+/// `linux/if_addr.h`: address attributes.
+pub(crate) mod if_addr {
+    /// `IFA_LABEL`: the label of an IPv4 address (the device's name, or `NAME:ALIAS`).
+    pub(crate) const IFA_LABEL: u16 = 3;
 }
 
 /// `linux/neighbour.h`: neighbour states (`NUD_*`), a bit each.
@@ -63,8 +81,17 @@ pub(crate) mod neighbour {
     pub(crate) const NUD_PERMANENT: u16 = 0x80;
 }
 
-/// `linux/if_link.h`: link attributes vnet decodes itself.
+/// `linux/if_link.h`: link attributes vnet decodes itself (those netlink-packet-route
+/// leaves untyped, and the ones that carry names).
 pub(crate) mod if_link {
+    /// `IFLA_IFNAME`: the device's name.
+    pub(crate) const IFLA_IFNAME: u16 = 3;
+    /// `IFLA_IFALIAS`: the device's alias text.
+    pub(crate) const IFLA_IFALIAS: u16 = 20;
+    /// `IFLA_PROP_LIST`: a nest of properties (alternative names).
+    pub(crate) const IFLA_PROP_LIST: u16 = 52;
+    /// `IFLA_ALT_IFNAME`: an alternative name, inside `IFLA_PROP_LIST`.
+    pub(crate) const IFLA_ALT_IFNAME: u16 = 53;
     /// `IFLA_TUN_OWNER`.
     pub(crate) const IFLA_TUN_OWNER: u16 = 1;
     /// `IFLA_TUN_GROUP`.

@@ -318,7 +318,7 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
         .list()
         .unwrap_or_default()
         .into_iter()
-        .map(|l| (l.index, l.name))
+        .map(|l| (l.index, l.name.to_string()))
         .collect();
     let name_of = |i: u32| names.get(&i).cloned().unwrap_or_else(|| format!("if{i}"));
     let selected = routes.iter().filter(|r| {
@@ -504,7 +504,7 @@ fn get(session: &mut Session, words: &mut Words<'_>) -> Status {
         .list()
         .unwrap_or_default()
         .into_iter()
-        .map(|l| (l.index, l.name))
+        .map(|l| (l.index, l.name.to_string()))
         .collect();
     let name_of = |i: u32| names.get(&i).cloned().unwrap_or_else(|| format!("if{i}"));
     let details = session.details;

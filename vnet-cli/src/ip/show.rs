@@ -138,7 +138,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
     if listing == Listing::Addresses && family != Family::Any {
         links.retain(|l| addresses.iter().any(|a| a.index == l.index && of_family(a)));
     }
-    let names: HashMap<u32, &str> = all.iter().map(|l| (l.index, l.name.as_str())).collect();
+    let names: HashMap<u32, &IfName> = all.iter().map(|l| (l.index, &l.name)).collect();
     // `ip -6 address` dumps links through the IPv6 layer, whose answers leave out the
     // qdisc, the master and the group (and `ip` then asks for the queue length itself).
     let ipv6_view = listing == Listing::Addresses && family == Family::Ipv6 && filter.dev.is_none();
@@ -225,7 +225,7 @@ fn netns_names(handle: &Handle, links: &[&Link]) -> HashMap<i32, String> {
 /// What printing needs besides the link itself.
 struct Context<'a> {
     ipv6_view: bool,
-    names: HashMap<u32, &'a str>,
+    names: HashMap<u32, &'a IfName>,
     up: HashMap<u32, bool>,
     listing: Listing,
     netns_names: HashMap<i32, String>,
@@ -314,7 +314,7 @@ impl Context<'_> {
     fn link_text(&self, out: &mut String, link: &Link, addrs: &[&Address]) {
         let name = match self.link_part(link) {
             Some(p) => format!("{}@{p}", link.name),
-            None => link.name.clone(),
+            None => link.name.to_string(),
         };
         let flags = self.flag_names(link);
         let _ = write!(out, "{}: {name}: <{}> ", link.index, flags.join(","));
@@ -432,7 +432,7 @@ impl Context<'_> {
     fn brief_text(&self, out: &mut String, link: &Link, addrs: &[&Address]) {
         let name = match self.link_part(link) {
             Some(p) => format!("{}@{p}", link.name),
-            None => link.name.clone(),
+            None => link.name.to_string(),
         };
         let _ = write!(out, "{name:<16} ");
         match link.operstate {
@@ -479,7 +479,7 @@ impl Context<'_> {
             }
             (None, _) => {}
         }
-        let _ = write!(out, "\"ifname\":{}", json_str(&link.name));
+        let _ = write!(out, "\"ifname\":{}", json_str(&link.name.to_string()));
         match link.operstate {
             vnet_core::OperState::Other(n) => {
                 let _ = write!(out, ",\"operstate_index\":{n}");
@@ -530,7 +530,7 @@ impl Context<'_> {
             }
             (None, _) => {}
         }
-        let _ = write!(out, ",\"ifname\":{}", json_str(&link.name));
+        let _ = write!(out, ",\"ifname\":{}", json_str(&link.name.to_string()));
         let flags: Vec<String> = self.flag_names(link).iter().map(|f| json_str(f)).collect();
         let _ = write!(out, ",\"flags\":[{}]", flags.join(","));
         if let Some(mtu) = link.mtu {
@@ -621,7 +621,11 @@ impl Context<'_> {
             stats::json(out, counters, link.carrier_changes, self.stats);
         }
         if !link.alt_names.is_empty() {
-            let alts: Vec<String> = link.alt_names.iter().map(|a| json_str(a)).collect();
+            let alts: Vec<String> = link
+                .alt_names
+                .iter()
+                .map(|a| json_str(&a.to_string()))
+                .collect();
             let _ = write!(out, ",\"altnames\":[{}]", alts.join(","));
         }
         if self.listing == Listing::Addresses {
@@ -669,7 +673,7 @@ fn address_text(out: &mut String, a: &Address) {
         let _ = write!(out, "{word} ");
     }
     if let Some(label) = &a.label {
-        out.push_str(label);
+        out.push_str(&label.to_string_lossy());
     }
     let _ = write!(
         out,
@@ -711,7 +715,7 @@ fn address_json(out: &mut String, a: &Address) {
         }
     }
     if let Some(label) = &a.label {
-        let _ = write!(out, ",\"label\":{}", json_str(label));
+        let _ = write!(out, ",\"label\":{}", json_str(&label.to_string_lossy()));
     }
     let forever = |s: Option<u32>| s.unwrap_or(u32::MAX);
     let _ = write!(

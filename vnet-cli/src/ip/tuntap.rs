@@ -211,7 +211,7 @@ fn show(session: &mut Session) -> Status {
                 let flags: Vec<String> = flags.iter().map(|f| json_str(f)).collect();
                 let mut o = format!(
                     "{{\"ifname\":{},\"flags\":[{}]",
-                    json_str(&d.name),
+                    json_str(&d.name.to_string()),
                     flags.join(",")
                 );
                 if let Some(uid) = d.owner {

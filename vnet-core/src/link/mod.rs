@@ -36,6 +36,7 @@ use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::{LinkAttribute, LinkMessage};
 
 use crate::error::{Context, Error, Result};
+use crate::netlink::names::ifname_attribute;
 use crate::netlink::{Connection, NETLINK_ROUTE};
 use crate::netns::Netns;
 use crate::values::IfName;
@@ -413,9 +414,7 @@ impl<'a> LinkHandle<'a> {
 pub(crate) fn identify(message: &mut LinkMessage, link: &LinkRef) {
     match link {
         LinkRef::Index(index) => message.header.index = *index,
-        LinkRef::Name(name) => message
-            .attributes
-            .push(LinkAttribute::IfName(name.to_string())),
+        LinkRef::Name(name) => message.attributes.push(ifname_attribute(name)),
     }
 }
 
