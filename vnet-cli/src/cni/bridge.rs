@@ -6,8 +6,8 @@ use std::net::IpAddr;
 
 use ipnetwork::IpNetwork;
 use vnet_core::{
-    Bridge, BridgeOptions, Family, Handle, IfName, Link, LinkChange, LinkKind, Netns, PortOptions,
-    PortVlan, Route, SysctlKey, Sysctls, Veth, VlanId,
+    AddressSpec, AddressWrite, Bridge, BridgeOptions, Broadcast, Family, Handle, IfName, Link,
+    LinkChange, LinkKind, Netns, PortOptions, PortVlan, Route, SysctlKey, Sysctls, Veth, VlanId,
 };
 
 use super::config::{Checked, NetConf};
@@ -132,8 +132,18 @@ fn ensure_gateway(
         }
     }
     host.addr()
-        .add(bridge, gateway)
+        .write(bridge, &with_broadcast(gateway), AddressWrite::Add)
         .map_err(kernel(format!("adding {gateway} to bridge '{bridge}'")))
+}
+
+/// An address as the reference plugins add it: an IPv4 one below /31 gets the
+/// all-ones broadcast of its prefix (`brd +`).
+fn with_broadcast(network: IpNetwork) -> AddressSpec {
+    let spec = AddressSpec::new(network);
+    match network {
+        IpNetwork::V4(n) if n.prefix() < 31 => spec.broadcast(Broadcast::AllOnes),
+        _ => spec,
+    }
 }
 
 /// The gateway an IPAM result gives an address, or the first address of its subnet
@@ -278,7 +288,7 @@ fn configure(
         };
         container
             .addr()
-            .add(ifname, network)
+            .write(ifname, &with_broadcast(network), AddressWrite::Add)
             .map_err(kernel(format!("adding {network} to '{ifname}'")))?;
         if conf.gateway()
             && let Some(gw) = gateway
