@@ -146,6 +146,8 @@ fn add_then_del_of_the_spec_example() {
     assert!(again.ok, "{}", again.text);
     let without_netns = call(&host, "DEL", "ctr1", None, &conf);
     assert!(without_netns.ok, "{}", without_netns.text);
+    let gone_netns = call(&host, "DEL", "ctr1", Some("/run/netns/absent-ns"), &conf);
+    assert!(gone_netns.ok, "{}", gone_netns.text);
     assert_eq!(links(&host), ["lo", "cni0"]);
 }
 
@@ -415,4 +417,65 @@ fn two_containers_del_removes_only_its_own_rules() {
     assert!(call(&host, "DEL", "ctr-b", Some(&netns_path(&c2)), &conf2).ok);
     assert!(nft_tables(&host).is_empty());
     assert!(leases.leases().is_empty());
+}
+
+#[test]
+fn a_repeated_add_fails_and_leaves_the_attachment_alone() {
+    let (host, c1) = (TestNs::new("cnirep"), TestNs::new("cnirepc"));
+    let leases = LeaseDir::new("repeat");
+    let conf = gateway_config(&leases, "1.0.0");
+    let netns = netns_path(&c1);
+    call(&host, "ADD", "ctr8", Some(&netns), &conf).result();
+    let tables = nft_tables(&host);
+    let out = call(&host, "ADD", "ctr8", Some(&netns), &conf);
+    assert_eq!(out.code(), 7, "{}", out.text);
+    assert!(out.out["msg"].as_str().unwrap().contains("already exists"));
+    assert_eq!(ipv4(&c1, "eth0"), ["10.33.0.2/24"]);
+    assert_eq!(leases.leases(), ["10.33.0.2"]);
+    assert_eq!(nft_tables(&host), tables);
+    assert!(c1.pings_within("10.33.0.1", 3));
+}
+
+/// Lines of `conntrack -L -p PROTO` in `ns` that contain every one of `words`.
+fn flows(ns: &TestNs, proto: &str, words: &[&str]) -> usize {
+    let out = ns.exec("conntrack", &["-L", "-p", proto]);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| words.iter().all(|w| l.contains(w)))
+        .count()
+}
+
+#[test]
+fn del_flushes_exactly_the_flows_of_its_mappings() {
+    let host = TestNs::new("cnict");
+    let (c1, c2) = (TestNs::new("cnict1"), TestNs::new("cnict2"));
+    let leases = LeaseDir::new("conntrack");
+    let mut conf1 = gateway_config(&leases, "1.0.0");
+    let mut conf2 = conf1.clone();
+    conf2["runtimeConfig"]["portMappings"] = json!([]);
+    let r1 = call(&host, "ADD", "ctr-c", Some(&netns_path(&c1)), &conf1)
+        .result()
+        .clone();
+    call(&host, "ADD", "ctr-d", Some(&netns_path(&c2)), &conf2).result();
+    serve(&c1, 80, "c1");
+    // The host opens a connection to its own bridge address's mapped port (output
+    // DNAT to the first container), and pings the second container.
+    let answer = connect(&host, "10.33.0.1:8080");
+    assert_eq!(answer.as_deref(), Some("hello from c1, you are 10.33.0.1"));
+    assert!(host.ping("10.33.0.3"));
+    assert_eq!(flows(&host, "tcp", &["dport=8080", "src=10.33.0.2"]), 1);
+    assert_eq!(flows(&host, "icmp", &["dst=10.33.0.3"]), 1);
+
+    conf1["prevResult"] = r1;
+    assert!(call(&host, "DEL", "ctr-c", Some(&netns_path(&c1)), &conf1).ok);
+    assert_eq!(
+        flows(&host, "tcp", &["dport=8080"]),
+        0,
+        "the mapped flow is gone"
+    );
+    assert_eq!(
+        flows(&host, "icmp", &["dst=10.33.0.3"]),
+        1,
+        "the other flow stays"
+    );
 }

@@ -155,6 +155,24 @@ fn gateway_of(network: IpNetwork, given: Option<IpAddr>) -> IpAddr {
     })
 }
 
+/// Fails (invalid configuration, 7) when the container already has an interface named
+/// `ifname`.
+pub fn ensure_absent(netns: &Netns, sandbox: &str, ifname: &IfName) -> CniResult<()> {
+    let container =
+        Handle::new(netns).map_err(kernel(format!("opening rtnetlink in netns {sandbox}")))?;
+    match container.link().exists(ifname) {
+        Ok(false) => Ok(()),
+        Ok(true) => Err(CniError::new(
+            Code::InvalidConfig,
+            format!("interface '{ifname}' already exists in {sandbox}"),
+        )),
+        Err(e) => Err(CniError::kernel(
+            &format!("looking '{ifname}' up in {sandbox}"),
+            e,
+        )),
+    }
+}
+
 /// ADD's kernel work: makes the attachment and returns the result (interfaces, IPs,
 /// routes, DNS), given the IPAM plugin's. On failure the veth pair is removed again.
 pub fn setup(

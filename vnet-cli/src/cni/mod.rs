@@ -206,6 +206,9 @@ fn add(call: &Call, stdin: &[u8]) -> CniResult<String> {
     let netns = open_netns(netns_path)?;
     let prev = prev_result(&call.conf)?;
     let ipam = Ipam::find(call.conf.ipam.as_ref(), &call.path)?;
+    // A repeated ADD must fail before IPAM runs: its rollback would release the
+    // existing attachment's address and delete its interface.
+    bridge::ensure_absent(&netns, netns_path, &call.ifname)?;
     let allocated = ipam.add(stdin)?;
     let made = bridge::setup(
         &call.conf,
