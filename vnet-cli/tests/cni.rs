@@ -136,6 +136,13 @@ fn add_then_del_of_the_spec_example() {
     assert!(ipv4(&host, "cni0").is_empty());
     assert_eq!(leases.leases(), ["10.1.0.2"]);
 
+    // CHECK agrees (no NAT was asked for, and none is there).
+    let mut with_prev = conf.clone();
+    with_prev["prevResult"] = result.clone();
+    let check = call(&host, "CHECK", "ctr1", Some(&netns), &with_prev);
+    assert!(check.ok, "{} {}", check.text, check.stderr);
+    assert!(nft_tables(&host).is_empty());
+
     // DEL removes the pair and the lease; a second DEL, and one without a netns,
     // succeed and change nothing.
     assert!(call(&host, "DEL", "ctr1", Some(&netns), &conf).ok);

@@ -176,7 +176,7 @@ fn host(address: Ipv4Addr) -> Ipv4Network {
     Ipv4Network::new(address, 32).expect("/32 is a valid prefix")
 }
 
-/// `[ip daddr HOST_IP | fib daddr type local] P dport HOST_PORT dnat to ADDRESS:PORT`.
+/// `P dport HOST_PORT [ip daddr HOST_IP | fib daddr type local] dnat to ADDRESS:PORT`.
 fn dnat(address: Ipv4Addr, p: &HostPort) -> Vec<Expr> {
     let mut out = Vec::from(protocol_port(p.protocol, p.host_port));
     match p.host_ip {
@@ -317,6 +317,17 @@ impl<'a> ContainerNatHandle<'a> {
     /// (`nft list table ip TABLE`).
     pub fn rule_counts(&self, table: &str) -> Result<Option<[usize; 3]>> {
         check_table(table)?;
+        // A rule dump of a missing table is merely empty: ask for the table first.
+        let get = RawMessage::from_message(&message(NfTablesMessage::GetTable(TableMessage {
+            attributes: vec![TableAttribute::Name(table.to_string())],
+        })));
+        match self.conn.request(get, 0) {
+            Ok(_) => {}
+            Err(e) if e.is_errno(Errno::ENOENT) => return Ok(None),
+            Err(e) => {
+                return Err(e.with_op(format!("reading table ip {table} in {}", self.describe())));
+            }
+        }
         let request = RawMessage::from_message(&message(NfTablesMessage::GetRule(RuleMessage {
             attributes: vec![RuleAttribute::Table(table.to_string())],
         })));
