@@ -486,3 +486,28 @@ fn del_flushes_exactly_the_flows_of_its_mappings() {
         "the other flow stays"
     );
 }
+
+#[test]
+fn force_address_replaces_another_bridge_address() {
+    let (host, c1) = (TestNs::new("cniforce"), TestNs::new("cniforcec"));
+    let leases = LeaseDir::new("force");
+    let mut conf = gateway_config(&leases, "1.0.0");
+    host.run_ok("ip", &["link", "add", "cni0", "type", "bridge"]);
+    host.run_ok("ip", &["addr", "add", "10.99.0.1/24", "dev", "cni0"]);
+    let out = call(&host, "ADD", "ctr9", Some(&netns_path(&c1)), &conf);
+    assert_eq!(out.code(), 7, "{}", out.text);
+    assert!(
+        out.out["msg"]
+            .as_str()
+            .unwrap()
+            .contains("already has an IP address")
+    );
+    assert_eq!(ipv4(&host, "cni0"), ["10.99.0.1/24"]);
+    assert!(leases.leases().is_empty());
+    assert_eq!(links(&c1), ["lo"]);
+
+    conf["forceAddress"] = json!(true);
+    call(&host, "ADD", "ctr9", Some(&netns_path(&c1)), &conf).result();
+    assert_eq!(ipv4(&host, "cni0"), ["10.33.0.1/24"]);
+    assert!(c1.pings_within("10.33.0.1", 3));
+}
