@@ -511,3 +511,68 @@ fn force_address_replaces_another_bridge_address() {
     assert_eq!(ipv4(&host, "cni0"), ["10.33.0.1/24"]);
     assert!(c1.pings_within("10.33.0.1", 3));
 }
+
+#[test]
+fn gc_removes_the_rules_of_attachments_no_longer_valid() {
+    let host = TestNs::new("cnigc");
+    let (c1, c2) = (TestNs::new("cnigc1"), TestNs::new("cnigc2"));
+    let leases = LeaseDir::new("gc");
+    // The attachments are made at 1.0.0 (host-local 1.1.1 speaks no 1.1.0); the
+    // runtime collects at 1.1.0.
+    let add = gateway_config(&leases, "1.0.0");
+    call(&host, "ADD", "ctr-keep", Some(&netns_path(&c1)), &add).result();
+    call(&host, "ADD", "ctr-gone", Some(&netns_path(&c2)), &add).result();
+    let mut conf = gateway_config(&leases, "1.1.0");
+    // A table of another owner with the same prefix is left alone.
+    host.run_ok("nft", &["add", "table", "ip", "vnet-cni-someone-else"]);
+    assert_eq!(nft_tables(&host).len(), 3);
+
+    conf["cni.dev/valid-attachments"] = json!([{"containerID": "ctr-keep", "ifname": "eth0"}]);
+    let out = exec(
+        &host,
+        &vnet_cni(),
+        &[("CNI_COMMAND", "GC"), ("CNI_PATH", "/usr/lib/cni")],
+        &conf.to_string(),
+    );
+    assert!(out.ok, "{} {}", out.text, out.stderr);
+    let tables = nft_tables(&host);
+    assert_eq!(tables.len(), 2, "{tables:?}");
+    assert!(tables.iter().any(|t| t.contains("ctr-keep")), "{tables:?}");
+    assert!(
+        tables.iter().any(|t| t.contains("someone-else")),
+        "{tables:?}"
+    );
+    // The kept container's mapping still works.
+    serve(&c1, 80, "c1");
+    assert_eq!(
+        connect(&host, "10.33.0.1:8080").as_deref(),
+        Some("hello from c1, you are 10.33.0.1")
+    );
+}
+
+#[test]
+fn status_reports_readiness() {
+    let host = TestNs::new("cnistatus");
+    let leases = LeaseDir::new("status");
+    let mut conf = gateway_config(&leases, "1.1.0");
+    let status = |conf: &Value| {
+        exec(
+            &host,
+            &vnet_cni(),
+            &[("CNI_COMMAND", "STATUS"), ("CNI_PATH", "/usr/lib/cni")],
+            &conf.to_string(),
+        )
+    };
+    let out = status(&conf);
+    assert!(out.ok, "{} {}", out.text, out.stderr);
+    assert_eq!(out.text, "");
+    conf["ipam"]["type"] = json!("no-such-ipam");
+    let out = status(&conf);
+    assert_eq!(out.code(), 50, "{}", out.text);
+    assert!(
+        out.out["details"]
+            .as_str()
+            .unwrap()
+            .contains("no-such-ipam")
+    );
+}

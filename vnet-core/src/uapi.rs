@@ -102,6 +102,15 @@ pub(crate) mod nfnetlink {
 pub(crate) mod nf_tables {
     use super::nfnetlink::NFNL_SUBSYS_NFTABLES;
 
+    /// `NFT_MSG_NEWTABLE`.
+    pub(crate) const NFT_MSG_NEWTABLE: u16 = 0;
+    /// The netlink message type of an nf_tables table (a dump answers with these).
+    pub(crate) const NEWTABLE_MESSAGE_TYPE: u16 = NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWTABLE;
+    /// `NFTA_TABLE_NAME`.
+    pub(crate) const NFTA_TABLE_NAME: u16 = 1;
+    /// `NFTA_TABLE_USERDATA`.
+    pub(crate) const NFTA_TABLE_USERDATA: u16 = 6;
+
     /// `NFT_MSG_NEWRULE`.
     pub(crate) const NFT_MSG_NEWRULE: u16 = 6;
     /// The netlink message type of a rule in a dump: subsystem in the high byte.

@@ -12,9 +12,10 @@ use super::error::{CniError, CniResult, Code};
 
 /// The version this plugin writes by default.
 pub const LATEST: &str = "1.0.0";
-/// The configuration versions it accepts: 1.0.0, and the 0.3/0.4 series podman 4
-/// writes (their result differs only by each IP's `version`).
-pub const SUPPORTED: &[&str] = &["0.3.0", "0.3.1", "0.4.0", "1.0.0"];
+/// The configuration versions it accepts: 1.0.0 and 1.1.0 (which adds GC and STATUS),
+/// and the 0.3/0.4 series podman 4 writes (their result differs only by each IP's
+/// `version`).
+pub const SUPPORTED: &[&str] = &["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"];
 
 /// The bridge a configuration names when it names none (the reference's default).
 pub const DEFAULT_BRIDGE: &str = "cni0";
@@ -69,6 +70,20 @@ pub struct NetConf {
     /// The result of the previous plugin in the chain (DEL, CHECK, chained ADD).
     #[serde(default)]
     pub prev_result: Option<Value>,
+    /// GC (spec 1.1): the attachments still in use; everything else of this network
+    /// may go.
+    #[serde(default, rename = "cni.dev/valid-attachments")]
+    pub valid_attachments: Vec<ValidAttachment>,
+}
+
+/// One attachment still in use (GC's `cni.dev/valid-attachments`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ValidAttachment {
+    /// The container id.
+    #[serde(rename = "containerID")]
+    pub container_id: String,
+    /// The interface inside it.
+    pub ifname: String,
 }
 
 /// `runtimeConfig`: what the runtime fills in for declared capabilities.

@@ -1,4 +1,5 @@
-//! `vnet-cni`: a CNI plugin (container network interface, spec 1.0.0) with the reference
+//! `vnet-cni`: a CNI plugin (container network interface, spec 1.0.0, with GC and
+//! STATUS of 1.1.0) with the reference
 //! `bridge` plugin's configuration, and the reference `portmap` plugin's port mappings
 //! done in the same process through vnet-core (nf_tables and conntrack, natively).
 //!
@@ -32,7 +33,7 @@ use result::NetResult;
 /// The `CNI_*` environment of one call.
 #[derive(Debug, Clone, Default)]
 pub struct Env {
-    /// `CNI_COMMAND`: ADD, DEL, CHECK or VERSION.
+    /// `CNI_COMMAND`: ADD, DEL, CHECK, VERSION, GC or STATUS.
     pub command: Option<String>,
     /// `CNI_CONTAINERID`.
     pub container_id: Option<String>,
@@ -146,8 +147,14 @@ pub fn run(env: &Env, stdin: &[u8]) -> (String, bool) {
         Some("CHECK") => prepare(env, "CHECK", stdin)
             .and_then(|c| check(&c, stdin))
             .map(|()| None),
+        Some("GC") => network(env, stdin)
+            .and_then(|(c, p)| gc(&c, &p, stdin))
+            .map(|()| None),
+        Some("STATUS") => network(env, stdin)
+            .and_then(|(c, p)| status(&c, &p, stdin))
+            .map(|()| None),
         Some(other) => Err(env_error(format!(
-            "unknown CNI_COMMAND '{other}': expected ADD, DEL, CHECK or VERSION"
+            "unknown CNI_COMMAND '{other}': expected ADD, DEL, CHECK, VERSION, GC or STATUS"
         ))),
     };
     match outcome {
@@ -296,4 +303,42 @@ fn check(call: &Call, stdin: &[u8]) -> CniResult<()> {
         &prev,
     )?;
     nat::check(call, &prev)
+}
+
+/// What GC and STATUS need: the configuration and `CNI_PATH` (no container).
+fn network(env: &Env, stdin: &[u8]) -> CniResult<(NetConf, String)> {
+    let Some(path) = env.path.clone() else {
+        return Err(env_error(
+            "required environment variables missing: CNI_PATH",
+        ));
+    };
+    let conf = config::parse(stdin)?;
+    conf.check()?;
+    Ok((conf, path))
+}
+
+/// `GC` (spec 1.1): removes the NAT tables of this network's attachments that are not
+/// in `cni.dev/valid-attachments`, then lets the IPAM plugin collect its own when it
+/// speaks 1.1.0. (Interfaces need no collection: a container's end goes with its
+/// namespace, and the host end with it.)
+fn gc(conf: &NetConf, path: &str, stdin: &[u8]) -> CniResult<()> {
+    nat::collect_garbage(&conf.name, &conf.valid_attachments)?;
+    let ipam = Ipam::find(conf.ipam.as_ref(), path)?;
+    if ipam.speaks("1.1.0") {
+        ipam.gc(stdin)?;
+    }
+    Ok(())
+}
+
+/// `STATUS` (spec 1.1): ready when the IPAM plugin is found (and, when it speaks
+/// 1.1.0, says it is ready); otherwise code 50, "not available".
+fn status(conf: &NetConf, path: &str, stdin: &[u8]) -> CniResult<()> {
+    let unavailable = |e: CniError| {
+        CniError::new(Code::NotAvailable, "vnet-cni cannot serve ADD now").details(e.to_string())
+    };
+    let ipam = Ipam::find(conf.ipam.as_ref(), path).map_err(unavailable)?;
+    if ipam.speaks("1.1.0") {
+        ipam.status(stdin).map_err(unavailable)?;
+    }
+    Ok(())
 }

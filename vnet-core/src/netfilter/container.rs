@@ -367,6 +367,47 @@ impl<'a> ContainerNatHandle<'a> {
         Ok(Some(counts))
     }
 
+    /// Every table (family `ip`) whose name starts with `prefix`, with its owner text
+    /// (the user data [`ContainerNatHandle::install`] stored; empty when it has none),
+    /// sorted by name (`nft list tables ip`): what a garbage collection goes through.
+    pub fn list(&self, prefix: &str) -> Result<Vec<(String, String)>> {
+        let request = RawMessage::from_message(&message(NfTablesMessage::GetTable(TableMessage {
+            attributes: Vec::new(),
+        })));
+        let replies = self
+            .conn
+            .dump(request)
+            .op(|| format!("listing nf_tables tables in {}", self.describe()))?;
+        let mut out = Vec::new();
+        for reply in replies {
+            if reply.message_type != NEWTABLE_MESSAGE_TYPE || reply.payload.len() < NFGENMSG_LEN {
+                continue;
+            }
+            // Only the `ip` family: the first byte of the nfgenmsg header.
+            if u32::from(reply.payload[0]) != NFPROTO_IPV4 {
+                continue;
+            }
+            let (mut name, mut owner) = (None, String::new());
+            for (kind, value) in attributes(&reply.payload[NFGENMSG_LEN..]) {
+                match kind {
+                    // The kernel sends the name NUL-terminated.
+                    NFTA_TABLE_NAME => {
+                        name = std::str::from_utf8(value.strip_suffix(&[0]).unwrap_or(value))
+                            .ok()
+                            .map(String::from)
+                    }
+                    NFTA_TABLE_USERDATA => owner = String::from_utf8_lossy(value).into_owned(),
+                    _ => {}
+                }
+            }
+            if let Some(name) = name.filter(|n| n.starts_with(prefix)) {
+                out.push((name, owner));
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
     /// True when table `ip TABLE` exists and holds as many rules in each chain as
     /// `nat` makes (a rule or chain deleted by hand, or another mapping set, shows).
     pub fn matches(&self, table: &str, nat: &ContainerNat) -> Result<bool> {
