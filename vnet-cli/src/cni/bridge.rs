@@ -223,17 +223,17 @@ pub fn setup(
             .map_err(kernel(format!("reading '{ifname}' in {sandbox}")))?;
         Ok(vec![
             Interface {
-                name: bridge.name.clone(),
+                name: bridge.name.to_string(),
                 mac: mac_of(&bridge),
                 sandbox: String::new(),
             },
             Interface {
-                name: host_link.name.clone(),
+                name: host_link.name.to_string(),
                 mac: mac_of(&host_link),
                 sandbox: String::new(),
             },
             Interface {
-                name: inner.name.clone(),
+                name: inner.name.to_string(),
                 mac: mac_of(&inner),
                 sandbox: sandbox.to_string(),
             },
