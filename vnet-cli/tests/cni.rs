@@ -576,3 +576,50 @@ fn status_reports_readiness() {
             .contains("no-such-ipam")
     );
 }
+
+#[test]
+fn vlan_is_the_ports_pvid_or_the_kernels_refusal() {
+    let (host, c1) = (TestNs::new("cnivlan"), TestNs::new("cnivlanc"));
+    let leases = LeaseDir::new("vlan");
+    let mut conf = spec_example(&leases);
+    conf["vlan"] = json!(100);
+    // Does this kernel filter VLANs on bridges? (Not the Firecracker kernel of the
+    // development machines; Debian's stock kernel does.)
+    let probe = host.exec(
+        "ip",
+        &[
+            "link",
+            "add",
+            "probe0",
+            "type",
+            "bridge",
+            "vlan_filtering",
+            "1",
+        ],
+    );
+    let filtering = probe.status.success();
+    if filtering {
+        host.run_ok("ip", &["link", "del", "probe0"]);
+    }
+    let out = call(&host, "ADD", "ctr10", Some(&netns_path(&c1)), &conf);
+    if filtering {
+        let result = out.result();
+        let port = result["interfaces"][1]["name"].as_str().unwrap();
+        let vlans = host.bridge_json(&["vlan", "show", "dev", port]).to_string();
+        assert!(vlans.contains(r#""vlan":100"#), "{vlans}");
+        assert!(
+            vlans.contains("PVID") && vlans.contains("Egress Untagged"),
+            "{vlans}"
+        );
+    } else {
+        assert_eq!(out.code(), 5, "{}", out.text);
+        assert!(
+            out.out["msg"].as_str().unwrap().contains("cni0"),
+            "{}",
+            out.text
+        );
+        assert_eq!(links(&host), ["lo"]);
+        assert_eq!(links(&c1), ["lo"]);
+        assert!(leases.leases().is_empty());
+    }
+}
