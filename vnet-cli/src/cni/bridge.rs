@@ -17,11 +17,7 @@ use super::result::{Interface, NetResult, RouteConfig};
 /// The host end's name: `veth` and 8 hex digits of a hash of (container id, interface),
 /// so that DEL finds it again without any state kept on disk.
 pub fn host_veth_name(container_id: &str, ifname: &IfName) -> IfName {
-    let hash = fnv1a(&[
-        container_id.as_bytes(),
-        b"\0",
-        ifname.to_string().as_bytes(),
-    ]);
+    let hash = fnv1a(&[container_id.as_bytes(), b"\0", ifname.as_bytes()]);
     IfName::new(format!("veth{:08x}", (hash >> 32) as u32 ^ hash as u32))
         .expect("veth and 8 hex digits is a valid name")
 }

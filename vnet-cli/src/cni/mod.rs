@@ -20,6 +20,7 @@ pub mod ipam;
 pub mod nat;
 pub mod result;
 
+use std::ffi::OsString;
 use std::path::Path;
 
 use serde_json::json;
@@ -39,8 +40,9 @@ pub struct Env {
     pub container_id: Option<String>,
     /// `CNI_NETNS`: the container's network namespace (a path).
     pub netns: Option<String>,
-    /// `CNI_IFNAME`: the interface to make inside the container.
-    pub ifname: Option<String>,
+    /// `CNI_IFNAME`: the interface to make inside the container (bytes, as the kernel
+    /// takes names).
+    pub ifname: Option<OsString>,
     /// `CNI_PATH`: where plugins (the IPAM one) are looked for.
     pub path: Option<String>,
 }
@@ -53,7 +55,7 @@ impl Env {
             command: var("CNI_COMMAND"),
             container_id: var("CNI_CONTAINERID"),
             netns: var("CNI_NETNS"),
-            ifname: var("CNI_IFNAME"),
+            ifname: std::env::var_os("CNI_IFNAME").filter(|v| !v.is_empty()),
             path: var("CNI_PATH"),
         }
     }
@@ -114,8 +116,12 @@ fn prepare(env: &Env, command: &str, stdin: &[u8]) -> CniResult<Call> {
         )));
     }
     let ifname_text = env.ifname.clone().unwrap_or_default();
-    let ifname = IfName::new(ifname_text.as_str()).map_err(|e| {
-        env_error(format!("invalid CNI_IFNAME '{ifname_text}'")).details(e.to_string())
+    let ifname = IfName::new(&ifname_text).map_err(|e| {
+        env_error(format!(
+            "invalid CNI_IFNAME '{}'",
+            ifname_text.to_string_lossy()
+        ))
+        .details(e.to_string())
     })?;
     let conf = config::parse(stdin)?;
     let checked = conf.check()?;

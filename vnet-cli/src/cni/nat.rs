@@ -17,7 +17,6 @@ pub const TABLE_PREFIX: &str = "vnet-cni-";
 /// The table of an attachment: `vnet-cni-`, the container id's first 12 characters, and
 /// 8 hex digits of a hash of (network, container id, interface).
 pub fn table_name(network: &str, container_id: &str, ifname: &IfName) -> String {
-    let ifname = ifname.to_string();
     let hash = fnv1a(&[
         network.as_bytes(),
         b"\0",
