@@ -249,6 +249,13 @@ fn errors_are_the_specs_objects() {
     no_ipam["ipam"]["type"] = json!("no-such-ipam");
     assert_eq!(call(&host, "ADD", "c", Some(&netns), &no_ipam).code(), 7);
 
+    // 2: a field vnet-cni does not support set to a value that needs it.
+    let mut spoof = conf.clone();
+    spoof["macspoofchk"] = json!(true);
+    let out = call(&host, "ADD", "c", Some(&netns), &spoof);
+    assert_eq!(out.code(), 2, "{}", out.text);
+    assert!(out.out["msg"].as_str().unwrap().contains("macspoofchk"));
+
     // None of it changed the host or the container.
     assert_eq!(links(&host), ["lo"]);
     assert_eq!(links(&c1), ["lo"]);

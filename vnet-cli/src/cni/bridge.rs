@@ -64,7 +64,7 @@ fn ensure_bridge(host: &Handle, conf: &NetConf, checked: &Checked) -> CniResult<
         )),
         Err(vnet_core::Error::NotFound { .. }) => {
             let mut bridge = Bridge::new(name.clone()).up();
-            if conf.vlan.is_some() {
+            if conf.vlan().is_some() {
                 bridge = bridge.options(BridgeOptions {
                     vlan_filtering: Some(true),
                     ..Default::default()
@@ -269,7 +269,7 @@ fn configure(
             .set_port_options(host_end, &options)
             .map_err(kernel(format!("setting hairpin mode on '{host_end}'")))?;
     }
-    if let Some(vlan) = conf.vlan {
+    if let Some(vlan) = conf.vlan() {
         let vid = VlanId::new(u32::from(vlan))
             .map_err(|e| CniError::new(Code::InvalidConfig, e.to_string()))?;
         let default = VlanId::new(1).expect("1 is a VLAN id");
