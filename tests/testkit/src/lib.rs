@@ -25,7 +25,7 @@ mod namespace;
 mod program;
 mod witness;
 
-pub use namespace::TestNs;
+pub use namespace::{Probe, TestNs};
 pub use program::{example, invoke_as};
 pub use witness::{addresses, ip_json};
 
