@@ -539,6 +539,70 @@ fn add_many_rolls_back_links_created_in_another_namespace() {
     assert!(ns.link_json("taken").is_some());
 }
 
+/// Every link name in `ns`, sorted, as `ip -j link show` lists them.
+fn link_names(ns: &TestNs) -> Vec<String> {
+    let mut names: Vec<String> = ns
+        .ip_json(&["link", "show"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["ifname"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The refusal comes from inside another namespace: a veth peer whose name is taken
+/// there. What the batch had created before, here and in that namespace (peers made
+/// there, a bridge and a veth made wholly there), is gone from both; what was there
+/// before stays.
+#[test]
+fn add_many_refused_inside_another_namespace_leaves_nothing_in_either() {
+    let home = TestNs::new("xhome");
+    let vm = TestNs::new("xvm");
+    vm.handle
+        .link()
+        .add(&Veth::new(ifname("dup0"), ifname("dup0p")))
+        .unwrap();
+    let (home_before, vm_before) = (link_names(&home), link_names(&vm));
+    let split = Veth::new(ifname("a0"), ifname("a0p")).peer_netns(&vm.netns);
+    let there = Veth::new(ifname("b0"), ifname("b0p")).netns(&vm.netns);
+    let bridge = Bridge::new(ifname("br9")).netns(&vm.netns);
+    let here = Veth::new(ifname("c0"), ifname("c0p"));
+    let refused = Veth::new(ifname("d0"), ifname("dup0")).peer_netns(&vm.netns);
+    let specs: [&dyn vnet::LinkSpec; 5] = [&split, &there, &bridge, &here, &refused];
+    let e = home.handle.link().add_many(&specs).unwrap_err();
+    assert_eq!(e.errno(), libc::EEXIST, "{e}");
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "creating veth 'd0' (peer 'dup0' in netns '{}') (link 5 of 5): File exists",
+            vm.name
+        )
+    );
+    assert_eq!(
+        link_names(&home),
+        home_before,
+        "left in the calling namespace"
+    );
+    assert_eq!(link_names(&vm), vm_before, "left in the other namespace");
+
+    // The same when the refused link itself is to be made there, its name taken.
+    let taken = Veth::new(ifname("dup0"), ifname("e0p")).netns(&vm.netns);
+    let specs: [&dyn vnet::LinkSpec; 4] = [&split, &there, &here, &taken];
+    let e = home.handle.link().add_many(&specs).unwrap_err();
+    assert_eq!(e.errno(), libc::EEXIST, "{e}");
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "creating veth 'dup0' in netns '{0}' (peer 'e0p') (link 4 of 4): File exists",
+            vm.name
+        )
+    );
+    assert_eq!(link_names(&home), home_before);
+    assert_eq!(link_names(&vm), vm_before);
+}
+
 #[test]
 fn add_many_rolls_back_when_one_link_is_refused() {
     let ns = TestNs::new("rollb");

@@ -169,3 +169,32 @@ fn a_program_runs_by_path_under_the_name_it_is_given() {
 fn a_program_is_never_looked_up_on_path() {
     invoke_as("brctl", Path::new("brctl"));
 }
+
+#[test]
+fn packaged_tools_are_found_and_checked_against_dpkg() {
+    for (name, package) in [
+        ("brctl", "bridge-utils"),
+        ("tunctl", "uml-utilities"),
+        ("ip", "iproute2"),
+    ] {
+        let path = packaged_tool(name);
+        assert!(path.is_absolute(), "{}", path.display());
+        assert_eq!(path.file_name().unwrap(), name);
+        let owner = std::process::Command::new("dpkg")
+            .arg("-S")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(owner.status.success(), "{owner:?}");
+        assert!(
+            String::from_utf8_lossy(&owner.stdout).starts_with(&format!("{package}: ")),
+            "{owner:?}"
+        );
+    }
+}
+
+#[test]
+#[should_panic(expected = "no package installs vnet-no-such-tool")]
+fn an_unpackaged_tool_is_refused() {
+    packaged_tool("vnet-no-such-tool");
+}
