@@ -311,7 +311,23 @@ fn extensions_tun_tap_and_help() {
     let out = run(&["-h"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&out.stderr).starts_with(&format!(
+    // The usage is tunctl's own, word for word: what Debian's tunctl prints after
+    // refusing an option, run under the same argv[0].
+    let (real, _) = tools();
+    let theirs = std::process::Command::new(&invoke_as(vtunctl, &real)[0])
+        .args(&invoke_as(vtunctl, &real)[1..])
+        .arg("-x")
+        .output()
+        .unwrap();
+    assert_eq!(theirs.status.code(), Some(1));
+    let theirs = String::from_utf8_lossy(&theirs.stderr);
+    let usage = theirs
+        .split_once('\n')
+        .filter(|(first, _)| first.ends_with("invalid option -- 'x'"))
+        .map(|(_, usage)| usage)
+        .unwrap_or_else(|| panic!("tunctl -x said: {theirs}"));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), usage);
+    assert!(usage.starts_with(&format!(
         "Create: {vtunctl} [-b] [-u owner] [-g group] [-t device-name]"
     )));
 }
