@@ -1105,8 +1105,9 @@ fn kernel_has_vlan() -> bool {
     Command::new("unshare")
         .args(["--net", "--", "sh", "-c"])
         .arg(format!(
-            "{IP} link add v type veth peer name w && \
-             {IP} link add link v name v.1 type vlan id 1"
+            "{ip} link add v type veth peer name w && \
+             {ip} link add link v name v.1 type vlan id 1",
+            ip = real_ip()
         ))
         .output()
         .is_ok_and(|o| o.status.success())
@@ -1138,7 +1139,7 @@ fn details_of_vlans_and_vlan_filtering_bridges() {
     ];
     differential(setup, &lines);
     if kernel_has_vlan() {
-        let ip = transcript(IP, setup, &lines);
+        let ip = transcript(real_ip(), setup, &lines);
         for shown in [
             "vlan protocol 802.1Q id 100 <REORDER_HDR>",
             "\"protocol\":\"802.1ad\",\"id\":101",
