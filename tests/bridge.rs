@@ -766,5 +766,8 @@ fn vlans_report_the_kernels_answer() {
     assert!(ip_ok);
 
     // A bad VLAN id fails before any syscall.
-    assert!(VlanId::new(4095).is_err());
+    assert_eq!(
+        VlanId::new(4095).unwrap_err().to_string(),
+        "invalid VLAN id '4095': must be between 1 and 4094"
+    );
 }
