@@ -6,8 +6,10 @@
 //! peer is born inside it, on the bridge, with an address. The lab contender reads the
 //! TOML file (parsing and checking are timed), then runs what `vnet lab up` runs
 //! (`Lab::up_in`: the same bulk calls, plus marking each namespace's `lo`, the ownership
-//! checks before and the NAT-free rest of the steps); `down` is `Lab::down_in` (the
-//! link group in one request, then the marked namespaces).
+//! checks before and the NAT-free rest of the steps); `down` is `Lab::down_in` (one
+//! dump of the host's links and one exchange of namespace ids to find the marked
+//! namespaces, `Netns::delete_many` for them, then the lab's other host devices in one
+//! request). The library's teardown is `Netns::delete_many` and the bridge's deletion.
 //!
 //! ```text
 //! scripts/private-netns.sh cargo bench --bench lab            # N = 100, 1000
@@ -92,9 +94,9 @@ fn build_library(host: &Netns, prefix: &str, n: usize) -> vnet::Result<()> {
 }
 
 fn teardown_library(host: &Netns, prefix: &str, n: usize) -> vnet::Result<()> {
-    for i in 0..n {
-        Netns::delete(&format!("{prefix}{i}"))?;
-    }
+    let names: Vec<String> = (0..n).map(|i| format!("{prefix}{i}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    Netns::delete_many(&names)?;
     Handle::new(host)?.link().delete(ifname("br0"))
 }
 

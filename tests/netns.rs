@@ -317,3 +317,76 @@ fn run_netns_is_a_shared_mount_like_iproute2_leaves_it() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains(&ns.name));
 }
+
+#[test]
+fn delete_many_deletes_every_name_and_reports_a_missing_one() {
+    let base = format!("vt{}-delmany", std::process::id());
+    // More than one thread's share, so the unmounts run on several threads.
+    let names: Vec<String> = (0..40).map(|i| format!("{base}-{i}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    drop(Netns::add_many(&refs).unwrap());
+    let keep = format!("{base}-keep");
+    drop(Netns::add(&keep).unwrap());
+
+    // A bad name is refused before anything is deleted.
+    let mut bad = refs.clone();
+    bad.push("a/b");
+    let e = Netns::delete_many(&bad).unwrap_err().to_string();
+    assert!(e.starts_with("invalid network namespace name 'a/b'"), "{e}");
+    let listed = ip_netns_list();
+    assert!(names.iter().all(|n| listed.contains(n)), "{listed:?}");
+
+    Netns::delete_many(&refs).unwrap();
+    let listed = ip_netns_list();
+    assert!(names.iter().all(|n| !listed.contains(n)), "{listed:?}");
+    assert!(listed.contains(&keep), "{listed:?}");
+
+    // One missing among present ones: the others are deleted, the missing one named.
+    let again: Vec<String> = (0..20).map(|i| format!("{base}-again{i}")).collect();
+    let mut refs: Vec<&str> = again.iter().map(String::as_str).collect();
+    drop(Netns::add_many(&refs).unwrap());
+    let gone = format!("{base}-never");
+    refs.insert(7, &gone);
+    let e = Netns::delete_many(&refs).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!("deleting network namespace '{gone}': network namespace '{gone}' not found")
+    );
+    let listed = ip_netns_list();
+    assert!(again.iter().all(|n| !listed.contains(n)), "{listed:?}");
+    Netns::delete(&keep).unwrap();
+}
+
+#[test]
+fn nsid_get_many_agrees_with_ip_netns_list_id() {
+    let host = TestNs::new("idmany");
+    let base = format!("vt{}-idmany", std::process::id());
+    let names: Vec<String> = (0..70).map(|i| format!("{base}-{i}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let made = Netns::add_many(&refs).unwrap();
+    // Every other namespace gets a veth peer from the host, so an id in its numbering.
+    for (i, ns) in made.iter().enumerate().filter(|(i, _)| i % 2 == 0) {
+        host.handle
+            .link()
+            .add(&Veth::new(ifname(&format!("g{i}")), ifname("eth0")).peer_netns(ns))
+            .unwrap();
+    }
+    let ids = host.handle.nsid().get_many(&made).unwrap();
+    assert_eq!(ids.len(), made.len());
+    for (i, (ns, id)) in made.iter().zip(&ids).enumerate() {
+        assert_eq!(*id, host.handle.nsid().get(ns).unwrap(), "namespace {i}");
+        assert_eq!(id.is_some(), i % 2 == 0, "namespace {i}: {id:?}");
+    }
+    // The independent witness: the peers' link-netnsid as iproute2 reads it.
+    let links = ip_json(&host.name, &["link", "show", "type", "veth"]);
+    for link in links.as_array().unwrap() {
+        let i: usize = link["ifname"].as_str().unwrap()[1..].parse().unwrap();
+        assert_eq!(
+            link["link_netnsid"].as_i64(),
+            ids[i].map(i64::from),
+            "{link}"
+        );
+    }
+    drop(made);
+    Netns::delete_many(&refs).unwrap();
+}

@@ -39,6 +39,13 @@ pub struct Netns {
     name: Option<String>,
 }
 
+/// How many threads [`Netns::delete_many`] unmounts on at most: their RCU waits overlap;
+/// more threads gain little on a small machine.
+const DELETE_THREADS: usize = 8;
+
+/// How many namespaces a thread of [`Netns::delete_many`] is worth starting for.
+const DELETES_PER_THREAD: usize = 16;
+
 fn check_name(name: &str) -> Result<()> {
     let reason = if name.is_empty() {
         "must not be empty"
@@ -149,6 +156,45 @@ impl Netns {
             },
             _ => Error::io(op(), e),
         })
+    }
+
+    /// Deletes several named network namespaces, like `ip -batch` with one `netns delete`
+    /// line each, but faster: the unmounts run on a few short-lived threads at once.
+    ///
+    /// Each unmount ends with the kernel waiting for an RCU grace period (the mount's
+    /// memory may only be freed after it), which is most of the cost of deleting a
+    /// namespace; waits of unmounts made at the same time overlap. Every name is checked
+    /// before anything is deleted. Every namespace is tried; the first failure is
+    /// returned once all have been tried (a deletion cannot be rolled back).
+    pub fn delete_many(names: &[&str]) -> Result<()> {
+        for name in names {
+            check_name(name)?;
+        }
+        let threads = names.len().div_ceil(DELETES_PER_THREAD).min(DELETE_THREADS);
+        if threads <= 1 {
+            return names.iter().try_fold((), |(), name| Netns::delete(name));
+        }
+        let share = names.len().div_ceil(threads);
+        let failures: Vec<Error> = std::thread::scope(|scope| {
+            let workers: Vec<_> = names
+                .chunks(share)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .filter_map(|name| Netns::delete(name).err())
+                            .collect::<Vec<Error>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        match failures.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 
     /// Lists named network namespaces, sorted by name.

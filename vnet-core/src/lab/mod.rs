@@ -518,6 +518,30 @@ impl Lab {
             .collect()
     }
 
+    /// Every VLAN a port of `bridge` uses on any host (node interfaces and taps, as PVID
+    /// or tagged), sorted: what the bridge's VXLAN port carries, tagged, so that a VLAN
+    /// spans the hosts as it spans the bridge.
+    fn vlans_on(&self, bridge: &IfName) -> Vec<VlanId> {
+        let on_bridge = |b: &Option<IfName>| b.as_ref() == Some(bridge);
+        let mut vids: Vec<VlanId> = self
+            .nodes
+            .iter()
+            .flat_map(|n| &n.interfaces)
+            .filter(|i| on_bridge(&i.bridge))
+            .flat_map(|i| &i.vlans)
+            .chain(
+                self.taps
+                    .iter()
+                    .filter(|t| on_bridge(&t.bridge))
+                    .flat_map(|t| &t.vlans),
+            )
+            .map(|v| v.vid)
+            .collect();
+        vids.sort_by_key(|v| v.get());
+        vids.dedup();
+        vids
+    }
+
     /// The MTU of links on `bridge`: lowered by [`VXLAN_OVERHEAD`] when the bridge is
     /// stretched across hosts.
     fn bridge_mtu(&self, bridge: &IfName) -> Option<Mtu> {
@@ -906,6 +930,12 @@ impl Lab {
                             &crate::bridge::FdbSpec::device(zero, &name).dst(*remote),
                         )?;
                     }
+                    // On a VLAN-filtering bridge the VXLAN port is a trunk of the
+                    // bridge's VLANs: frames cross the overlay with their 802.1Q tag, and
+                    // each host's bridge keeps them in their VLAN.
+                    for vid in self.vlans_on(&b.name) {
+                        host.bridge().vlan_add(&name, &PortVlan::tagged(vid))?;
+                    }
                     Ok(())
                 },
             )?;
@@ -971,7 +1001,7 @@ impl Lab {
                 .filter(|l| l.group == self.group)
                 .map(|l| format!("link '{}'", l.name)),
         );
-        for (ns, _, _) in marked_namespaces(&self.name, self.group, &handle)? {
+        for (ns, _, _) in marked_namespaces(&self.name, self.group, &handle, &links)? {
             found.push(format!("netns '{ns}'"));
         }
         let nf = Netfilter::new(host)?;
@@ -1133,12 +1163,14 @@ fn rollback(lab: &Lab, host_ns: &Netns, undo: Vec<Undo>) -> Vec<String> {
 
 /// The namespaces under `/run/netns` that lab `lab` made (with their ids in `host`'s
 /// numbering, when they have one): named `LAB-*`, and either holding the peer of a veth
-/// of the lab's group in `host` (which `up` created inside it) or, for the others, with
-/// their `lo` in the lab's group. Only the latter need a socket opened inside them.
+/// of the lab's group among `host_links` (which `up` created inside it) or, for the
+/// others, with their `lo` in the lab's group. Only the latter need a socket opened
+/// inside them; the ids of all are read in one exchange.
 fn marked_namespaces(
     lab: &str,
     group: u32,
     host: &Handle,
+    host_links: &[crate::link::Link],
 ) -> Result<Vec<(String, Netns, Option<i32>)>> {
     let prefix = format!("{lab}-");
     let candidates: Vec<String> = Netns::list()?
@@ -1148,19 +1180,21 @@ fn marked_namespaces(
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
-    let peers: std::collections::BTreeSet<i32> = host
-        .link()
-        .list()?
-        .into_iter()
+    let peers: std::collections::BTreeSet<i32> = host_links
+        .iter()
         .filter(|l| l.group == group && l.kind.as_ref().is_some_and(|k| k.as_str() == "veth"))
         .filter_map(|l| l.link_netnsid)
         .collect();
+    // One that vanished meanwhile is not ours to delete.
+    let opened: Vec<(String, Netns)> = candidates
+        .into_iter()
+        .filter_map(|name| Netns::open(&name).ok().map(|ns| (name, ns)))
+        .collect();
+    let namespaces: Vec<Netns> = opened.iter().map(|(_, ns)| ns.clone()).collect();
+    let ids = host.nsid().get_many(&namespaces)?;
     let mut ours = Vec::new();
     let mut unsure = Vec::new();
-    for name in candidates {
-        // One that vanished meanwhile is not ours to delete.
-        let Ok(ns) = Netns::open(&name) else { continue };
-        let id = host.nsid().get(&ns).ok().flatten();
+    for ((name, ns), id) in opened.into_iter().zip(ids) {
         if id.is_some_and(|id| peers.contains(&id)) {
             ours.push((name, ns, id));
         } else {
@@ -1217,23 +1251,20 @@ pub fn down_marked(
     // The namespaces first: the kernel destroys them, and the veths whose peers are
     // inside, asynchronously (as `ip netns delete` leaves it to do), which is most of a
     // lab's devices. Their ids in the host's numbering tell those veths apart.
+    // One dump of the host's links serves both to recognise the namespaces and to name
+    // the lab's devices: the lab's part of it does not change while `down` runs.
     let handle = Handle::new(host).map_err(err)?;
-    let marked = marked_namespaces(lab, group, &handle).map_err(err)?;
+    let links = handle.link().list().map_err(err)?;
+    let marked = marked_namespaces(lab, group, &handle, &links).map_err(err)?;
     let going: std::collections::BTreeSet<i32> = marked.iter().filter_map(|m| m.2).collect();
     let names: Vec<String> = marked.into_iter().map(|(name, _, _)| name).collect();
-    for ns in &names {
-        Netns::delete(ns).map_err(err)?;
-    }
+    // Each unmount waits for an RCU grace period: delete_many overlaps those waits.
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    Netns::delete_many(&name_refs).map_err(err)?;
     report.namespaces = names;
     // Then the rest of the lab's devices in the host: bridges, taps, VLAN and VXLAN
     // devices (and any veth whose peer is not in a namespace being deleted).
-    let members: Vec<crate::link::Link> = handle
-        .link()
-        .list()
-        .map_err(err)?
-        .into_iter()
-        .filter(|l| l.group == group)
-        .collect();
+    let members: Vec<crate::link::Link> = links.into_iter().filter(|l| l.group == group).collect();
     let goes_with_its_netns = |l: &crate::link::Link| {
         l.kind.as_ref().is_some_and(|k| k.as_str() == "veth")
             && l.link_netnsid.is_some_and(|id| going.contains(&id))
@@ -1242,8 +1273,12 @@ pub fn down_marked(
         members.iter().filter(|l| !goes_with_its_netns(l)).collect();
     if rest.len() == members.len() || rest.len() > 4 {
         // One request for the whole group (one RCU wait for all of them).
+        // A group whose last devices went with their namespaces meanwhile: ENODEV.
         if !members.is_empty() {
-            handle.link().delete_group(group).map_err(err)?;
+            match handle.link().delete_group(group) {
+                Err(e) if e.errno() != libc::ENODEV => return Err(err(e)),
+                _ => {}
+            }
         }
     } else {
         for l in &rest {
