@@ -7,6 +7,7 @@
 //! - [`ccompat`]: what the drop-ins for C tools must do as C does (glibc's `getopt`,
 //!   `strtol` and friends, `stdout` buffering);
 //! - [`docs`]: the man pages and shell completions generated from a clap parser;
+//! - [`cni`]: the CNI plugin `vnet-cni`;
 //! - [`ip`]: the `ip` command line of `vip`;
 //! - [`lab`]: `vnet lab`, labs from files.
 
@@ -14,6 +15,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 pub mod ccompat;
+pub mod cni;
 pub mod docs;
 pub mod ip;
 pub mod lab;

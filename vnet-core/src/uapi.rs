@@ -109,6 +109,8 @@ pub(crate) mod nf_tables {
 
     /// `NFTA_RULE_TABLE`.
     pub(crate) const NFTA_RULE_TABLE: u16 = 1;
+    /// `NFTA_RULE_CHAIN`.
+    pub(crate) const NFTA_RULE_CHAIN: u16 = 2;
     /// `NFTA_RULE_HANDLE`.
     pub(crate) const NFTA_RULE_HANDLE: u16 = 3;
     /// `NFTA_RULE_EXPRESSIONS`.
@@ -169,6 +171,14 @@ pub(crate) mod nf_tables {
     /// `NFT_CMP_EQ`.
     pub(crate) const NFT_CMP_EQ: u32 = 0;
 
+    /// `NFTA_CT_DREG`.
+    pub(crate) const NFTA_CT_DREG: u16 = 1;
+    /// `NFTA_CT_KEY`.
+    pub(crate) const NFTA_CT_KEY: u16 = 2;
+    /// `NFT_CT_STATUS` (`enum nft_ct_keys`): the entry's `IPS_*` bits, a u32 in host
+    /// byte order.
+    pub(crate) const NFT_CT_STATUS: u32 = 2;
+
     /// `NFTA_IMMEDIATE_DREG`.
     pub(crate) const NFTA_IMMEDIATE_DREG: u16 = 1;
     /// `NFTA_IMMEDIATE_DATA`.
@@ -205,6 +215,9 @@ pub(crate) mod netfilter {
     pub(crate) const NFPROTO_IPV4: u32 = 2;
     /// `NF_NAT_RANGE_PROTO_SPECIFIED`: a NAT rule that gives a port.
     pub(crate) const NF_NAT_RANGE_PROTO_SPECIFIED: u32 = 2;
+    /// `IPS_DST_NAT` (`linux/netfilter/nf_conntrack_common.h`): the flow's destination
+    /// was translated.
+    pub(crate) const IPS_DST_NAT: u32 = 1 << 5;
 }
 
 /// `linux/netfilter/nfnetlink_conntrack.h`.
