@@ -136,6 +136,13 @@ fn add_then_del_of_the_spec_example() {
     assert!(ipv4(&host, "cni0").is_empty());
     assert_eq!(leases.leases(), ["10.1.0.2"]);
 
+    // CHECK agrees (no NAT was asked for, and none is there).
+    let mut with_prev = conf.clone();
+    with_prev["prevResult"] = result.clone();
+    let check = call(&host, "CHECK", "ctr1", Some(&netns), &with_prev);
+    assert!(check.ok, "{} {}", check.text, check.stderr);
+    assert!(nft_tables(&host).is_empty());
+
     // DEL removes the pair and the lease; a second DEL, and one without a netns,
     // succeed and change nothing.
     assert!(call(&host, "DEL", "ctr1", Some(&netns), &conf).ok);
@@ -146,6 +153,8 @@ fn add_then_del_of_the_spec_example() {
     assert!(again.ok, "{}", again.text);
     let without_netns = call(&host, "DEL", "ctr1", None, &conf);
     assert!(without_netns.ok, "{}", without_netns.text);
+    let gone_netns = call(&host, "DEL", "ctr1", Some("/run/netns/absent-ns"), &conf);
+    assert!(gone_netns.ok, "{}", gone_netns.text);
     assert_eq!(links(&host), ["lo", "cni0"]);
 }
 
@@ -239,6 +248,13 @@ fn errors_are_the_specs_objects() {
     let mut no_ipam = conf.clone();
     no_ipam["ipam"]["type"] = json!("no-such-ipam");
     assert_eq!(call(&host, "ADD", "c", Some(&netns), &no_ipam).code(), 7);
+
+    // 2: a field vnet-cni does not support set to a value that needs it.
+    let mut spoof = conf.clone();
+    spoof["macspoofchk"] = json!(true);
+    let out = call(&host, "ADD", "c", Some(&netns), &spoof);
+    assert_eq!(out.code(), 2, "{}", out.text);
+    assert!(out.out["msg"].as_str().unwrap().contains("macspoofchk"));
 
     // None of it changed the host or the container.
     assert_eq!(links(&host), ["lo"]);
@@ -415,4 +431,202 @@ fn two_containers_del_removes_only_its_own_rules() {
     assert!(call(&host, "DEL", "ctr-b", Some(&netns_path(&c2)), &conf2).ok);
     assert!(nft_tables(&host).is_empty());
     assert!(leases.leases().is_empty());
+}
+
+#[test]
+fn a_repeated_add_fails_and_leaves_the_attachment_alone() {
+    let (host, c1) = (TestNs::new("cnirep"), TestNs::new("cnirepc"));
+    let leases = LeaseDir::new("repeat");
+    let conf = gateway_config(&leases, "1.0.0");
+    let netns = netns_path(&c1);
+    call(&host, "ADD", "ctr8", Some(&netns), &conf).result();
+    let tables = nft_tables(&host);
+    let out = call(&host, "ADD", "ctr8", Some(&netns), &conf);
+    assert_eq!(out.code(), 7, "{}", out.text);
+    assert!(out.out["msg"].as_str().unwrap().contains("already exists"));
+    assert_eq!(ipv4(&c1, "eth0"), ["10.33.0.2/24"]);
+    assert_eq!(leases.leases(), ["10.33.0.2"]);
+    assert_eq!(nft_tables(&host), tables);
+    assert!(c1.pings_within("10.33.0.1", 3));
+}
+
+/// Lines of `conntrack -L -p PROTO` in `ns` that contain every one of `words`.
+fn flows(ns: &TestNs, proto: &str, words: &[&str]) -> usize {
+    let out = ns.exec("conntrack", &["-L", "-p", proto]);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| words.iter().all(|w| l.contains(w)))
+        .count()
+}
+
+#[test]
+fn del_flushes_exactly_the_flows_of_its_mappings() {
+    let host = TestNs::new("cnict");
+    let (c1, c2) = (TestNs::new("cnict1"), TestNs::new("cnict2"));
+    let leases = LeaseDir::new("conntrack");
+    let mut conf1 = gateway_config(&leases, "1.0.0");
+    let mut conf2 = conf1.clone();
+    conf2["runtimeConfig"]["portMappings"] = json!([]);
+    let r1 = call(&host, "ADD", "ctr-c", Some(&netns_path(&c1)), &conf1)
+        .result()
+        .clone();
+    call(&host, "ADD", "ctr-d", Some(&netns_path(&c2)), &conf2).result();
+    serve(&c1, 80, "c1");
+    // The host opens a connection to its own bridge address's mapped port (output
+    // DNAT to the first container), and pings the second container.
+    let answer = connect(&host, "10.33.0.1:8080");
+    assert_eq!(answer.as_deref(), Some("hello from c1, you are 10.33.0.1"));
+    assert!(host.ping("10.33.0.3"));
+    assert_eq!(flows(&host, "tcp", &["dport=8080", "src=10.33.0.2"]), 1);
+    assert_eq!(flows(&host, "icmp", &["dst=10.33.0.3"]), 1);
+
+    conf1["prevResult"] = r1;
+    assert!(call(&host, "DEL", "ctr-c", Some(&netns_path(&c1)), &conf1).ok);
+    assert_eq!(
+        flows(&host, "tcp", &["dport=8080"]),
+        0,
+        "the mapped flow is gone"
+    );
+    assert_eq!(
+        flows(&host, "icmp", &["dst=10.33.0.3"]),
+        1,
+        "the other flow stays"
+    );
+}
+
+#[test]
+fn force_address_replaces_another_bridge_address() {
+    let (host, c1) = (TestNs::new("cniforce"), TestNs::new("cniforcec"));
+    let leases = LeaseDir::new("force");
+    let mut conf = gateway_config(&leases, "1.0.0");
+    host.run_ok("ip", &["link", "add", "cni0", "type", "bridge"]);
+    host.run_ok("ip", &["addr", "add", "10.99.0.1/24", "dev", "cni0"]);
+    let out = call(&host, "ADD", "ctr9", Some(&netns_path(&c1)), &conf);
+    assert_eq!(out.code(), 7, "{}", out.text);
+    assert!(
+        out.out["msg"]
+            .as_str()
+            .unwrap()
+            .contains("already has an IP address")
+    );
+    assert_eq!(ipv4(&host, "cni0"), ["10.99.0.1/24"]);
+    assert!(leases.leases().is_empty());
+    assert_eq!(links(&c1), ["lo"]);
+
+    conf["forceAddress"] = json!(true);
+    call(&host, "ADD", "ctr9", Some(&netns_path(&c1)), &conf).result();
+    assert_eq!(ipv4(&host, "cni0"), ["10.33.0.1/24"]);
+    assert!(c1.pings_within("10.33.0.1", 3));
+}
+
+#[test]
+fn gc_removes_the_rules_of_attachments_no_longer_valid() {
+    let host = TestNs::new("cnigc");
+    let (c1, c2) = (TestNs::new("cnigc1"), TestNs::new("cnigc2"));
+    let leases = LeaseDir::new("gc");
+    // The attachments are made at 1.0.0 (host-local 1.1.1 speaks no 1.1.0); the
+    // runtime collects at 1.1.0.
+    let add = gateway_config(&leases, "1.0.0");
+    call(&host, "ADD", "ctr-keep", Some(&netns_path(&c1)), &add).result();
+    call(&host, "ADD", "ctr-gone", Some(&netns_path(&c2)), &add).result();
+    let mut conf = gateway_config(&leases, "1.1.0");
+    // A table of another owner with the same prefix is left alone.
+    host.run_ok("nft", &["add", "table", "ip", "vnet-cni-someone-else"]);
+    assert_eq!(nft_tables(&host).len(), 3);
+
+    conf["cni.dev/valid-attachments"] = json!([{"containerID": "ctr-keep", "ifname": "eth0"}]);
+    let out = exec(
+        &host,
+        &vnet_cni(),
+        &[("CNI_COMMAND", "GC"), ("CNI_PATH", "/usr/lib/cni")],
+        &conf.to_string(),
+    );
+    assert!(out.ok, "{} {}", out.text, out.stderr);
+    let tables = nft_tables(&host);
+    assert_eq!(tables.len(), 2, "{tables:?}");
+    assert!(tables.iter().any(|t| t.contains("ctr-keep")), "{tables:?}");
+    assert!(
+        tables.iter().any(|t| t.contains("someone-else")),
+        "{tables:?}"
+    );
+    // The kept container's mapping still works.
+    serve(&c1, 80, "c1");
+    assert_eq!(
+        connect(&host, "10.33.0.1:8080").as_deref(),
+        Some("hello from c1, you are 10.33.0.1")
+    );
+}
+
+#[test]
+fn status_reports_readiness() {
+    let host = TestNs::new("cnistatus");
+    let leases = LeaseDir::new("status");
+    let mut conf = gateway_config(&leases, "1.1.0");
+    let status = |conf: &Value| {
+        exec(
+            &host,
+            &vnet_cni(),
+            &[("CNI_COMMAND", "STATUS"), ("CNI_PATH", "/usr/lib/cni")],
+            &conf.to_string(),
+        )
+    };
+    let out = status(&conf);
+    assert!(out.ok, "{} {}", out.text, out.stderr);
+    assert_eq!(out.text, "");
+    conf["ipam"]["type"] = json!("no-such-ipam");
+    let out = status(&conf);
+    assert_eq!(out.code(), 50, "{}", out.text);
+    assert!(
+        out.out["details"]
+            .as_str()
+            .unwrap()
+            .contains("no-such-ipam")
+    );
+}
+
+#[test]
+fn vlan_is_the_ports_pvid_or_the_kernels_refusal() {
+    let (host, c1) = (TestNs::new("cnivlan"), TestNs::new("cnivlanc"));
+    let leases = LeaseDir::new("vlan");
+    let mut conf = spec_example(&leases);
+    conf["vlan"] = json!(100);
+    // Does this kernel filter VLANs on bridges? (Not the Firecracker kernel of the
+    // development machines; Debian's stock kernel does.)
+    let probe = host.exec(
+        "ip",
+        &[
+            "link",
+            "add",
+            "probe0",
+            "type",
+            "bridge",
+            "vlan_filtering",
+            "1",
+        ],
+    );
+    let filtering = probe.status.success();
+    if filtering {
+        host.run_ok("ip", &["link", "del", "probe0"]);
+    }
+    let out = call(&host, "ADD", "ctr10", Some(&netns_path(&c1)), &conf);
+    if filtering {
+        let result = out.result();
+        let port = result["interfaces"][1]["name"].as_str().unwrap();
+        let vlans = host.bridge_json(&["vlan", "show", "dev", port]).to_string();
+        assert!(vlans.contains(r#""vlan":100"#), "{vlans}");
+        assert!(
+            vlans.contains("PVID") && vlans.contains("Egress Untagged"),
+            "{vlans}"
+        );
+    } else {
+        assert_eq!(out.code(), 5, "{}", out.text);
+        assert!(
+            out.out["msg"].as_str().unwrap().contains("cni0"),
+            "{}",
+            out.text
+        );
+        assert_eq!(links(&host), ["lo"]);
+        assert_eq!(links(&c1), ["lo"]);
+        assert!(leases.leases().is_empty());
+    }
 }

@@ -17,11 +17,7 @@ use super::result::{Interface, NetResult, RouteConfig};
 /// The host end's name: `veth` and 8 hex digits of a hash of (container id, interface),
 /// so that DEL finds it again without any state kept on disk.
 pub fn host_veth_name(container_id: &str, ifname: &IfName) -> IfName {
-    let hash = fnv1a(&[
-        container_id.as_bytes(),
-        b"\0",
-        ifname.to_string().as_bytes(),
-    ]);
+    let hash = fnv1a(&[container_id.as_bytes(), b"\0", ifname.as_bytes()]);
     IfName::new(format!("veth{:08x}", (hash >> 32) as u32 ^ hash as u32))
         .expect("veth and 8 hex digits is a valid name")
 }
@@ -68,7 +64,7 @@ fn ensure_bridge(host: &Handle, conf: &NetConf, checked: &Checked) -> CniResult<
         )),
         Err(vnet_core::Error::NotFound { .. }) => {
             let mut bridge = Bridge::new(name.clone()).up();
-            if conf.vlan.is_some() {
+            if conf.vlan().is_some() {
                 bridge = bridge.options(BridgeOptions {
                     vlan_filtering: Some(true),
                     ..Default::default()
@@ -155,6 +151,24 @@ fn gateway_of(network: IpNetwork, given: Option<IpAddr>) -> IpAddr {
     })
 }
 
+/// Fails (invalid configuration, 7) when the container already has an interface named
+/// `ifname`.
+pub fn ensure_absent(netns: &Netns, sandbox: &str, ifname: &IfName) -> CniResult<()> {
+    let container =
+        Handle::new(netns).map_err(kernel(format!("opening rtnetlink in netns {sandbox}")))?;
+    match container.link().exists(ifname) {
+        Ok(false) => Ok(()),
+        Ok(true) => Err(CniError::new(
+            Code::InvalidConfig,
+            format!("interface '{ifname}' already exists in {sandbox}"),
+        )),
+        Err(e) => Err(CniError::kernel(
+            &format!("looking '{ifname}' up in {sandbox}"),
+            e,
+        )),
+    }
+}
+
 /// ADD's kernel work: makes the attachment and returns the result (interfaces, IPs,
 /// routes, DNS), given the IPAM plugin's. On failure the veth pair is removed again.
 pub fn setup(
@@ -205,17 +219,17 @@ pub fn setup(
             .map_err(kernel(format!("reading '{ifname}' in {sandbox}")))?;
         Ok(vec![
             Interface {
-                name: bridge.name.clone(),
+                name: bridge.name.to_string(),
                 mac: mac_of(&bridge),
                 sandbox: String::new(),
             },
             Interface {
-                name: host_link.name.clone(),
+                name: host_link.name.to_string(),
                 mac: mac_of(&host_link),
                 sandbox: String::new(),
             },
             Interface {
-                name: inner.name.clone(),
+                name: inner.name.to_string(),
                 mac: mac_of(&inner),
                 sandbox: sandbox.to_string(),
             },
@@ -255,7 +269,7 @@ fn configure(
             .set_port_options(host_end, &options)
             .map_err(kernel(format!("setting hairpin mode on '{host_end}'")))?;
     }
-    if let Some(vlan) = conf.vlan {
+    if let Some(vlan) = conf.vlan() {
         let vid = VlanId::new(u32::from(vlan))
             .map_err(|e| CniError::new(Code::InvalidConfig, e.to_string()))?;
         let default = VlanId::new(1).expect("1 is a VLAN id");

@@ -12,9 +12,10 @@ use super::error::{CniError, CniResult, Code};
 
 /// The version this plugin writes by default.
 pub const LATEST: &str = "1.0.0";
-/// The configuration versions it accepts: 1.0.0, and the 0.3/0.4 series podman 4
-/// writes (their result differs only by each IP's `version`).
-pub const SUPPORTED: &[&str] = &["0.3.0", "0.3.1", "0.4.0", "1.0.0"];
+/// The configuration versions it accepts: 1.0.0 and 1.1.0 (which adds GC and STATUS),
+/// and the 0.3/0.4 series podman 4 writes (their result differs only by each IP's
+/// `version`).
+pub const SUPPORTED: &[&str] = &["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"];
 
 /// The bridge a configuration names when it names none (the reference's default).
 pub const DEFAULT_BRIDGE: &str = "cni0";
@@ -57,9 +58,14 @@ pub struct NetConf {
     /// Promiscuous mode on the bridge.
     #[serde(default)]
     pub promisc_mode: bool,
-    /// VLAN id of the port (untagged, as its PVID); needs 802.1Q in the kernel.
+    /// VLAN id of the port (untagged, as its PVID); needs VLAN filtering in the
+    /// kernel. 0, as with the reference, means none.
     #[serde(default)]
     pub vlan: Option<u16>,
+    /// MAC spoofing check (the reference drops frames from other MACs with nftables):
+    /// not supported; `true` is refused with code 2.
+    #[serde(default)]
+    pub macspoofchk: bool,
     /// The IPAM plugin's configuration, passed to it untouched.
     #[serde(default)]
     pub ipam: Option<Value>,
@@ -69,6 +75,20 @@ pub struct NetConf {
     /// The result of the previous plugin in the chain (DEL, CHECK, chained ADD).
     #[serde(default)]
     pub prev_result: Option<Value>,
+    /// GC (spec 1.1): the attachments still in use; everything else of this network
+    /// may go.
+    #[serde(default, rename = "cni.dev/valid-attachments")]
+    pub valid_attachments: Vec<ValidAttachment>,
+}
+
+/// One attachment still in use (GC's `cni.dev/valid-attachments`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ValidAttachment {
+    /// The container id.
+    #[serde(rename = "containerID")]
+    pub container_id: String,
+    /// The interface inside it.
+    pub ifname: String,
 }
 
 /// `runtimeConfig`: what the runtime fills in for declared capabilities.
@@ -141,14 +161,22 @@ impl NetConf {
     pub fn check(&self) -> CniResult<Checked> {
         let name = self.bridge.as_deref().unwrap_or(DEFAULT_BRIDGE);
         let bridge = IfName::new(name).map_err(|e| invalid("bridge", name, e))?;
+        // 0 means the kernel's default, as with the reference.
         let mtu = self
             .mtu
+            .filter(|&m| m != 0)
             .map(|m| Mtu::new(m).map_err(|e| invalid("mtu", m, e)))
             .transpose()?;
-        if let Some(vlan) = self.vlan
-            && !(1..=4094).contains(&vlan)
+        if let Some(vlan) = self.vlan()
+            && vlan > 4094
         {
             return Err(invalid("vlan", vlan, "must be between 1 and 4094"));
+        }
+        if self.macspoofchk {
+            return Err(CniError::new(
+                Code::UnsupportedField,
+                "macspoofchk is not supported by vnet-cni",
+            ));
         }
         let mut ports = Vec::new();
         for p in &self.runtime_config.port_mappings {
@@ -180,6 +208,11 @@ impl NetConf {
             });
         }
         Ok(Checked { bridge, mtu, ports })
+    }
+
+    /// The VLAN of the port, when there is one (0 is none).
+    pub fn vlan(&self) -> Option<u16> {
+        self.vlan.filter(|&v| v != 0)
     }
 
     /// True when the result carries each IP's `version` (the 0.x formats).

@@ -22,6 +22,8 @@ pub enum Code {
     InvalidConfig = 7,
     /// 11: try again later.
     TryAgainLater = 11,
+    /// 50 (spec 1.1, STATUS): the plugin cannot serve ADD now.
+    NotAvailable = 50,
     /// 100 (plugin-specific): CHECK found the container's network differs from what
     /// ADD made.
     CheckFailed = 100,

@@ -107,4 +107,27 @@ impl Ipam {
     pub fn check(&self, stdin: &[u8]) -> CniResult<()> {
         self.run("CHECK", stdin).map(drop)
     }
+
+    /// True when the plugin's `VERSION` lists `version` (an IPAM plugin of spec 1.0
+    /// knows no GC or STATUS, and would fail them).
+    pub fn speaks(&self, version: &str) -> bool {
+        let Ok(out) = self.run("VERSION", b"{}") else {
+            return false;
+        };
+        serde_json::from_slice::<Value>(&out)
+            .ok()
+            .and_then(|v| v.get("supportedVersions").cloned())
+            .and_then(|v| v.as_array().cloned())
+            .is_some_and(|list| list.iter().any(|v| v.as_str() == Some(version)))
+    }
+
+    /// `GC` (spec 1.1).
+    pub fn gc(&self, stdin: &[u8]) -> CniResult<()> {
+        self.run("GC", stdin).map(drop)
+    }
+
+    /// `STATUS` (spec 1.1).
+    pub fn status(&self, stdin: &[u8]) -> CniResult<()> {
+        self.run("STATUS", stdin).map(drop)
+    }
 }

@@ -1,4 +1,5 @@
-//! `vnet-cni`: a CNI plugin (container network interface, spec 1.0.0) with the reference
+//! `vnet-cni`: a CNI plugin (container network interface, spec 1.0.0, with GC and
+//! STATUS of 1.1.0) with the reference
 //! `bridge` plugin's configuration, and the reference `portmap` plugin's port mappings
 //! done in the same process through vnet-core (nf_tables and conntrack, natively).
 //!
@@ -19,6 +20,7 @@ pub mod ipam;
 pub mod nat;
 pub mod result;
 
+use std::ffi::OsString;
 use std::path::Path;
 
 use serde_json::json;
@@ -32,14 +34,15 @@ use result::NetResult;
 /// The `CNI_*` environment of one call.
 #[derive(Debug, Clone, Default)]
 pub struct Env {
-    /// `CNI_COMMAND`: ADD, DEL, CHECK or VERSION.
+    /// `CNI_COMMAND`: ADD, DEL, CHECK, VERSION, GC or STATUS.
     pub command: Option<String>,
     /// `CNI_CONTAINERID`.
     pub container_id: Option<String>,
     /// `CNI_NETNS`: the container's network namespace (a path).
     pub netns: Option<String>,
-    /// `CNI_IFNAME`: the interface to make inside the container.
-    pub ifname: Option<String>,
+    /// `CNI_IFNAME`: the interface to make inside the container (bytes, as the kernel
+    /// takes names).
+    pub ifname: Option<OsString>,
     /// `CNI_PATH`: where plugins (the IPAM one) are looked for.
     pub path: Option<String>,
 }
@@ -52,7 +55,7 @@ impl Env {
             command: var("CNI_COMMAND"),
             container_id: var("CNI_CONTAINERID"),
             netns: var("CNI_NETNS"),
-            ifname: var("CNI_IFNAME"),
+            ifname: std::env::var_os("CNI_IFNAME").filter(|v| !v.is_empty()),
             path: var("CNI_PATH"),
         }
     }
@@ -113,8 +116,12 @@ fn prepare(env: &Env, command: &str, stdin: &[u8]) -> CniResult<Call> {
         )));
     }
     let ifname_text = env.ifname.clone().unwrap_or_default();
-    let ifname = IfName::new(ifname_text.as_str()).map_err(|e| {
-        env_error(format!("invalid CNI_IFNAME '{ifname_text}'")).details(e.to_string())
+    let ifname = IfName::new(&ifname_text).map_err(|e| {
+        env_error(format!(
+            "invalid CNI_IFNAME '{}'",
+            ifname_text.to_string_lossy()
+        ))
+        .details(e.to_string())
     })?;
     let conf = config::parse(stdin)?;
     let checked = conf.check()?;
@@ -146,8 +153,14 @@ pub fn run(env: &Env, stdin: &[u8]) -> (String, bool) {
         Some("CHECK") => prepare(env, "CHECK", stdin)
             .and_then(|c| check(&c, stdin))
             .map(|()| None),
+        Some("GC") => network(env, stdin)
+            .and_then(|(c, p)| gc(&c, &p, stdin))
+            .map(|()| None),
+        Some("STATUS") => network(env, stdin)
+            .and_then(|(c, p)| status(&c, &p, stdin))
+            .map(|()| None),
         Some(other) => Err(env_error(format!(
-            "unknown CNI_COMMAND '{other}': expected ADD, DEL, CHECK or VERSION"
+            "unknown CNI_COMMAND '{other}': expected ADD, DEL, CHECK, VERSION, GC or STATUS"
         ))),
     };
     match outcome {
@@ -206,6 +219,9 @@ fn add(call: &Call, stdin: &[u8]) -> CniResult<String> {
     let netns = open_netns(netns_path)?;
     let prev = prev_result(&call.conf)?;
     let ipam = Ipam::find(call.conf.ipam.as_ref(), &call.path)?;
+    // A repeated ADD must fail before IPAM runs: its rollback would release the
+    // existing attachment's address and delete its interface.
+    bridge::ensure_absent(&netns, netns_path, &call.ifname)?;
     let allocated = ipam.add(stdin)?;
     let made = bridge::setup(
         &call.conf,
@@ -293,4 +309,42 @@ fn check(call: &Call, stdin: &[u8]) -> CniResult<()> {
         &prev,
     )?;
     nat::check(call, &prev)
+}
+
+/// What GC and STATUS need: the configuration and `CNI_PATH` (no container).
+fn network(env: &Env, stdin: &[u8]) -> CniResult<(NetConf, String)> {
+    let Some(path) = env.path.clone() else {
+        return Err(env_error(
+            "required environment variables missing: CNI_PATH",
+        ));
+    };
+    let conf = config::parse(stdin)?;
+    conf.check()?;
+    Ok((conf, path))
+}
+
+/// `GC` (spec 1.1): removes the NAT tables of this network's attachments that are not
+/// in `cni.dev/valid-attachments`, then lets the IPAM plugin collect its own when it
+/// speaks 1.1.0. (Interfaces need no collection: a container's end goes with its
+/// namespace, and the host end with it.)
+fn gc(conf: &NetConf, path: &str, stdin: &[u8]) -> CniResult<()> {
+    nat::collect_garbage(&conf.name, &conf.valid_attachments)?;
+    let ipam = Ipam::find(conf.ipam.as_ref(), path)?;
+    if ipam.speaks("1.1.0") {
+        ipam.gc(stdin)?;
+    }
+    Ok(())
+}
+
+/// `STATUS` (spec 1.1): ready when the IPAM plugin is found (and, when it speaks
+/// 1.1.0, says it is ready); otherwise code 50, "not available".
+fn status(conf: &NetConf, path: &str, stdin: &[u8]) -> CniResult<()> {
+    let unavailable = |e: CniError| {
+        CniError::new(Code::NotAvailable, "vnet-cni cannot serve ADD now").details(e.to_string())
+    };
+    let ipam = Ipam::find(conf.ipam.as_ref(), path).map_err(unavailable)?;
+    if ipam.speaks("1.1.0") {
+        ipam.status(stdin).map_err(unavailable)?;
+    }
+    Ok(())
 }

@@ -7,13 +7,16 @@ use vnet_core::{ContainerNat, IfName, Netfilter};
 
 use super::Call;
 use super::bridge::fnv1a;
+use super::config::ValidAttachment;
 use super::error::{CniError, CniResult, Code};
 use super::result::NetResult;
+
+/// What every attachment's table name starts with.
+pub const TABLE_PREFIX: &str = "vnet-cni-";
 
 /// The table of an attachment: `vnet-cni-`, the container id's first 12 characters, and
 /// 8 hex digits of a hash of (network, container id, interface).
 pub fn table_name(network: &str, container_id: &str, ifname: &IfName) -> String {
-    let ifname = ifname.to_string();
     let hash = fnv1a(&[
         network.as_bytes(),
         b"\0",
@@ -22,7 +25,7 @@ pub fn table_name(network: &str, container_id: &str, ifname: &IfName) -> String 
         ifname.as_bytes(),
     ]);
     let short: String = container_id.chars().take(12).collect();
-    format!("vnet-cni-{short}-{:08x}", hash as u32)
+    format!("{TABLE_PREFIX}{short}-{:08x}", hash as u32)
 }
 
 fn table(call: &Call) -> String {
@@ -61,10 +64,7 @@ pub(super) fn install(call: &Call, result: &NetResult) -> CniResult<()> {
     let Some(nat) = container_nat(call, &addresses(result)) else {
         return Ok(());
     };
-    let owner = format!(
-        "vnet-cni network={} container={} ifname={}",
-        call.conf.name, call.container_id, call.ifname
-    );
+    let owner = owner(&call.conf.name, &call.container_id, &call.ifname);
     netfilter()?
         .container_nat()
         .install(&table(call), &owner, &nat)
@@ -102,4 +102,47 @@ pub(super) fn check(call: &Call, prev: &NetResult) -> CniResult<()> {
             format!("the NAT rules of table ip {table} differ from what ADD made"),
         ))
     }
+}
+
+/// The owner text a table keeps: which network, container and interface it serves.
+fn owner(network: &str, container_id: &str, ifname: &IfName) -> String {
+    format!("vnet-cni network={network} container={container_id} ifname={ifname}")
+}
+
+/// Reads an owner text back: (network, container id, interface).
+fn parse_owner(text: &str) -> Option<(&str, &str, &str)> {
+    let rest = text.strip_prefix("vnet-cni network=")?;
+    let (network, rest) = rest.split_once(" container=")?;
+    let (container, ifname) = rest.split_once(" ifname=")?;
+    Some((network, container, ifname))
+}
+
+/// GC: removes the tables of `network` whose attachment is not in `valid`; returns
+/// how many it removed. Tables of other networks, and tables vnet-cni did not make,
+/// are left alone.
+pub fn collect_garbage(network: &str, valid: &[ValidAttachment]) -> CniResult<usize> {
+    let handle = netfilter()?;
+    let nat = handle.container_nat();
+    let tables = nat
+        .list(TABLE_PREFIX)
+        .map_err(|e| CniError::kernel("listing the containers' NAT tables", e))?;
+    let mut removed = 0;
+    for (table, owner) in tables {
+        let Some((net, container, ifname)) = parse_owner(&owner) else {
+            continue;
+        };
+        let in_use = valid
+            .iter()
+            .any(|v| v.container_id == container && v.ifname == ifname);
+        if net != network || in_use {
+            continue;
+        }
+        if nat
+            .remove(&table, None)
+            .map_err(|e| CniError::kernel(&format!("removing stale table ip {table}"), e))?
+        {
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }

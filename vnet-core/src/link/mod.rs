@@ -7,6 +7,7 @@
 
 mod bridge;
 mod change;
+mod extended;
 mod info;
 mod macvlan;
 mod spec;
@@ -18,6 +19,10 @@ mod wire_tests;
 
 pub use bridge::{Bridge, BridgeOptions};
 pub use change::LinkChange;
+pub use extended::{
+    AddrGenMode, BridgeData, BridgePortData, KindData, LinkExtended, MacVlanData, TunData,
+    VlanData, VxlanData,
+};
 pub use info::{IfFlags, Link, LinkDetails, LinkKind, LinkMode, LinkStats, LinkType, OperState};
 pub use macvlan::{MacVlan, MacVlanMode};
 pub(crate) use spec::sealed::BuildLink;
@@ -31,6 +36,7 @@ use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::{LinkAttribute, LinkMessage};
 
 use crate::error::{Context, Error, Result};
+use crate::netlink::names::ifname_attribute;
 use crate::netlink::{Connection, NETLINK_ROUTE};
 use crate::netns::Netns;
 use crate::values::IfName;
@@ -93,7 +99,9 @@ impl<'a> LinkHandle<'a> {
     ///
     /// Fails with `EEXIST` if a link of that name exists.
     pub fn add(&self, spec: &dyn LinkSpec) -> Result<()> {
-        let message = spec.message(self)?;
+        let message = spec
+            .message(self)
+            .map_err(|e| e.within(format_args!("creating {}", spec.describe())))?;
         self.conn
             .request_ack(
                 RouteNetlinkMessage::NewLink(message),
@@ -111,7 +119,10 @@ impl<'a> LinkHandle<'a> {
     pub fn add_many(&self, specs: &[&dyn LinkSpec]) -> Result<()> {
         let mut messages = Vec::with_capacity(specs.len());
         for spec in specs {
-            messages.push(RouteNetlinkMessage::NewLink(spec.message(self)?));
+            let message = spec
+                .message(self)
+                .map_err(|e| e.within(format_args!("creating {}", spec.describe())))?;
+            messages.push(RouteNetlinkMessage::NewLink(message));
         }
         let outcomes = self
             .conn
@@ -155,7 +166,9 @@ impl<'a> LinkHandle<'a> {
     /// Changes a link, like `ip link set DEV ...`.
     pub fn set(&self, link: impl Into<LinkRef>, change: &LinkChange) -> Result<()> {
         let link = link.into();
-        let message = change.message(self, &link)?;
+        let message = change
+            .message(self, &link)
+            .map_err(|e| e.within(format_args!("changing link '{link}'{}", change.describe())))?;
         self.conn
             .request_ack(RouteNetlinkMessage::SetLink(message), 0)
             .op(|| format!("changing link '{link}'{}", change.describe()))
@@ -408,9 +421,7 @@ impl<'a> LinkHandle<'a> {
 pub(crate) fn identify(message: &mut LinkMessage, link: &LinkRef) {
     match link {
         LinkRef::Index(index) => message.header.index = *index,
-        LinkRef::Name(name) => message
-            .attributes
-            .push(LinkAttribute::IfName(name.to_string())),
+        LinkRef::Name(name) => message.attributes.push(ifname_attribute(name)),
     }
 }
 

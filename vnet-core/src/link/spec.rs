@@ -7,6 +7,7 @@ use std::os::fd::{AsFd, AsRawFd};
 
 use super::{LinkHandle, LinkRef};
 use crate::error::Result;
+use crate::netlink::names::ifname_attribute;
 use crate::netns::Netns;
 use crate::values::{IfName, MacAddr, Mtu};
 
@@ -70,9 +71,7 @@ impl LinkCommon {
         data: Option<InfoData>,
     ) -> Result<LinkMessage> {
         let mut message = LinkMessage::default();
-        message
-            .attributes
-            .push(LinkAttribute::IfName(name.to_string()));
+        message.attributes.push(ifname_attribute(name));
         CommonAttributes {
             up: self.up.then_some(true),
             master: self.master.as_ref().map(Some),
@@ -126,9 +125,12 @@ impl CommonAttributes<'_> {
             message.header.change_mask |= LinkFlags::Up;
         }
         match self.master {
-            Some(Some(master)) => message
-                .attributes
-                .push(LinkAttribute::Controller(links.index(master)?)),
+            Some(Some(master)) => {
+                let index = links
+                    .index(master)
+                    .map_err(|e| e.with_op(format!("looking up master '{master}'")))?;
+                message.attributes.push(LinkAttribute::Controller(index));
+            }
             // IFLA_MASTER 0 releases the link from its master.
             Some(None) => message.attributes.push(LinkAttribute::Controller(0)),
             None => {}

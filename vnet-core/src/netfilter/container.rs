@@ -176,7 +176,7 @@ fn host(address: Ipv4Addr) -> Ipv4Network {
     Ipv4Network::new(address, 32).expect("/32 is a valid prefix")
 }
 
-/// `[ip daddr HOST_IP | fib daddr type local] P dport HOST_PORT dnat to ADDRESS:PORT`.
+/// `P dport HOST_PORT [ip daddr HOST_IP | fib daddr type local] dnat to ADDRESS:PORT`.
 fn dnat(address: Ipv4Addr, p: &HostPort) -> Vec<Expr> {
     let mut out = Vec::from(protocol_port(p.protocol, p.host_port));
     match p.host_ip {
@@ -317,6 +317,17 @@ impl<'a> ContainerNatHandle<'a> {
     /// (`nft list table ip TABLE`).
     pub fn rule_counts(&self, table: &str) -> Result<Option<[usize; 3]>> {
         check_table(table)?;
+        // A rule dump of a missing table is merely empty: ask for the table first.
+        let get = RawMessage::from_message(&message(NfTablesMessage::GetTable(TableMessage {
+            attributes: vec![TableAttribute::Name(table.to_string())],
+        })));
+        match self.conn.request(get, 0) {
+            Ok(_) => {}
+            Err(e) if e.is_errno(Errno::ENOENT) => return Ok(None),
+            Err(e) => {
+                return Err(e.with_op(format!("reading table ip {table} in {}", self.describe())));
+            }
+        }
         let request = RawMessage::from_message(&message(NfTablesMessage::GetRule(RuleMessage {
             attributes: vec![RuleAttribute::Table(table.to_string())],
         })));
@@ -354,6 +365,47 @@ impl<'a> ContainerNatHandle<'a> {
             }
         }
         Ok(Some(counts))
+    }
+
+    /// Every table (family `ip`) whose name starts with `prefix`, with its owner text
+    /// (the user data [`ContainerNatHandle::install`] stored; empty when it has none),
+    /// sorted by name (`nft list tables ip`): what a garbage collection goes through.
+    pub fn list(&self, prefix: &str) -> Result<Vec<(String, String)>> {
+        let request = RawMessage::from_message(&message(NfTablesMessage::GetTable(TableMessage {
+            attributes: Vec::new(),
+        })));
+        let replies = self
+            .conn
+            .dump(request)
+            .op(|| format!("listing nf_tables tables in {}", self.describe()))?;
+        let mut out = Vec::new();
+        for reply in replies {
+            if reply.message_type != NEWTABLE_MESSAGE_TYPE || reply.payload.len() < NFGENMSG_LEN {
+                continue;
+            }
+            // Only the `ip` family: the first byte of the nfgenmsg header.
+            if u32::from(reply.payload[0]) != NFPROTO_IPV4 {
+                continue;
+            }
+            let (mut name, mut owner) = (None, String::new());
+            for (kind, value) in attributes(&reply.payload[NFGENMSG_LEN..]) {
+                match kind {
+                    // The kernel sends the name NUL-terminated.
+                    NFTA_TABLE_NAME => {
+                        name = std::str::from_utf8(value.strip_suffix(&[0]).unwrap_or(value))
+                            .ok()
+                            .map(String::from)
+                    }
+                    NFTA_TABLE_USERDATA => owner = String::from_utf8_lossy(value).into_owned(),
+                    _ => {}
+                }
+            }
+            if let Some(name) = name.filter(|n| n.starts_with(prefix)) {
+                out.push((name, owner));
+            }
+        }
+        out.sort();
+        Ok(out)
     }
 
     /// True when table `ip TABLE` exists and holds as many rules in each chain as
