@@ -9,6 +9,7 @@ packages=(
   qemu-system-x86 busybox-static cpio xz-utils
   gcc libc6-dev
   pkg-config valgrind binutils dpkg-dev
+  podman runc conmon containernetworking-plugins strace
 )
 missing=()
 for p in "${packages[@]}"; do

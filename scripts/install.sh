@@ -3,6 +3,8 @@
 #   scripts/install.sh [--prefix PREFIX] [--destdir DIR] [--no-build]
 #
 #   PREFIX/bin/{vbrctl,vtunctl,vnet,vip}           the commands
+#   PREFIX/lib/cni/vnet-cni                        the CNI plugin (give CNI_PATH, or
+#                                                  podman's cni_plugin_dirs, this directory)
 #   PREFIX/lib/libvnet.so.0, libvnet.so -> .so.0   the C library (SONAME libvnet.so.0)
 #   PREFIX/include/vnet.h                          its header
 #   PREFIX/lib/pkgconfig/vnet.pc                   cc app.c $(pkg-config --cflags --libs vnet)
@@ -46,13 +48,16 @@ fi
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n1)
 
 root="$destdir$prefix"
-install -d "$root/bin" "$root/lib/pkgconfig" "$root/include" "$root/share/man/man8" \
+install -d "$root/bin" "$root/lib/cni" "$root/lib/pkgconfig" "$root/include" "$root/share/man/man8" \
   "$root/share/bash-completion/completions" "$root/share/zsh/vendor-completions" \
   "$root/share/fish/vendor_completions.d"
 
 for bin in vbrctl vtunctl vnet vip; do
   install -m 0755 "$target/$bin" "$root/bin/$bin"
 done
+# A CNI plugin is found by runtimes in a plugin directory, not on PATH (Debian's
+# containernetworking-plugins use /usr/lib/cni).
+install -m 0755 "$target/vnet-cni" "$root/lib/cni/vnet-cni"
 
 install -m 0644 "$target/libvnet_ffi.so" "$root/lib/libvnet.so.0"
 ln -sfn libvnet.so.0 "$root/lib/libvnet.so"

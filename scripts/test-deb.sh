@@ -3,7 +3,8 @@
 # (dpkg -x: nothing is installed on the machine), checks its files and Depends, then
 # runs the installed vbrctl, vtunctl, vnet and vip, and a C program (examples/c/lab.c)
 # built against the installed header and library through pkg-config, each inside fresh
-# namespaces under a private /run/netns.
+# namespaces under a private /run/netns, and podman with the installed vnet-cni inside a
+# sandbox (scripts/test-podman.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -16,7 +17,7 @@ echo "== $deb: $(du -k "$deb" | cut -f1) KiB"
 dpkg-deb -f "$deb" Package Version Architecture Depends
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
-for f in usr/bin/vbrctl usr/bin/vtunctl usr/bin/vnet usr/bin/vip usr/lib/libvnet.so.0 \
+for f in usr/bin/vbrctl usr/bin/vtunctl usr/bin/vnet usr/bin/vip usr/lib/cni/vnet-cni usr/lib/libvnet.so.0 \
   usr/include/vnet.h usr/lib/pkgconfig/vnet.pc usr/share/man/man8/vbrctl.8.gz \
   usr/share/man/man8/vtunctl.8.gz usr/share/man/man8/vnet.8.gz usr/share/man/man8/vip.8.gz \
   usr/share/man/man8/vnet-lab.8.gz \
@@ -29,7 +30,7 @@ zgrep -q '^\.BI "addbr ' "$root/usr/share/man/man8/vbrctl.8.gz" || fail "vbrctl(
 
 # Depends names exactly the packages that provide the libraries the objects need.
 depends=$(dpkg-deb -f "$deb" Depends)
-for obj in "$root"/usr/bin/* "$root/usr/lib/libvnet.so.0"; do
+for obj in "$root"/usr/bin/* "$root/usr/lib/cni/vnet-cni" "$root/usr/lib/libvnet.so.0"; do
   for lib in $(objdump -p "$obj" | awk '/NEEDED/ {print $2}'); do
     [ "$lib" = libvnet.so.0 ] && continue
     pkg=$(dpkg -S "$(ldconfig -p | awk -v l="$lib" '$1 == l {print $NF; exit}')" 2>/dev/null |
@@ -69,4 +70,8 @@ cc -std=c11 -Wall -Wextra -Wpedantic -Werror $(pkg-config --cflags vnet) \
 LD_LIBRARY_PATH="$root/usr/lib" ldd "$prog" | grep -q "$root/usr/lib/libvnet.so.0" ||
   fail "the program does not load the installed libvnet.so.0"
 LD_LIBRARY_PATH="$root/usr/lib" scripts/private-netns.sh "$prog" 2
+echo "== podman with the installed CNI plugin (in a sandbox)"
+CNI_COMMAND=VERSION "$root/usr/lib/cni/vnet-cni" | jq -e '.supportedVersions | index("1.0.0")' >/dev/null ||
+  fail "vnet-cni VERSION does not list 1.0.0"
+scripts/test-podman.sh --plugin-dir "$root/usr/lib/cni"
 echo "== the package works"

@@ -2,6 +2,7 @@
 # The whole vnet test suite, for a Debian 12 machine, as root:
 #   formatting, clippy, every test (unit, kernel, end-to-end with real traffic),
 #   each kernel test in its own network namespaces under a private /run/netns;
+#   podman 4.3 running containers on a vnet-cni network inside a sandbox;
 #   libvnet's header checked against cbindgen, vnet installed into a throwaway prefix
 #   and the C tests compiled and run against it, the Debian package built and tested;
 #   then the stock-kernel lane: the whole kernel test suite again inside Debian's
@@ -32,6 +33,9 @@ echo "== the command-line tools as they ship (scripts/build-release.sh), against
 shipped=$(scripts/build-release.sh)
 VNET_BIN_DIR=$shipped scripts/private-netns.sh cargo test --quiet -p vnet-cli \
   --test vbrctl --test vtunctl --test vip --test vbrctl_setup --test c_start --test vnet
+echo "== podman 4.3 (CNI backend) with the shipped vnet-cni, then with the reference plugins (sandboxed)"
+scripts/test-podman.sh --plugin-dir "$shipped"
+scripts/test-podman.sh --reference
 echo "== libvnet: the committed header is what cbindgen makes of the source"
 scripts/ffi-header.sh --check
 echo "== libvnet: installed into a throwaway prefix, C tests against it (private /run/netns)"
