@@ -13,6 +13,7 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+pub mod brctl;
 pub mod ccompat;
 pub mod docs;
 pub mod ip;
