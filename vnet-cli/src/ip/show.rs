@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use vnet_core::{Address, Family, Handle, IfName, Link, LinkType, Netns};
 
 use super::args::{Words, duparg2, invarg, matches, unsupported};
-use super::{Session, Status, stats, usage};
+use super::{Session, Status, details, stats, usage};
 use crate::print_err;
 
 /// Which listing: `ip link show` (links only, with their mode) or `ip address show`
@@ -37,6 +37,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
     let oneline = session.oneline;
     let family = session.family;
     let stats = session.stats;
+    let details = session.details;
     let handle = session.handle()?;
     let mut filter = Filter::default();
     while let Some(word) = words.take() {
@@ -106,6 +107,18 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
                 .kind
                 .is_none_or(|k| l.kind.as_ref().is_some_and(|kind| kind.as_str() == k))
     });
+    // `-d` on a kind whose options vip does not decode: refused before anything is
+    // printed, rather than printed unlike ip.
+    if details && !brief {
+        for link in &links {
+            if let Some(kind) = details::undecoded_kind(&link.extended()) {
+                return Err(unsupported(&format!(
+                    "\"-d\" on {kind} links (\"{}\")",
+                    link.name
+                )));
+            }
+        }
+    }
     let addresses = match listing {
         Listing::Links => Vec::new(),
         Listing::Addresses => match handle.addr().list(None) {
@@ -135,8 +148,9 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
         up: all.iter().map(|l| (l.index, l.up)).collect(),
         listing,
         netns_names: netns_names(handle, &links),
-        show_link_layer: listing == Listing::Links || family == Family::Any,
+        show_link_layer: listing == Listing::Links || family == Family::Any || details,
         stats,
+        details,
     };
     let mut out = String::new();
     if json {
@@ -218,6 +232,8 @@ struct Context<'a> {
     show_link_layer: bool,
     /// `-s` once or twice: the counters.
     stats: u8,
+    /// `-d`: the details ([`details`]).
+    details: bool,
 }
 
 /// A JSON string as iproute2's writer quotes it.
@@ -328,7 +344,7 @@ impl Context<'_> {
             if let Some(a) = &link.address {
                 out.push_str(&lladdr(a, link.link_type));
             }
-            if let Some(b) = &link.broadcast {
+            if let Some(b) = link.broadcast.as_ref().filter(|_| !self.ipv6_view) {
                 let word = if link.flags.contains(vnet_core::IfFlags::POINTOPOINT) {
                     " peer "
                 } else {
@@ -339,6 +355,7 @@ impl Context<'_> {
             }
             if let Some(p) = &link.permanent_address
                 && link.address.as_ref() != Some(p)
+                && !self.ipv6_view
             {
                 let _ = write!(out, " permaddr {}", lladdr(p, link.link_type));
             }
@@ -354,7 +371,17 @@ impl Context<'_> {
                 _ => out.push_str(" link-netnsid unknown"),
             }
         }
-        if self.listing == Listing::Links
+        if self.details && !self.ipv6_view {
+            details::write(
+                out,
+                false,
+                link,
+                &|i| self.name_of(i),
+                self.listing == Listing::Links,
+            );
+        }
+        if (self.listing == Listing::Links || self.details)
+            && !self.ipv6_view
             && let Some(alias) = &link.alias
         {
             let _ = write!(out, "\n    alias {alias}");
@@ -550,7 +577,7 @@ impl Context<'_> {
             if let Some(a) = &link.address {
                 let _ = write!(out, ",\"address\":{}", json_str(&lladdr(a, link.link_type)));
             }
-            if let Some(b) = &link.broadcast {
+            if let Some(b) = link.broadcast.as_ref().filter(|_| !self.ipv6_view) {
                 if link.flags.contains(vnet_core::IfFlags::POINTOPOINT) {
                     out.push_str(",\"link_pointtopoint\":true");
                 }
@@ -562,6 +589,7 @@ impl Context<'_> {
             }
             if let Some(p) = &link.permanent_address
                 && link.address.as_ref() != Some(p)
+                && !self.ipv6_view
             {
                 let _ = write!(
                     out,
@@ -573,7 +601,17 @@ impl Context<'_> {
         if let Some(id) = link.link_netnsid {
             let _ = write!(out, ",\"link_netnsid\":{id}");
         }
-        if self.listing == Listing::Links
+        if self.details && !self.ipv6_view {
+            details::write(
+                out,
+                true,
+                link,
+                &|i| self.name_of(i),
+                self.listing == Listing::Links,
+            );
+        }
+        if (self.listing == Listing::Links || self.details)
+            && !self.ipv6_view
             && let Some(alias) = &link.alias
         {
             let _ = write!(out, ",\"ifalias\":{}", json_str(alias));

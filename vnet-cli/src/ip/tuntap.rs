@@ -179,6 +179,10 @@ fn delete(session: &mut Session, spec: &TunTap) -> Status {
 
 /// `ip tuntap show`: one line (or JSON object) per tun/tap device.
 fn show(session: &mut Session) -> Status {
+    // `ip -d tuntap show` adds the processes that hold each device open.
+    if session.details {
+        return Err(super::args::unsupported("\"-d\" with ip tuntap show"));
+    }
     let json = session.json;
     let devices = match session.handle()?.tuntap().list() {
         Ok(devices) => devices,

@@ -7,6 +7,7 @@
 
 mod bridge;
 mod change;
+mod extended;
 mod info;
 mod macvlan;
 mod spec;
@@ -18,6 +19,10 @@ mod wire_tests;
 
 pub use bridge::{Bridge, BridgeOptions};
 pub use change::LinkChange;
+pub use extended::{
+    AddrGenMode, BridgeData, BridgePortData, KindData, LinkExtended, MacVlanData, TunData,
+    VlanData, VxlanData,
+};
 pub use info::{IfFlags, Link, LinkDetails, LinkKind, LinkMode, LinkStats, LinkType, OperState};
 pub use macvlan::{MacVlan, MacVlanMode};
 pub(crate) use spec::sealed::BuildLink;
