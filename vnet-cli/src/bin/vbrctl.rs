@@ -11,12 +11,14 @@
 //! so the two streams interleave as brctl's do wherever they go.
 //!
 //! Known differences, all for absurd inputs: brctl writes times to sysfs as 64-bit
-//! values while netlink carries 32 bits, so a forward delay (with STP off) or an ageing
-//! time above 2^32 hundredths of a second (about 497 days) is stored as the 32-bit
-//! maximum instead of the kernel's own conversion of the larger value. It starts as a C
-//! program ([`vnet_cli::c_main!`]: SIGPIPE ends it as it ends brctl) except that closed
-//! standard streams are first reopened on `/dev/null`, so its netlink socket never
-//! becomes descriptor 1.
+//! values while netlink carries 32 bits, so a forward delay (with STP off) above 2^32
+//! hundredths of a second (about 497 days) is stored as the 32-bit maximum instead of
+//! the kernel's own conversion of the larger value. (An ageing time that large goes
+//! through the old bridge ioctl, which carries 64 bits, and is stored as brctl's.)
+//!
+//! It starts as a C program ([`vnet_cli::c_main!`]: SIGPIPE ends it as it ends brctl)
+//! except that closed standard streams are first reopened on `/dev/null`, so its
+//! netlink socket never becomes descriptor 1.
 
 #![cfg_attr(not(test), no_main)]
 
@@ -371,7 +373,17 @@ impl Ctl<'_> {
                     Ok(br) if br.stp.stp_state.is_on() => return ERANGE,
                     Ok(_) => u32::MAX,
                 },
-                Time::Ageing => u32::MAX,
+                // What brctl writes to sysfs is an unsigned long: the old bridge ioctl
+                // carries all of it, and the kernel converts it as it converts brctl's.
+                Time::Ageing => {
+                    return match self.bridge(brname) {
+                        Err(e) => e,
+                        Ok(br) => match self.h.bridge().set_ageing_time_wide(&br.name, centis) {
+                            Ok(()) => 0,
+                            Err(e) => e.errno(),
+                        },
+                    };
+                }
             },
         };
         let mut options = BridgeOptions::default();
