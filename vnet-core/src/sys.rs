@@ -216,3 +216,17 @@ pub(crate) mod bridge_ioctl {
         check(unsafe { libc::ioctl(fd.as_raw_fd(), SIOCDEVPRIVATE as libc::Ioctl, &mut req) })
     }
 }
+
+/// `NS_GET_NSTYPE` on `fd`: the `CLONE_NEW*` type of the namespace it refers to
+/// (`ENOTTY` for a file that is not a namespace).
+pub(crate) fn ns_type(fd: std::os::fd::BorrowedFd<'_>) -> io::Result<libc::c_int> {
+    // SAFETY: NS_GET_NSTYPE takes no argument and only returns a number; the fd is
+    // borrowed for the call.
+    let rc = unsafe {
+        libc::ioctl(
+            fd.as_raw_fd(),
+            crate::uapi::nsfs::NS_GET_NSTYPE as libc::Ioctl,
+        )
+    };
+    check(rc).map(|()| rc)
+}

@@ -539,6 +539,12 @@ pub(crate) mod if_bridge {
     pub(crate) const BRCTL_SET_AGEING_TIME: u64 = 11;
 }
 
+/// `linux/nsfs.h`: ioctls on namespace files.
+pub(crate) mod nsfs {
+    /// `NS_GET_NSTYPE` (`_IO(0xb7, 0x3)`): the `CLONE_NEW*` type of the namespace.
+    pub(crate) const NS_GET_NSTYPE: u64 = 0xb703;
+}
+
 /// `linux/sockios.h`.
 pub(crate) mod sockios {
     /// `SIOCDEVPRIVATE`: a device's private ioctl (the old bridge ioctls).
