@@ -96,7 +96,7 @@ impl Netns {
         }
         let op = |name: &str| format!("creating network namespace '{name}'");
         let first = names.first().copied().unwrap_or_default();
-        let dir = prepare_run_dir().map_err(|e| e.with_op(op(first)))?;
+        let dir = prepare_run_dir(&op(first))?;
         let _lock = Flock::lock(dir, FlockArg::LockExclusive).map_err(|(_, errno)| {
             Error::sys(format!("{}: locking {NETNS_RUN_DIR}", op(first)), errno)
         })?;
@@ -447,9 +447,12 @@ fn open_ns_file(path: &Path) -> Result<OwnedFd> {
 
 /// Creates `/run/netns` and makes it a shared mount point, as iproute2 does, and returns
 /// it opened (for the lock).
-fn prepare_run_dir() -> Result<File> {
+/// The step of [`prepare_run_dir`] that needs `CAP_SYS_ADMIN`, in `ip`'s words.
+pub(crate) const SHARE_STEP: &str = "mount --make-shared /run/netns";
+
+fn prepare_run_dir(op: &str) -> Result<File> {
     let dir = Path::new(NETNS_RUN_DIR);
-    fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {NETNS_RUN_DIR}"), e))?;
+    fs::create_dir_all(dir).map_err(|e| Error::io(format!("{op}: creating {NETNS_RUN_DIR}"), e))?;
     let shared = || {
         mount(
             None::<&str>,
@@ -470,12 +473,12 @@ fn prepare_run_dir() -> Result<File> {
                 MsFlags::MS_BIND | MsFlags::MS_REC,
                 None::<&str>,
             )
-            .map_err(|e| Error::sys(format!("bind-mounting {NETNS_RUN_DIR}"), e))?;
-            shared().map_err(|e| Error::sys(format!("sharing {NETNS_RUN_DIR}"), e))?;
+            .map_err(|e| Error::sys(format!("{op}: bind-mounting {NETNS_RUN_DIR}"), e))?;
+            shared().map_err(|e| Error::sys(format!("{op}: {SHARE_STEP}"), e))?;
         }
-        Err(e) => return Err(Error::sys(format!("sharing {NETNS_RUN_DIR}"), e)),
+        Err(e) => return Err(Error::sys(format!("{op}: {SHARE_STEP}"), e)),
     }
-    File::open(dir).map_err(|e| Error::io(format!("opening {NETNS_RUN_DIR}"), e))
+    File::open(dir).map_err(|e| Error::io(format!("{op}: opening {NETNS_RUN_DIR}"), e))
 }
 
 #[cfg(test)]

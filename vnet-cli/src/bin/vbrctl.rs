@@ -30,8 +30,8 @@ use vnet_cli::ccompat::{CStdout, sscanf_i, sscanf_lf, tv_to_jiffies};
 use vnet_cli::{argv0, print_err};
 use vnet_core::error::strerror;
 use vnet_core::{
-    Bridge, BridgeInfo, BridgeOptions, Error, FdbEntryKind, Handle, IfName, Link, LinkKind,
-    PortInfo, PortOptions,
+    Bridge, BridgeInfo, BridgeOptions, Error, FdbEntryKind, Handle, IfName, Link, LinkChange,
+    LinkKind, PortInfo, PortOptions,
 };
 
 /// What `brctl -V` prints.
@@ -310,7 +310,15 @@ impl Ctl<'_> {
             let err = match (&port, self.bridge(brname)) {
                 (None, _) => ENODEV,
                 (_, Err(e)) => e,
-                (Some(p), Ok(br)) if p.master != Some(br.index) => EINVAL,
+                // SIOCBRDELIF checks CAP_NET_ADMIN before it looks at the port: an
+                // empty change (which needs the same capability, and changes nothing)
+                // asks the kernel whether the caller has it.
+                (Some(p), Ok(br)) if p.master != Some(br.index) => {
+                    match self.h.link().set(p.index, &LinkChange::new()) {
+                        Ok(()) => EINVAL,
+                        Err(e) => e.errno(),
+                    }
+                }
                 (Some(p), Ok(_)) => match self.h.bridge().remove_port(p.index) {
                     Ok(()) => continue,
                     Err(e) => e.errno(),
