@@ -41,7 +41,8 @@ fn course_recipe_veth_into_a_namespace_renamed_eth0() {
 }
 
 /// A bridge with an address and three "VM" namespaces on it: they ping each other and
-/// the bridge; a fourth namespace, not on the bridge, cannot reach them.
+/// the bridge; a fourth namespace on a second bridge of the same host, with an address
+/// in their subnet, cannot reach them until its port moves into their bridge.
 #[test]
 fn bridge_with_three_vms_and_an_outsider() {
     let host = TestNs::new("bhost");
@@ -70,20 +71,29 @@ fn bridge_with_three_vms_and_an_outsider() {
             )
             .unwrap();
     }
-    // The outsider has an address in the same subnet, on a link that leads nowhere near
-    // the bridge.
-    let outsider = TestNs::new("bout");
-    outsider
-        .handle
+    // The outsider has an address in the same subnet, on a second bridge of the same
+    // host, which it shares with a control machine: only the bridges keep it apart.
+    host.handle
         .link()
-        .add(&Veth::new(ifname("eth0"), ifname("dead0")).up())
+        .add(&Bridge::new(ifname("br1")).up())
         .unwrap();
-    outsider.handle.link().up(ifname("dead0")).unwrap();
-    outsider
-        .handle
-        .addr()
-        .add(ifname("eth0"), "10.1.0.99/24".parse().unwrap())
-        .unwrap();
+    let outsider = TestNs::new("bout");
+    let control = TestNs::new("bctl");
+    for (ns, port, addr) in [
+        (&outsider, "out1", "10.1.0.99/24"),
+        (&control, "ctl1", "10.1.0.98/24"),
+    ] {
+        let veth = Veth::new(ifname(port), ifname("eth0"))
+            .peer_netns(&ns.netns)
+            .master(ifname("br1"))
+            .up();
+        host.handle.link().add(&veth).unwrap();
+        ns.handle.link().up(ifname("eth0")).unwrap();
+        ns.handle
+            .addr()
+            .add(ifname("eth0"), addr.parse().unwrap())
+            .unwrap();
+    }
 
     // Witness: the bridge has exactly the three ports.
     let ports = host.ip_json(&["link", "show", "master", "br0"]);
@@ -105,10 +115,18 @@ fn bridge_with_three_vms_and_an_outsider() {
         }
     }
     assert!(host.ping("10.1.0.3"), "bridge -> vm3");
+    // The outsider's pings leave on br1 (the control there answers) and never reach
+    // br0's segment.
     for j in 1..=3 {
-        assert!(
-            outsider.cannot_ping(&format!("10.1.0.{j}")),
-            "outsider must not reach vm{j}"
-        );
+        outsider.assert_no_reply(&format!("10.1.0.{j}"), "10.1.0.98");
     }
+    // Its port moved into br0, the same outsider reaches the VMs.
+    host.handle
+        .link()
+        .set(ifname("out1"), &LinkChange::new().master(ifname("br0")))
+        .unwrap();
+    assert!(
+        outsider.pings_within("10.1.0.1", 5),
+        "outsider on br0 -> vm1"
+    );
 }

@@ -7,6 +7,7 @@
 //! - [`ccompat`]: what the drop-ins for C tools must do as C does (glibc's `getopt`,
 //!   `strtol` and friends, `stdout` buffering);
 //! - [`docs`]: the man pages and shell completions generated from a clap parser;
+//! - [`cni`]: the CNI plugin `vnet-cni`;
 //! - [`ip`]: the `ip` command line of `vip`;
 //! - [`lab`]: `vnet lab`, labs from files.
 
@@ -15,6 +16,7 @@ use std::process::ExitCode;
 
 pub mod brctl;
 pub mod ccompat;
+pub mod cni;
 pub mod docs;
 pub mod ip;
 pub mod lab;

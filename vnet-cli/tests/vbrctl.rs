@@ -1,7 +1,8 @@
 //! Differential tests of `vbrctl` against Debian's `brctl` (bridge-utils 1.7.1).
 //!
 //! Each case runs the same steps twice, in two fresh namespaces: once with the real
-//! brctl (`/usr/sbin/brctl`), once with vbrctl (the binary cargo built for this test).
+//! brctl (the file bridge-utils installed, checked against its MD5 sums by
+//! `vnet_testkit::packaged_tool`), once with vbrctl (the binary cargo built for this test).
 //! Each runs by its absolute path, never looked up on `PATH`, and with `brctl` as its
 //! `argv[0]` (`vnet_testkit::invoke_as`), so messages that print `argv[0]` match. The test
 //! compares, step by step, stdout, stderr and the exit code, and after every brctl step
@@ -59,15 +60,15 @@ struct Record {
 
 /// The two tools, by their absolute paths.
 struct Tools {
-    /// Debian's brctl (bridge-utils 1.7.1).
-    real: &'static Path,
+    /// Debian's brctl (bridge-utils 1.7.1), the file its package installed.
+    real: PathBuf,
     /// vbrctl, as cargo built it for this test, or from `VNET_BIN_DIR`.
     ours: PathBuf,
 }
 
 fn tools() -> Tools {
     Tools {
-        real: Path::new("/usr/sbin/brctl"),
+        real: packaged_tool("brctl"),
         ours: common::binary("vbrctl", env!("CARGO_BIN_EXE_vbrctl")),
     }
 }
@@ -421,7 +422,7 @@ fn differential(tag: &str, steps: &[Step<'_>], mask: fn(&str) -> String) {
             Expect(l, f, v) => Expect(l, f, v),
         })
         .collect();
-    let real = transcript(&real_ns, tools.real, &all, mask);
+    let real = transcript(&real_ns, &tools.real, &all, mask);
     let ours = transcript(&ours_ns, &tools.ours, &all, mask);
     compare(&ours, &real);
     assert_same("final kernel state", &state(&ours_ns), &state(&real_ns));
@@ -711,7 +712,7 @@ fn showmacs_after_traffic() {
     let tools = tools();
     let mut runs = Vec::new();
     let mut states = Vec::new();
-    for (tag, program) in [("macs-r", tools.real), ("macs-o", &tools.ours)] {
+    for (tag, program) in [("macs-r", &tools.real), ("macs-o", &tools.ours)] {
         let sw = TestNs::new(tag);
         let h1 = TestNs::new(&format!("{tag}h1"));
         let h2 = TestNs::new(&format!("{tag}h2"));
@@ -816,7 +817,7 @@ fn right_inside_a_namespace_whatever_sysfs_shows() {
         "bridge"
     );
     assert!(b.link_json("bra").is_none());
-    let real = run(tools.real);
+    let real = run(&tools.real);
     assert!(
         real.contains("bra") && !real.contains("brb"),
         "brctl was expected to show A's bridge from A's sysfs:\n{real}"

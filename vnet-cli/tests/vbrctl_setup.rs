@@ -18,7 +18,7 @@ use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Command;
 
-use vnet_testkit::{TestNs, invoke_as};
+use vnet_testkit::{TestNs, invoke_as, packaged_tool};
 
 /// `AUDIT_ARCH_*` of this target, as `seccomp_data.arch` reports it.
 #[cfg(target_arch = "x86_64")]
@@ -116,7 +116,8 @@ fn run_denied(
 #[test]
 fn socket_failure_reports_strerror_like_brctl() {
     let ns = TestNs::new("nosocket");
-    let brctl = Path::new("/usr/sbin/brctl");
+    let brctl = packaged_tool("brctl");
+    let brctl = brctl.as_path();
     let vbrctl = common::binary("vbrctl", env!("CARGO_BIN_EXE_vbrctl"));
     let vbrctl = vbrctl.as_path();
     let cases: &[&[&str]] = &[

@@ -2,7 +2,8 @@
 //!
 //! Each case is a transcript of `ip` command lines, run twice, each time in a fresh
 //! network and mount namespace with a private `/run/netns` (`unshare --net --mount`,
-//! a tmpfs on /run/netns): once with the real `ip` (`/usr/bin/ip`), once with vip (the
+//! a tmpfs on /run/netns): once with Debian's `ip` (the file iproute2 installed, checked against its
+//! package's MD5 sums), once with vip (the
 //! binary cargo built), both by absolute path and both called `ip` (`exec -a ip`). The
 //! stdout, stderr and exit code of every line are compared byte for byte, and then the
 //! kernel state of every namespace as the real `ip` sees it (`ip -d -j link`, `ip -j
@@ -14,12 +15,19 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// The real `ip`, by absolute path: never a drop-in found on `PATH`.
-const IP: &str = "/usr/bin/ip";
+/// The real `ip`, by absolute path: never a drop-in found on `PATH`, and proven to be
+/// the file Debian's iproute2 installed (`vnet_testkit::packaged_tool`). Scripts get it
+/// as `$REAL_IP`.
+fn real_ip() -> &'static str {
+    static PATH: OnceLock<String> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let path = vnet_testkit::packaged_tool("ip");
+        path.to_str().expect("a UTF-8 path").to_string()
+    })
+}
 
 /// Runs `lines` (each the arguments of one `ip` invocation, as shell words) with the
 /// tool at `tool`, in fresh namespaces, and returns the transcript: every line's
@@ -29,7 +37,7 @@ fn transcript(tool: &str, setup: &str, lines: &[&str]) -> String {
         "set -u\n\
          mkdir -p /run/netns && mount -t tmpfs vip-test /run/netns || exit 99\n\
          umount -l /sys && mount -t sysfs vip-sys /sys || exit 98\n\
-         ip() { /usr/bin/ip \"$@\"; }\n\
+         ip() { \"$REAL_IP\" \"$@\"; }\n\
          ip link set lo up\n\
          sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0\n\
          d=$(mktemp -d)\n",
@@ -62,6 +70,7 @@ fn transcript(tool: &str, setup: &str, lines: &[&str]) -> String {
     // (The batch cases read their lines from standard input: a file setup names in
     // STDIN.)
     let out = Command::new("unshare")
+        .env("REAL_IP", real_ip())
         .args([
             "--net",
             "--mount",
@@ -239,11 +248,7 @@ fn vip() -> &'static str {
 
 /// Runs a case with both tools and compares the transcripts.
 fn differential(setup: &str, lines: &[&str]) {
-    assert!(
-        Path::new(IP).exists(),
-        "Debian's iproute2 is needed at {IP}"
-    );
-    let expected = transcript(IP, setup, lines);
+    let expected = transcript(real_ip(), setup, lines);
     let actual = transcript(vip(), setup, lines);
     if expected != actual {
         let dir = std::env::temp_dir();
@@ -482,7 +487,7 @@ fn netns_exec_pids_identify() {
     differential(
         &setup,
         &[
-            "netns exec vm1 /usr/bin/ip -j link show d0",
+            "netns exec vm1 $REAL_IP -j link show d0",
             "netns exec vm1 sh -c 'echo hi; echo err >&2; exit 3'",
             "netns exec nosuch true",
             "netns exec",
@@ -820,7 +825,7 @@ fn one_batch_builds_a_lab_across_namespaces() {
     let script = format!(
         "set -e\n\
          mkdir -p /run/netns && mount -t tmpfs vip-lab /run/netns\n\
-         /usr/bin/ip netns add vm1; /usr/bin/ip netns add vm2\n\
+         $REAL_IP netns add vm1; $REAL_IP netns add vm2\n\
          cat > /tmp/vip-lab.$$ <<'EOF'\n\
          link add br0 type bridge\n\
          link set br0 up\n\
@@ -837,12 +842,13 @@ fn one_batch_builds_a_lab_across_namespaces() {
          EOF\n\
          ( exec -a ip {vip} -batch /tmp/vip-lab.$$ )\n\
          rm /tmp/vip-lab.$$\n\
-         /usr/bin/ip netns exec vm1 ping -c 1 -W 5 10.0.0.2 >/dev/null\n\
-         /usr/bin/ip netns exec vm2 ping -c 1 -W 5 10.0.0.254 >/dev/null\n\
-         /usr/bin/ip -n vm1 -j route show default\n",
+         $REAL_IP netns exec vm1 ping -c 1 -W 5 10.0.0.2 >/dev/null\n\
+         $REAL_IP netns exec vm2 ping -c 1 -W 5 10.0.0.254 >/dev/null\n\
+         $REAL_IP -n vm1 -j route show default\n",
         vip = vip()
     );
     let out = Command::new("unshare")
+        .env("REAL_IP", real_ip())
         .args([
             "--net",
             "--mount",
@@ -903,11 +909,12 @@ ip neigh add proxy 10.0.0.100 dev br0
 ip netns exec vm1 ping -c 1 -W 5 10.0.0.2 >/dev/null
 ip netns exec vm1 ping -c 1 -W 5 10.0.3.2 >/dev/null
 ip netns exec vm3 ping -c 1 -W 5 10.0.0.1 >/dev/null
-/usr/bin/ip -j neigh show proxy
+$REAL_IP -j neigh show proxy
 "#,
         vip = vip()
     );
     let out = Command::new("unshare")
+        .env("REAL_IP", real_ip())
         .args([
             "--net",
             "--mount",
@@ -942,10 +949,11 @@ fn a_batch_follows_a_namespace_made_again() {
          'netns add vm1' '-n vm1 link add b1 type bridge' > /tmp/vip-again.$$\n\
          {vip} -batch /tmp/vip-again.$$\n\
          rm /tmp/vip-again.$$\n\
-         /usr/bin/ip -n vm1 -j link show\n",
+         $REAL_IP -n vm1 -j link show\n",
         vip = vip()
     );
     let out = Command::new("unshare")
+        .env("REAL_IP", real_ip())
         .args([
             "--net",
             "--mount",
@@ -987,6 +995,7 @@ fn unsupported_commands_fail_loudly() {
         "-s addr flush dev lo",
     ] {
         let out = Command::new("unshare")
+            .env("REAL_IP", real_ip())
             .args(["--net", "--", vip()])
             .args(line.split(' '))
             .output()
@@ -1096,8 +1105,9 @@ fn kernel_has_vlan() -> bool {
     Command::new("unshare")
         .args(["--net", "--", "sh", "-c"])
         .arg(format!(
-            "{IP} link add v type veth peer name w && \
-             {IP} link add link v name v.1 type vlan id 1"
+            "{ip} link add v type veth peer name w && \
+             {ip} link add link v name v.1 type vlan id 1",
+            ip = real_ip()
         ))
         .output()
         .is_ok_and(|o| o.status.success())
@@ -1129,7 +1139,7 @@ fn details_of_vlans_and_vlan_filtering_bridges() {
     ];
     differential(setup, &lines);
     if kernel_has_vlan() {
-        let ip = transcript(IP, setup, &lines);
+        let ip = transcript(real_ip(), setup, &lines);
         for shown in [
             "vlan protocol 802.1Q id 100 <REORDER_HDR>",
             "\"protocol\":\"802.1ad\",\"id\":101",

@@ -1,7 +1,8 @@
 //! Differential tests of `vtunctl` against Debian's `tunctl` (uml-utilities 20070815).
 //!
 //! Each case runs twice, in two fresh namespaces: once with the real tunctl
-//! (`/usr/bin/tunctl`, where Debian's uml-utilities installs it), once with vtunctl (the
+//! (the file Debian's uml-utilities installed, checked against its MD5 sums by
+//! `vnet_testkit::packaged_tool`), once with vtunctl (the
 //! binary cargo built for this test). Each runs by its absolute path, never looked up on
 //! `PATH`, with `tunctl` as its `argv[0]` (`vnet_testkit::invoke_as`), since tunctl
 //! prints `argv[0]` in its messages. After the same setup, every invocation's
@@ -18,7 +19,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use vnet_testkit::{TestNs, invoke_as};
+use vnet_testkit::{TestNs, invoke_as, packaged_tool};
 
 /// One invocation of `tunctl`.
 struct Run<'a> {
@@ -172,9 +173,9 @@ const CASES: &[Case<'static>] = &[
 
 /// The two tools, by their absolute paths: (Debian's tunctl, vtunctl, from
 /// `VNET_BIN_DIR` when it is set).
-fn tools() -> (&'static Path, PathBuf) {
+fn tools() -> (PathBuf, PathBuf) {
     (
-        Path::new("/usr/bin/tunctl"),
+        packaged_tool("tunctl"),
         common::binary("vtunctl", env!("CARGO_BIN_EXE_vtunctl")),
     )
 }
@@ -246,7 +247,7 @@ fn vtunctl_matches_tunctl_case_by_case() {
     let (real, ours) = tools();
     let mut failures = Vec::new();
     for (i, case) in CASES.iter().enumerate() {
-        let expected = transcript(real, case);
+        let expected = transcript(&real, case);
         let got = transcript(&ours, case);
         if expected != got {
             let first = expected
@@ -269,7 +270,7 @@ fn vtunctl_matches_tunctl_case_by_case() {
 #[test]
 fn the_cases_cover_success_and_each_failure_step() {
     let (real, _) = tools();
-    let all: String = CASES.iter().map(|c| transcript(real, c)).collect();
+    let all: String = CASES.iter().map(|c| transcript(&real, c)).collect();
     for needle in [
         "persistent and owned by uid 0",
         "persistent and owned by uid -2",
@@ -310,7 +311,23 @@ fn extensions_tun_tap_and_help() {
     let out = run(&["-h"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(out.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&out.stderr).starts_with(&format!(
+    // The usage is tunctl's own, word for word: what Debian's tunctl prints after
+    // refusing an option, run under the same argv[0].
+    let (real, _) = tools();
+    let theirs = std::process::Command::new(&invoke_as(vtunctl, &real)[0])
+        .args(&invoke_as(vtunctl, &real)[1..])
+        .arg("-x")
+        .output()
+        .unwrap();
+    assert_eq!(theirs.status.code(), Some(1));
+    let theirs = String::from_utf8_lossy(&theirs.stderr);
+    let usage = theirs
+        .split_once('\n')
+        .filter(|(first, _)| first.ends_with("invalid option -- 'x'"))
+        .map(|(_, usage)| usage)
+        .unwrap_or_else(|| panic!("tunctl -x said: {theirs}"));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), usage);
+    assert!(usage.starts_with(&format!(
         "Create: {vtunctl} [-b] [-u owner] [-g group] [-t device-name]"
     )));
 }

@@ -217,6 +217,21 @@ impl Error {
         self
     }
 
+    /// Returns this error with `outer` put before its step description
+    /// ("creating veth 'a' (peer 'b')" before "looking up master 'br9'"), so that a
+    /// failed sub-step names the operation it was part of.
+    pub(crate) fn within(mut self, outer: impl fmt::Display) -> Self {
+        match &mut self {
+            Error::Kernel { op, .. }
+            | Error::NotFound { op, .. }
+            | Error::Io { op, .. }
+            | Error::TunTap { op, .. }
+            | Error::Protocol { op, .. } => *op = format!("{outer}: {op}"),
+            Error::InvalidInput { .. } => {}
+        }
+        self
+    }
+
     /// True when the kernel answered with `errno`.
     pub fn is_errno(&self, errno: Errno) -> bool {
         self.errno() == errno as i32

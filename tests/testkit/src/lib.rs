@@ -11,7 +11,8 @@
 //!   real pings. A test checks what vnet did with these, never only by reading it back
 //!   through vnet.
 //! - Programs: a reference tool run by its absolute path under the name a test needs in
-//!   `argv[0]` ([`invoke_as`], [`TestNs::command_as`]), the root package's examples
+//!   `argv[0]` ([`invoke_as`], [`TestNs::command_as`]), proven to be Debian's packaged
+//!   binary ([`packaged_tool`]), the root package's examples
 //!   ([`example`]).
 //! - [`lane`]: a test that needs what this machine's kernel lacks (802.1Q VLANs) runs its
 //!   binary in Debian's stock kernel under QEMU and passes only if it passed there.
@@ -25,8 +26,8 @@ mod namespace;
 mod program;
 mod witness;
 
-pub use namespace::TestNs;
-pub use program::{example, invoke_as};
+pub use namespace::{Probe, TestNs};
+pub use program::{example, invoke_as, packaged_tool};
 pub use witness::{addresses, ip_json};
 
 use vnet_core::IfName;

@@ -156,13 +156,80 @@ impl TestNs {
         (0..seconds.max(1)).any(|_| self.ping(addr))
     }
 
-    /// True when one ping of `addr` with a short timeout (1 s) gets no reply.
-    pub fn cannot_ping(&self, addr: &str) -> bool {
-        !self
-            .exec("ping", &["-c", "1", "-W", "1", "-q", addr])
-            .status
-            .success()
+    /// What pinging `addr` from this namespace finds: three echo requests, a second
+    /// apart, and a deadline of four seconds for the answers (`ping -c 3 -w 4`).
+    pub fn probe(&self, addr: &str) -> Probe {
+        let out = self.exec("ping", &["-n", "-q", "-c", "3", "-w", "4", addr]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let received = stdout
+            .split(',')
+            .find_map(|part| part.trim().strip_suffix(" received"))
+            .and_then(|n| n.trim().parse::<u32>().ok());
+        match (out.status.code(), received) {
+            (Some(0 | 1), Some(n)) if n > 0 => Probe::Answered,
+            // iputils: 1 is "no reply" (2 is any other error, such as no route).
+            (Some(1), Some(0)) => Probe::NoReply,
+            (code, _) => Probe::Failed(format!(
+                "ping {addr} in netns {}: exit {code:?}: {}{}",
+                self.name,
+                String::from_utf8_lossy(&out.stderr).trim(),
+                stdout.trim()
+            )),
+        }
     }
+
+    /// Asserts that `addr` gets no answer from here, for the right reason: the same
+    /// probe (the same ping binary, in the same namespace) is first answered by
+    /// `control`, then echo requests to `addr` leave and none is answered within four
+    /// seconds. A probe that cannot run (no ping binary, no namespace) or cannot even
+    /// send (no route: `Network is unreachable`) fails the test, since that proves
+    /// nothing about isolation.
+    pub fn assert_no_reply(&self, addr: &str, control: &str) {
+        assert!(
+            self.pings_within(control, 5),
+            "control probe: {control} does not answer from netns {} ({:?}), so a missing \
+             answer from {addr} would prove nothing",
+            self.name,
+            self.probe(control)
+        );
+        match self.probe(addr) {
+            Probe::NoReply => {}
+            other => panic!(
+                "{addr} from netns {}: expected no reply, got {other:?}",
+                self.name
+            ),
+        }
+    }
+
+    /// True when `addr` does not answer pings from here ([`TestNs::probe`] finds
+    /// [`Probe::NoReply`]), false when it answers. The control is `127.0.0.1` (the
+    /// same binary, in the same namespace, must be answered there first); a probe that
+    /// fails for another reason (no namespace, no binary, no route) fails the test.
+    /// Prefer [`TestNs::assert_no_reply`] with a control on the same path.
+    pub fn cannot_ping(&self, addr: &str) -> bool {
+        assert!(
+            self.ping("127.0.0.1"),
+            "control probe: 127.0.0.1 does not answer in netns {}",
+            self.name
+        );
+        match self.probe(addr) {
+            Probe::NoReply => true,
+            Probe::Answered => false,
+            Probe::Failed(why) => panic!("{why}: not a test of reachability"),
+        }
+    }
+}
+
+/// What a ping probe found ([`TestNs::probe`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Probe {
+    /// At least one echo request was answered.
+    Answered,
+    /// Echo requests were sent, and none was answered before the deadline.
+    NoReply,
+    /// The probe did not run as a probe: no namespace, no ping binary, no route (the
+    /// request was never sent). Holds what `ping` and `ip netns exec` said.
+    Failed(String),
 }
 
 impl Drop for TestNs {

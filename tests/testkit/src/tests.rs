@@ -50,7 +50,53 @@ fn lo_is_up_and_answers_pings() {
     assert!(ns.ping("127.0.0.1"));
     // No other link, no route out: the namespace is its own.
     assert_eq!(ns.ip_json(&["link", "show"]).as_array().unwrap().len(), 1);
-    assert!(ns.cannot_ping("192.0.2.1"));
+    // No route out: the probe cannot even send, which is no proof of isolation.
+    match ns.probe("192.0.2.1") {
+        Probe::Failed(why) => assert!(why.contains("Network is unreachable"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_probe_tells_no_reply_from_failure() {
+    let ns = TestNs::new("probe");
+    ns.run_ok(
+        "ip",
+        &["link", "add", "kit0", "type", "veth", "peer", "kit1"],
+    );
+    ns.run_ok("ip", &["addr", "add", "10.8.0.1/24", "dev", "kit0"]);
+    ns.run_ok("ip", &["link", "set", "kit0", "up"]);
+    ns.run_ok("ip", &["link", "set", "kit1", "up"]);
+    assert_eq!(ns.probe("10.8.0.1"), Probe::Answered);
+    // Requests leave kit0 for 10.8.0.2, which nobody holds: no reply.
+    assert_eq!(ns.probe("10.8.0.2"), Probe::NoReply);
+    ns.assert_no_reply("10.8.0.2", "10.8.0.1");
+    assert!(ns.cannot_ping("10.8.0.2"));
+    assert!(!ns.cannot_ping("10.8.0.1"));
+    // A namespace that does not exist, a route that does not exist: failures.
+    let gone = TestNs::new("gone");
+    let name = gone.name.clone();
+    drop(gone);
+    let ghost = std::process::Command::new("ip")
+        .args(["netns", "exec", &name, "ping", "-c", "1", "127.0.0.1"])
+        .output()
+        .unwrap();
+    assert_eq!(ghost.status.code(), Some(255), "{ghost:?}");
+    assert!(matches!(ns.probe("192.0.2.1"), Probe::Failed(_)));
+}
+
+#[test]
+#[should_panic(expected = "expected no reply, got Failed")]
+fn no_route_is_not_isolation() {
+    let ns = TestNs::new("noroute");
+    ns.assert_no_reply("192.0.2.1", "127.0.0.1");
+}
+
+#[test]
+#[should_panic(expected = "control probe")]
+fn a_failed_control_fails_the_check() {
+    let ns = TestNs::new("noctl");
+    ns.assert_no_reply("127.0.0.2", "192.0.2.1");
 }
 
 #[test]
@@ -122,4 +168,33 @@ fn a_program_runs_by_path_under_the_name_it_is_given() {
 #[should_panic(expected = "not an absolute path")]
 fn a_program_is_never_looked_up_on_path() {
     invoke_as("brctl", Path::new("brctl"));
+}
+
+#[test]
+fn packaged_tools_are_found_and_checked_against_dpkg() {
+    for (name, package) in [
+        ("brctl", "bridge-utils"),
+        ("tunctl", "uml-utilities"),
+        ("ip", "iproute2"),
+    ] {
+        let path = packaged_tool(name);
+        assert!(path.is_absolute(), "{}", path.display());
+        assert_eq!(path.file_name().unwrap(), name);
+        let owner = std::process::Command::new("dpkg")
+            .arg("-S")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(owner.status.success(), "{owner:?}");
+        assert!(
+            String::from_utf8_lossy(&owner.stdout).starts_with(&format!("{package}: ")),
+            "{owner:?}"
+        );
+    }
+}
+
+#[test]
+#[should_panic(expected = "no package installs vnet-no-such-tool")]
+fn an_unpackaged_tool_is_refused() {
+    packaged_tool("vnet-no-such-tool");
 }

@@ -99,7 +99,9 @@ impl<'a> LinkHandle<'a> {
     ///
     /// Fails with `EEXIST` if a link of that name exists.
     pub fn add(&self, spec: &dyn LinkSpec) -> Result<()> {
-        let message = spec.message(self)?;
+        let message = spec
+            .message(self)
+            .map_err(|e| e.within(format_args!("creating {}", spec.describe())))?;
         self.conn
             .request_ack(
                 RouteNetlinkMessage::NewLink(message),
@@ -117,7 +119,10 @@ impl<'a> LinkHandle<'a> {
     pub fn add_many(&self, specs: &[&dyn LinkSpec]) -> Result<()> {
         let mut messages = Vec::with_capacity(specs.len());
         for spec in specs {
-            messages.push(RouteNetlinkMessage::NewLink(spec.message(self)?));
+            let message = spec
+                .message(self)
+                .map_err(|e| e.within(format_args!("creating {}", spec.describe())))?;
+            messages.push(RouteNetlinkMessage::NewLink(message));
         }
         let outcomes = self
             .conn
@@ -161,7 +166,9 @@ impl<'a> LinkHandle<'a> {
     /// Changes a link, like `ip link set DEV ...`.
     pub fn set(&self, link: impl Into<LinkRef>, change: &LinkChange) -> Result<()> {
         let link = link.into();
-        let message = change.message(self, &link)?;
+        let message = change
+            .message(self, &link)
+            .map_err(|e| e.within(format_args!("changing link '{link}'{}", change.describe())))?;
         self.conn
             .request_ack(RouteNetlinkMessage::SetLink(message), 0)
             .op(|| format!("changing link '{link}'{}", change.describe()))

@@ -125,9 +125,12 @@ impl CommonAttributes<'_> {
             message.header.change_mask |= LinkFlags::Up;
         }
         match self.master {
-            Some(Some(master)) => message
-                .attributes
-                .push(LinkAttribute::Controller(links.index(master)?)),
+            Some(Some(master)) => {
+                let index = links
+                    .index(master)
+                    .map_err(|e| e.with_op(format!("looking up master '{master}'")))?;
+                message.attributes.push(LinkAttribute::Controller(index));
+            }
             // IFLA_MASTER 0 releases the link from its master.
             Some(None) => message.attributes.push(LinkAttribute::Controller(0)),
             None => {}
