@@ -54,7 +54,7 @@ pub enum Error {
     },
 
     /// A system call or file operation outside netlink failed.
-    #[error("{op}: {source}")]
+    #[error("{op}: {}", io_text(source))]
     Io {
         /// The step, naming its object.
         op: String,

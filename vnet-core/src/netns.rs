@@ -103,7 +103,7 @@ impl Netns {
         }
         let op = |name: &str| format!("creating network namespace '{name}'");
         let first = names.first().copied().unwrap_or_default();
-        let dir = prepare_run_dir().map_err(|e| e.with_op(op(first)))?;
+        let dir = prepare_run_dir(&op(first))?;
         let _lock = Flock::lock(dir, FlockArg::LockExclusive).map_err(|(_, errno)| {
             Error::sys(format!("{}: locking {NETNS_RUN_DIR}", op(first)), errno)
         })?;
@@ -455,17 +455,50 @@ fn unmount_and_remove(path: &Path) {
     let _ = fs::remove_file(path);
 }
 
+/// Opens `path` and checks that it is a network namespace: the kernel's answer to
+/// `NS_GET_NSTYPE` (`/dev/null`, a directory or another kind of namespace is refused).
 fn open_ns_file(path: &Path) -> Result<OwnedFd> {
-    File::open(path)
+    let fd = File::open(path)
         .map(OwnedFd::from)
-        .map_err(|e| Error::io(format!("opening {}", path.display()), e))
+        .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+    let refuse = |reason: String| Error::invalid("network namespace file", path.display(), reason);
+    match crate::sys::ns_type(fd.as_fd()) {
+        Ok(libc::CLONE_NEWNET) => Ok(fd),
+        Ok(other) => {
+            let kind = match other {
+                libc::CLONE_NEWNS => "mount".to_string(),
+                libc::CLONE_NEWUTS => "UTS".to_string(),
+                libc::CLONE_NEWIPC => "IPC".to_string(),
+                libc::CLONE_NEWUSER => "user".to_string(),
+                libc::CLONE_NEWPID => "PID".to_string(),
+                libc::CLONE_NEWCGROUP => "cgroup".to_string(),
+                other => format!("type {other:#x}"),
+            };
+            Err(refuse(format!(
+                "a {kind} namespace, not a network namespace"
+            )))
+        }
+        Err(e) if e.raw_os_error() == Some(libc::ENOTTY) => Err(refuse(
+            "not a namespace file (NS_GET_NSTYPE: Inappropriate ioctl for device)".into(),
+        )),
+        Err(e) => Err(Error::io(
+            format!(
+                "asking the type of namespace {} (NS_GET_NSTYPE)",
+                path.display()
+            ),
+            e,
+        )),
+    }
 }
 
 /// Creates `/run/netns` and makes it a shared mount point, as iproute2 does, and returns
 /// it opened (for the lock).
-fn prepare_run_dir() -> Result<File> {
+/// The step of [`prepare_run_dir`] that needs `CAP_SYS_ADMIN`, in `ip`'s words.
+pub(crate) const SHARE_STEP: &str = "mount --make-shared /run/netns";
+
+fn prepare_run_dir(op: &str) -> Result<File> {
     let dir = Path::new(NETNS_RUN_DIR);
-    fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {NETNS_RUN_DIR}"), e))?;
+    fs::create_dir_all(dir).map_err(|e| Error::io(format!("{op}: creating {NETNS_RUN_DIR}"), e))?;
     let shared = || {
         mount(
             None::<&str>,
@@ -486,17 +519,43 @@ fn prepare_run_dir() -> Result<File> {
                 MsFlags::MS_BIND | MsFlags::MS_REC,
                 None::<&str>,
             )
-            .map_err(|e| Error::sys(format!("bind-mounting {NETNS_RUN_DIR}"), e))?;
-            shared().map_err(|e| Error::sys(format!("sharing {NETNS_RUN_DIR}"), e))?;
+            .map_err(|e| Error::sys(format!("{op}: bind-mounting {NETNS_RUN_DIR}"), e))?;
+            shared().map_err(|e| Error::sys(format!("{op}: {SHARE_STEP}"), e))?;
         }
-        Err(e) => return Err(Error::sys(format!("sharing {NETNS_RUN_DIR}"), e)),
+        Err(e) => return Err(Error::sys(format!("{op}: {SHARE_STEP}"), e)),
     }
-    File::open(dir).map_err(|e| Error::io(format!("opening {NETNS_RUN_DIR}"), e))
+    File::open(dir).map_err(|e| Error::io(format!("{op}: opening {NETNS_RUN_DIR}"), e))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file that is not a network namespace is refused, and says what it is.
+    #[test]
+    fn from_path_accepts_network_namespaces_only() {
+        for (path, why) in [
+            ("/dev/null", "not a namespace file"),
+            (
+                "/proc/self/ns/mnt",
+                "a mount namespace, not a network namespace",
+            ),
+            (
+                "/proc/self/ns/uts",
+                "a UTS namespace, not a network namespace",
+            ),
+        ] {
+            let e = Netns::from_path(path).unwrap_err();
+            assert_eq!(e.errno(), libc::EINVAL, "{path}: {e}");
+            let text = e.to_string();
+            assert!(
+                text.starts_with(&format!("invalid network namespace file '{path}': {why}")),
+                "{text}"
+            );
+        }
+        assert!(Netns::from_path("/proc/self/ns/net").is_ok());
+        assert!(Netns::current().is_ok());
+    }
 
     #[test]
     fn names_are_checked_before_any_syscall() {

@@ -178,3 +178,55 @@ pub(crate) mod tun {
         check(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TUNSETQUEUE, &mut req) })
     }
 }
+
+/// The old bridge ioctls: `SIOCDEVPRIVATE` on a socket, with an `ifreq` naming the bridge
+/// whose data points to four `unsigned long`s, the first a `BRCTL_*` command
+/// (`net/bridge/br_ioctl.c`).
+pub(crate) mod bridge_ioctl {
+    use std::io;
+    use std::os::fd::{AsRawFd, BorrowedFd};
+
+    use super::check;
+    use crate::uapi::sockios::SIOCDEVPRIVATE;
+
+    /// `struct ifreq` with `ifr_data` (40 bytes, the pointer at offset 16).
+    #[repr(C)]
+    struct IfReqData {
+        name: [u8; libc::IFNAMSIZ],
+        data: *mut libc::c_ulong,
+        _pad: [u8; 16],
+    }
+
+    const _: () = assert!(std::mem::size_of::<IfReqData>() == 40);
+
+    /// Runs the bridge command `command` with the argument `value` on the bridge `name`
+    /// (at most 15 bytes), through the socket `fd`.
+    pub(crate) fn set(fd: BorrowedFd<'_>, name: &[u8], command: u64, value: u64) -> io::Result<()> {
+        let mut args: [libc::c_ulong; 4] = [command, value, 0, 0];
+        let mut req = IfReqData {
+            name: [0; libc::IFNAMSIZ],
+            data: args.as_mut_ptr(),
+            _pad: [0; 16],
+        };
+        let len = name.len().min(libc::IFNAMSIZ - 1);
+        req.name[..len].copy_from_slice(&name[..len]);
+        // SAFETY: SIOCDEVPRIVATE on a bridge reads one `struct ifreq` and, through its
+        // `ifr_data`, four `unsigned long`s; `req` and `args` are live, correctly sized
+        // and aligned for the whole call, and the fd is borrowed for it.
+        check(unsafe { libc::ioctl(fd.as_raw_fd(), SIOCDEVPRIVATE as libc::Ioctl, &mut req) })
+    }
+}
+
+/// `NS_GET_NSTYPE` on `fd`: the `CLONE_NEW*` type of the namespace it refers to
+/// (`ENOTTY` for a file that is not a namespace).
+pub(crate) fn ns_type(fd: std::os::fd::BorrowedFd<'_>) -> io::Result<libc::c_int> {
+    // SAFETY: NS_GET_NSTYPE takes no argument and only returns a number; the fd is
+    // borrowed for the call.
+    let rc = unsafe {
+        libc::ioctl(
+            fd.as_raw_fd(),
+            crate::uapi::nsfs::NS_GET_NSTYPE as libc::Ioctl,
+        )
+    };
+    check(rc).map(|()| rc)
+}

@@ -556,4 +556,19 @@ pub(crate) mod if_bridge {
     pub(crate) const BR_BOOLOPT_NO_LL_LEARN: u32 = 0;
     /// `BR_BOOLOPT_MCAST_VLAN_SNOOPING`.
     pub(crate) const BR_BOOLOPT_MCAST_VLAN_SNOOPING: u32 = 1;
+    /// `BRCTL_SET_AGEING_TIME`: the old bridge ioctl's command (through
+    /// `SIOCDEVPRIVATE`) that sets the ageing time from an `unsigned long`.
+    pub(crate) const BRCTL_SET_AGEING_TIME: u64 = 11;
+}
+
+/// `linux/nsfs.h`: ioctls on namespace files.
+pub(crate) mod nsfs {
+    /// `NS_GET_NSTYPE` (`_IO(0xb7, 0x3)`): the `CLONE_NEW*` type of the namespace.
+    pub(crate) const NS_GET_NSTYPE: u64 = 0xb703;
+}
+
+/// `linux/sockios.h`.
+pub(crate) mod sockios {
+    /// `SIOCDEVPRIVATE`: a device's private ioctl (the old bridge ioctls).
+    pub(crate) const SIOCDEVPRIVATE: u64 = 0x89f0;
 }

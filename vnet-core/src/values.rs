@@ -350,6 +350,10 @@ impl FromStr for MacAddr {
             if part.is_empty() || part.len() > 2 {
                 return Err(bad("each byte must be one or two hex digits"));
             }
+            // Hex digits only: from_str_radix alone would take a sign ("+1").
+            if !part.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(bad("not a hex number"));
+            }
             *byte = u8::from_str_radix(part, 16).map_err(|_| bad("not a hex number"))?;
         }
         Ok(MacAddr(out))
@@ -743,6 +747,21 @@ mod tests {
         assert!("02:00:0a:00:00".parse::<MacAddr>().is_err());
         assert!("02:00:0a:00:00:zz".parse::<MacAddr>().is_err());
         assert!("02:00:0a:00:00:123".parse::<MacAddr>().is_err());
+        for bad in [
+            "+1:+2:+3:+4:+5:+6",
+            "02:00:0a:00:00:+f",
+            "0x:00:00:00:00:00",
+            " 2:00:00:00:00:00",
+        ] {
+            assert_eq!(
+                bad.parse::<MacAddr>().unwrap_err().to_string(),
+                format!("invalid MAC address '{bad}': not a hex number")
+            );
+        }
+        assert_eq!(
+            "2-0-a-0-0-1".parse::<MacAddr>().unwrap().to_string(),
+            "02:00:0a:00:00:01"
+        );
     }
 
     #[test]

@@ -15,15 +15,18 @@ pub fn double_to_long(x: f64) -> i64 {
 
 /// A time in seconds to hundredths, as brctl computes it: its `strtotimeval()` (a
 /// `struct timeval` from a `double`, with C's truncations) and then libbridge's
-/// `__tv_to_jiffies()` with `HZ` 100, in `unsigned long long` arithmetic that wraps
-/// around. So `2.3` gives 229 (2.3 - 2 is a little under 0.3), exactly as brctl.
+/// `__tv_to_jiffies()` (1.7.1's: microseconds in `unsigned long long` arithmetic that
+/// wraps around, divided by 10000). So `2.3` gives 229 (2.3 - 2 is a little under
+/// 0.3), and 1e30, infinities and NaN (whose seconds and microseconds are both
+/// `LONG_MIN`, so 10^6 * 2^63 + 2^63 wraps to 2^63) give 2^63 / 10000, exactly as brctl.
+/// The result may exceed 32 bits: brctl writes it to sysfs as an `unsigned long`.
 pub fn tv_to_jiffies(secs: f64) -> u64 {
     let tv_sec = double_to_long(secs);
     let tv_usec = double_to_long(1_000_000.0 * (secs - tv_sec as f64));
     let jif = 1_000_000u64
         .wrapping_mul(tv_sec as u64)
         .wrapping_add(tv_usec as u64);
-    100u64.wrapping_mul(jif) / 1_000_000
+    jif / 10_000
 }
 
 #[cfg(test)]
@@ -55,12 +58,18 @@ mod tests {
         assert_eq!(tv_to_jiffies(15.0), 1500);
         assert_eq!(tv_to_jiffies(1e3), 100_000);
         assert_eq!(tv_to_jiffies(0.0), 0);
-        // tv_sec and tv_usec are LONG_MIN: 10^6 * 2^63 + 2^63 wraps to 2^63, and
-        // 100 * 2^63 wraps to 0.
-        assert_eq!(tv_to_jiffies(f64::NAN), 0);
-        // 100 * jif wraps around 2^64 once: brctl stored 55926290.
-        assert_eq!(tv_to_jiffies(184_468_000_000.0), 55_926_290);
-        // Negative times wrap too.
-        assert_eq!(tv_to_jiffies(-1.0), 18_446_744_073_609);
+        // tv_sec and tv_usec are LONG_MIN: 10^6 * 2^63 + 2^63 wraps to 2^63.
+        for x in [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1e30,
+            2f64.powi(70),
+        ] {
+            assert_eq!(tv_to_jiffies(x), 922_337_203_685_477, "{x}");
+        }
+        assert_eq!(tv_to_jiffies(184_468_000_000.0), 18_446_800_000_000);
+        // Negative times wrap: 2^64 - 10^6 microseconds.
+        assert_eq!(tv_to_jiffies(-1.0), 1_844_674_407_370_855);
     }
 }

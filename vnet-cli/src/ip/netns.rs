@@ -105,6 +105,12 @@ fn add(words: &mut Words<'_>) -> Status {
                 print_err(format!(
                     "Cannot create namespace file \"/run/netns/{name}\": File exists\n"
                 ));
+            } else if e.to_string().contains("mount --make-shared /run/netns: ") {
+                // Without CAP_SYS_ADMIN, the first step that fails.
+                print_err(format!(
+                    "mount --make-shared /run/netns failed: {}\n",
+                    vnet_core::error::strerror(e.errno())
+                ));
             } else {
                 print_err(format!("{e}\n"));
             }

@@ -41,9 +41,17 @@ use netlink_packet_route::link::{
     InfoBridge, InfoData, InfoKind, LinkAttribute, LinkInfo, LinkMessage,
 };
 
+use std::os::fd::AsFd;
+
+use nix::errno::Errno;
+use nix::sys::socket::{AddressFamily, SockFlag, SockType, socket};
+
 use crate::error::{Context, Error, Result};
 use crate::link::{BridgeOptions, Link, LinkHandle, LinkRef, identify, not_found};
 use crate::netlink::Connection;
+use crate::sys::bridge_ioctl;
+use crate::uapi::if_bridge::BRCTL_SET_AGEING_TIME;
+use crate::values::IfName;
 
 /// The bridge calls of a [`crate::Handle`]: `handle.bridge()`.
 #[derive(Debug, Clone, Copy)]
@@ -92,6 +100,33 @@ impl<'a> BridgeHandle<'a> {
         let mut out: Vec<BridgeInfo> = links.iter().filter_map(BridgeInfo::from_link).collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
+    }
+
+    /// Sets the ageing time of `bridge` to `centis` hundredths of a second, a 64-bit
+    /// value, through the old bridge ioctl (`BRCTL_SET_AGEING_TIME`), which is what
+    /// `brctl setageing` reaches through sysfs: the kernel takes an `unsigned long`
+    /// there, where netlink's `IFLA_BR_AGEING_TIME` carries 32 bits.
+    ///
+    /// The kernel converts the value to jiffies and back in 64-bit arithmetic that wraps,
+    /// and reports the low 32 bits of the result; how it wraps depends on its `HZ` (with
+    /// HZ 250, 10^14 reads back as 1034945328). Use [`BridgeHandle::set_options`] for any
+    /// value that fits in 32 bits.
+    pub fn set_ageing_time_wide(&self, bridge: &IfName, centis: u64) -> Result<()> {
+        let op = || format!("setting the ageing time of bridge '{bridge}' (BRCTL_SET_AGEING_TIME)");
+        let name = bridge.as_bytes().to_vec();
+        self.conn
+            .netns()
+            .run(move || {
+                let socket = socket(
+                    AddressFamily::Unix,
+                    SockType::Datagram,
+                    SockFlag::SOCK_CLOEXEC,
+                    None,
+                )?;
+                bridge_ioctl::set(socket.as_fd(), &name, BRCTL_SET_AGEING_TIME, centis)
+                    .map_err(|e| Errno::from_raw(e.raw_os_error().unwrap_or(libc::EIO)))
+            })?
+            .map_err(|e| Error::sys(op(), e))
     }
 
     /// Changes options of an existing bridge, like
