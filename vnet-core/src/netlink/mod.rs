@@ -281,7 +281,7 @@ impl NetlinkSocket {
     }
 
     /// Reads one datagram and hands each netlink message in it to `each`.
-    fn receive<I>(&mut self, mut each: impl FnMut(NetlinkHeader, NetlinkPayload<I>)) -> Result<()>
+    fn receive<I>(&mut self, each: impl FnMut(NetlinkHeader, NetlinkPayload<I>)) -> Result<()>
     where
         I: NetlinkDeserializable,
     {
@@ -300,34 +300,47 @@ impl NetlinkSocket {
                 detail: format!("datagram of {len} bytes exceeds the {RECV_BUF}-byte buffer"),
             });
         }
-        let mut offset = 0;
-        while offset + NLMSG_HDRLEN <= len {
-            let bytes = &self.buf[offset..len];
-            let msg_len = u32::from_ne_bytes(bytes[0..4].try_into().expect("4 bytes")) as usize;
-            if msg_len < NLMSG_HDRLEN || msg_len > bytes.len() {
-                return Err(Error::Protocol {
-                    op: "receiving netlink answer".into(),
-                    detail: format!("bad message length {msg_len}"),
-                });
-            }
-            let message = NetlinkMessage::<I>::deserialize(&bytes[..msg_len]).map_err(|e| {
-                Error::Protocol {
-                    op: "parsing netlink answer".into(),
-                    detail: e.to_string(),
-                }
-            })?;
-            if message.header.port_number == self.port || message.header.port_number == 0 {
-                each(message.header, message.payload);
-            }
-            offset += align(msg_len);
-        }
-        Ok(())
+        parse_datagram(&self.buf[..len], self.port, each)
     }
+}
+
+/// Splits a datagram the kernel sent into netlink messages, decodes each as `I` and hands
+/// those addressed to `port` (or to port 0, the kernel's broadcasts) to `each`.
+pub(crate) fn parse_datagram<I>(
+    datagram: &[u8],
+    port: u32,
+    mut each: impl FnMut(NetlinkHeader, NetlinkPayload<I>),
+) -> Result<()>
+where
+    I: NetlinkDeserializable,
+{
+    let len = datagram.len();
+    let mut offset = 0;
+    while offset + NLMSG_HDRLEN <= len {
+        let bytes = &datagram[offset..];
+        let msg_len = u32::from_ne_bytes(bytes[0..4].try_into().expect("4 bytes")) as usize;
+        if msg_len < NLMSG_HDRLEN || msg_len > bytes.len() {
+            return Err(Error::Protocol {
+                op: "receiving netlink answer".into(),
+                detail: format!("bad message length {msg_len}"),
+            });
+        }
+        let message =
+            NetlinkMessage::<I>::deserialize(&bytes[..msg_len]).map_err(|e| Error::Protocol {
+                op: "parsing netlink answer".into(),
+                detail: e.to_string(),
+            })?;
+        if message.header.port_number == port || message.header.port_number == 0 {
+            each(message.header, message.payload);
+        }
+        offset += align(msg_len);
+    }
+    Ok(())
 }
 
 /// Builds the error for a negative ACK: its errno and, when the kernel sent one, its
 /// extended-ACK message.
-fn kernel_error(flags: u16, code: i32, body: &[u8]) -> Error {
+pub(crate) fn kernel_error(flags: u16, code: i32, body: &[u8]) -> Error {
     let message = if flags & NLM_F_ACK_TLVS != 0 {
         ext_ack::message(body, flags & NLM_F_CAPPED != 0)
     } else {
