@@ -14,11 +14,13 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+pub mod brctl;
 pub mod ccompat;
 pub mod cli;
 pub mod docs;
 pub mod ip;
 pub mod lab;
+pub mod tunctl;
 
 /// The program name exactly as invoked (`argv[0]`), the way C tools print it in usage
 /// and error messages ("/usr/sbin/brctl", "./vtunctl").
@@ -37,6 +39,12 @@ pub fn argv0() -> String {
 /// `SIGPIPE` before they see the error, as their originals are.)
 pub fn print_out(text: &str) {
     write_or_exit(&mut io::stdout().lock(), text.as_bytes());
+}
+
+/// Writes `bytes` (names as the kernel has them need not be UTF-8) to standard output
+/// and flushes it, like [`print_out`].
+pub fn print_out_bytes(bytes: &[u8]) {
+    write_or_exit(&mut io::stdout().lock(), bytes);
 }
 
 /// Writes `bytes` to `sink` and flushes it; a closed pipe ends the program with status

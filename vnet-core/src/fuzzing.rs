@@ -14,7 +14,7 @@ use netlink_packet_netfilter::conntrack::ConntrackMessage;
 use netlink_packet_route::RouteNetlinkMessage;
 
 use crate::netlink::raw::RawMessage;
-use crate::netlink::{kernel_error, parse_datagram};
+use crate::netlink::{NETLINK_NETFILTER, NETLINK_ROUTE, kernel_error, parse_datagram};
 use crate::{BridgeInfo, ConntrackEntry, Link, PortInfo, TunInfo};
 
 /// The port the fuzzed datagrams are addressed to (messages for other ports are skipped,
@@ -38,36 +38,42 @@ fn error_of<I>(flags: u16, payload: &NetlinkPayload<I>) -> Option<crate::Error> 
 #[doc(hidden)]
 pub fn rtnl_datagram(datagram: &[u8]) -> usize {
     let mut decoded = 0;
-    let _ = parse_datagram::<RouteNetlinkMessage>(datagram, PORT, |header, payload| {
-        if let Some(e) = error_of(header.flags, &payload) {
-            decoded += e.to_string().len().min(1);
-            return;
-        }
-        let NetlinkPayload::InnerMessage(message) = payload else {
-            return;
-        };
-        match message {
-            RouteNetlinkMessage::NewLink(m) => {
-                decoded += crate::bridge::vlan::port_vlans(&m).len();
-                let link = Link::from_message(m);
-                decoded += usize::from(TunInfo::from_link(&link).is_some())
-                    + usize::from(BridgeInfo::from_link(&link).is_some())
-                    + usize::from(PortInfo::from_link(&link).is_some());
-                decoded += format!("{link:?}").len().min(1);
+    let mut datagram = datagram.to_vec();
+    let _ = parse_datagram::<RouteNetlinkMessage>(
+        &mut datagram,
+        NETLINK_ROUTE,
+        PORT,
+        |header, payload| {
+            if let Some(e) = error_of(header.flags, &payload) {
+                decoded += e.to_string().len().min(1);
+                return;
             }
-            RouteNetlinkMessage::NewAddress(m) => {
-                decoded += usize::from(crate::addr::parse(m).is_some());
+            let NetlinkPayload::InnerMessage(message) = payload else {
+                return;
+            };
+            match message {
+                RouteNetlinkMessage::NewLink(m) => {
+                    decoded += crate::bridge::vlan::port_vlans(&m).len();
+                    let link = Link::from_message(m);
+                    decoded += usize::from(TunInfo::from_link(&link).is_some())
+                        + usize::from(BridgeInfo::from_link(&link).is_some())
+                        + usize::from(PortInfo::from_link(&link).is_some());
+                    decoded += format!("{link:?}").len().min(1);
+                }
+                RouteNetlinkMessage::NewAddress(m) => {
+                    decoded += usize::from(crate::addr::parse(m).is_some());
+                }
+                RouteNetlinkMessage::NewRoute(m) => {
+                    decoded += usize::from(crate::route::parse(m).is_some());
+                }
+                RouteNetlinkMessage::NewNeighbour(m) => {
+                    decoded += usize::from(crate::neigh::parse(m.clone()).is_some());
+                    decoded += usize::from(crate::bridge::fdb::parse(m).is_some());
+                }
+                _ => {}
             }
-            RouteNetlinkMessage::NewRoute(m) => {
-                decoded += usize::from(crate::route::parse(m).is_some());
-            }
-            RouteNetlinkMessage::NewNeighbour(m) => {
-                decoded += usize::from(crate::neigh::parse(m.clone()).is_some());
-                decoded += usize::from(crate::bridge::fdb::parse(m).is_some());
-            }
-            _ => {}
-        }
-    });
+        },
+    );
     decoded
 }
 
@@ -77,8 +83,9 @@ pub fn rtnl_datagram(datagram: &[u8]) -> usize {
 #[doc(hidden)]
 pub fn nfnl_datagram(datagram: &[u8]) -> usize {
     let mut decoded = 0;
+    let datagram = &mut datagram.to_vec();
     // Rule dumps are read raw (see netlink::raw), everything else typed.
-    let _ = parse_datagram::<RawMessage>(datagram, PORT, |header, payload| {
+    let _ = parse_datagram::<RawMessage>(datagram, NETLINK_NETFILTER, PORT, |header, payload| {
         if let Some(e) = error_of(header.flags, &payload) {
             decoded += e.to_string().len().min(1);
         } else if let NetlinkPayload::InnerMessage(m) = payload
@@ -88,7 +95,7 @@ pub fn nfnl_datagram(datagram: &[u8]) -> usize {
             decoded += usize::from(rule.rule.is_some());
         }
     });
-    let _ = parse_datagram::<NetfilterMessage>(datagram, PORT, |_, payload| {
+    let _ = parse_datagram::<NetfilterMessage>(datagram, NETLINK_NETFILTER, PORT, |_, payload| {
         let NetlinkPayload::InnerMessage(m) = payload else {
             return;
         };

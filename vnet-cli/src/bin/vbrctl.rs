@@ -20,7 +20,11 @@
 
 #![cfg_attr(not(test), no_main)]
 
-use vnet_cli::ccompat::{CStdout, Getopt, LongOption, Opt, sscanf_i, sscanf_lf, tv_to_jiffies};
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
+
+use vnet_cli::brctl::{COMMANDS, Command, PortNumber, Time, UsageError, on_off, parse};
+use vnet_cli::ccompat::{CStdout, sscanf_i, sscanf_lf, tv_to_jiffies};
 use vnet_cli::{argv0, print_err};
 use vnet_core::error::strerror;
 use vnet_core::{
@@ -30,38 +34,6 @@ use vnet_core::{
 
 /// What `brctl -V` prints.
 const VERSION: &str = "bridge-utils, 1.7\n";
-
-/// brctl's command table: name, number of arguments, help text.
-const COMMANDS: &[(&str, usize, &str)] = &[
-    ("addbr", 1, "<bridge>\t\tadd bridge"),
-    ("delbr", 1, "<bridge>\t\tdelete bridge"),
-    ("addif", 2, "<bridge> <device>\tadd interface to bridge"),
-    (
-        "delif",
-        2,
-        "<bridge> <device>\tdelete interface from bridge",
-    ),
-    (
-        "hairpin",
-        3,
-        "<bridge> <port> {on|off}\tturn hairpin on/off",
-    ),
-    ("setageing", 2, "<bridge> <time>\t\tset ageing time"),
-    ("setbridgeprio", 2, "<bridge> <prio>\t\tset bridge priority"),
-    ("setfd", 2, "<bridge> <time>\t\tset bridge forward delay"),
-    ("sethello", 2, "<bridge> <time>\t\tset hello time"),
-    ("setmaxage", 2, "<bridge> <time>\t\tset max message age"),
-    ("setpathcost", 3, "<bridge> <port> <cost>\tset path cost"),
-    (
-        "setportprio",
-        3,
-        "<bridge> <port> <prio>\tset port priority",
-    ),
-    ("show", 0, "[ <bridge> ]\t\tshow a list of bridges"),
-    ("showmacs", 1, "<bridge>\t\tshow a list of mac addrs"),
-    ("showstp", 1, "<bridge>\t\tshow bridge stp info"),
-    ("stp", 2, "<bridge> {on|off}\tturn stp on/off"),
-];
 
 const ENOENT: i32 = libc::ENOENT;
 const ENODEV: i32 = libc::ENODEV;
@@ -77,10 +49,8 @@ vnet_cli::c_main!(vbrctl);
 
 /// The program: brctl's command line in, its exit status out.
 fn vbrctl() -> u8 {
-    let args: Vec<String> = std::env::args_os()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
+    // Arguments are bytes: a name reaches the kernel exactly as given.
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
     // brctl's printf()s go through stdio's buffer and its errors straight to the
     // unbuffered stderr: CStdout buffers the same way, so both streams interleave as
     // brctl's do, on a terminal (line by line) and in a shared pipe (whole buffers).
@@ -93,55 +63,42 @@ fn vbrctl() -> u8 {
 fn help(out: &mut CStdout) {
     out.print("Usage: brctl [commands]\ncommands:\n");
     for (name, _, text) in COMMANDS {
-        out.print(&format!("\t{name:<10}\t{text}\n"));
+        out.print(format!("\t{name:<10}\t{text}\n"));
     }
 }
 
-/// brctl's long options: `getopt_long(argc, argv, "Vh", options, NULL)`.
-const LONG_OPTIONS: &[LongOption] = &[
-    LongOption {
-        name: "help",
-        takes_argument: false,
-        val: b'h',
-    },
-    LongOption {
-        name: "version",
-        takes_argument: false,
-        val: b'V',
-    },
-];
+/// Prints the concatenation of `parts` (text and names, as bytes) to standard error.
+fn say(parts: &[&[u8]]) {
+    print_err(parts.concat());
+}
 
-fn run(args: &[String], out: &mut CStdout) -> u8 {
-    // brctl's option loop returns at the first option (getopt permutes: anywhere
-    // before `--`), and an error ends it with getopt's message and its own.
-    let mut getopt = Getopt::new(args, b"Vh", LONG_OPTIONS);
-    match getopt.next() {
-        Some(Ok(Opt { letter: b'h', .. })) => {
+fn run(args: &[OsString], out: &mut CStdout) -> u8 {
+    let parsed = parse(args);
+    match &parsed {
+        Ok(Command::Help) => {
             help(out);
             return 0;
         }
-        Some(Ok(Opt { letter: b'V', .. })) => {
+        Ok(Command::Version) => {
             out.print(VERSION);
             return 0;
         }
-        Some(other) => {
-            let letter = match other {
-                Ok(opt) => opt.letter,
-                Err(e) => {
-                    print_err(e.message(argv0().as_bytes()));
-                    b'?'
-                }
-            };
-            print_err([&b"Unknown option '"[..], &[letter], b"'\n"].concat());
+        Err(UsageError::Option {
+            getopt_message,
+            letter,
+        }) => {
+            if let Some(message) = getopt_message {
+                say(&[argv0().as_bytes(), b": ", message]);
+            }
+            say(&[b"Unknown option '", &[*letter], b"'\n"]);
             help(out);
             return 1;
         }
-        None => {}
-    }
-    let argv: Vec<String> = getopt.operands().iter().map(|s| (*s).clone()).collect();
-    if argv.is_empty() {
-        help(out);
-        return 1;
+        Err(UsageError::NoCommand) => {
+            help(out);
+            return 1;
+        }
+        _ => {}
     }
     // brctl opens its control socket (br_init) before it even looks at the command, and
     // reports a failure as `strerror(errno)` of the socket call.
@@ -155,66 +112,52 @@ fn run(args: &[String], out: &mut CStdout) -> u8 {
             return 1;
         }
     };
-    let Some(&(name, nargs, text)) = COMMANDS.iter().find(|c| c.0 == argv[0]) else {
-        print_err(format!("never heard of command [{}]\n", argv[0]));
-        help(out);
-        return 1;
+    let command = match parsed {
+        Ok(command) => command,
+        Err(UsageError::UnknownCommand(name)) => {
+            say(&[b"never heard of command [", name.as_bytes(), b"]\n"]);
+            help(out);
+            return 1;
+        }
+        Err(UsageError::ArgumentCount { name, text }) => {
+            out.print("Incorrect number of arguments for command\n");
+            out.print(format!("Usage: brctl {name} {text}\n"));
+            return 1;
+        }
+        Err(_) => unreachable!("handled before the socket"),
     };
-    if argv.len() < nargs + 1 {
-        out.print("Incorrect number of arguments for command\n");
-        out.print(&format!("Usage: brctl {name} {text}\n"));
-        return 1;
-    }
     let ctl = Ctl { h: &handle, out };
-    let failed = match name {
-        "addbr" => ctl.addbr(&argv[1]),
-        "delbr" => ctl.delbr(&argv[1]),
-        "addif" => ctl.addif(&argv[1], &argv[2..]),
-        "delif" => ctl.delif(&argv[1], &argv[2..]),
-        "hairpin" => ctl.hairpin(&argv[1], &argv[2], &argv[3]),
-        "setageing" => ctl.set_time(&argv[1], &argv[2], Time::Ageing),
-        "setfd" => ctl.set_time(&argv[1], &argv[2], Time::ForwardDelay),
-        "sethello" => ctl.set_time(&argv[1], &argv[2], Time::Hello),
-        "setmaxage" => ctl.set_time(&argv[1], &argv[2], Time::MaxAge),
-        "setbridgeprio" => ctl.setbridgeprio(&argv[1], &argv[2]),
-        "setpathcost" => ctl.set_port_number(&argv[1], &argv[2], &argv[3], PortNumber::PathCost),
-        "setportprio" => ctl.set_port_number(&argv[1], &argv[2], &argv[3], PortNumber::Priority),
-        "show" => ctl.show(&argv[1..]),
-        "showmacs" => ctl.showmacs(&argv[1]),
-        "showstp" => ctl.showstp(&argv[1]),
-        "stp" => ctl.stp(&argv[1], &argv[2]),
-        _ => unreachable!("every command of the table is handled"),
+    let failed = match &command {
+        Command::Help | Command::Version => unreachable!("handled before the socket"),
+        Command::AddBridge(b) => ctl.addbr(b),
+        Command::DeleteBridge(b) => ctl.delbr(b),
+        Command::AddPorts(b, ports) => ctl.addif(b, ports),
+        Command::DeletePorts(b, ports) => ctl.delif(b, ports),
+        Command::Hairpin(b, p, mode) => ctl.hairpin(b, p, mode),
+        Command::SetTime(b, value, which) => ctl.set_time(b, value, *which),
+        Command::SetBridgePriority(b, value) => ctl.setbridgeprio(b, value),
+        Command::SetPortNumber(b, p, value, which) => ctl.set_port_number(b, p, value, *which),
+        Command::Show(names) => ctl.show(names),
+        Command::ShowMacs(b) => ctl.showmacs(b),
+        Command::ShowStp(b) => ctl.showstp(b),
+        Command::Stp(b, value) => ctl.stp(b, value),
     };
     u8::from(failed)
 }
 
 /// The name the bridge ioctls see: brctl copies names into a 16-byte `ifr_name`, so
 /// longer names are cut to 15 bytes.
-fn ioctl_name(name: &str) -> String {
-    let mut end = name.len().min(IfName::MAX_LEN);
-    while !name.is_char_boundary(end) {
-        end -= 1;
-    }
-    name[..end].to_string()
+fn ioctl_name(name: &OsStr) -> &OsStr {
+    let bytes = name.as_bytes();
+    OsStr::from_bytes(&bytes[..bytes.len().min(IfName::MAX_LEN)])
 }
 
-/// The numbers brctl sets on a port: `setpathcost` and `setportprio`.
-#[derive(Clone, Copy)]
-enum PortNumber {
-    PathCost,
-    Priority,
+trait TimeText {
+    fn bad_value(self) -> &'static str;
+    fn failed(self) -> &'static str;
 }
 
-/// The bridge time options brctl sets.
-#[derive(Clone, Copy)]
-enum Time {
-    Ageing,
-    ForwardDelay,
-    Hello,
-    MaxAge,
-}
-
-impl Time {
+impl TimeText for Time {
     fn bad_value(self) -> &'static str {
         match self {
             Time::Ageing => "bad ageing time value",
@@ -242,7 +185,7 @@ struct Ctl<'a> {
 impl Ctl<'_> {
     /// The link named `name`, or `None` when there is none (or the name is one the
     /// kernel could never have given a link).
-    fn lookup(&self, name: &str) -> Option<Link> {
+    fn lookup(&self, name: &OsStr) -> Option<Link> {
         let name = IfName::new(name).ok()?;
         self.h.link().get(&name).ok()
     }
@@ -250,7 +193,7 @@ impl Ctl<'_> {
     /// The bridge named `name` as brctl's ioctls find it: `Err(ENODEV)` if there is no
     /// such link (or the name is one no link could have), `Err(EOPNOTSUPP)` if it is
     /// not a bridge (the library's [`Error::InvalidInput`]).
-    fn bridge(&self, name: &str) -> Result<BridgeInfo, i32> {
+    fn bridge(&self, name: &OsStr) -> Result<BridgeInfo, i32> {
         let name = IfName::new(ioctl_name(name)).map_err(|_| ENODEV)?;
         match self.h.bridge().info(name) {
             Ok(info) => Ok(info),
@@ -259,30 +202,32 @@ impl Ctl<'_> {
         }
     }
 
-    fn addbr(&self, name: &str) -> bool {
+    fn addbr(&self, name: &OsStr) -> bool {
         let name = ioctl_name(name);
-        let err = match IfName::new(name.clone()) {
+        let err = match IfName::new(name) {
             Err(_) => EINVAL,
-            Ok(_) if self.lookup(&name).is_some() => libc::EEXIST,
+            Ok(_) if self.lookup(name).is_some() => libc::EEXIST,
             Ok(ifname) => match self.h.link().add(&Bridge::new(ifname)) {
                 Ok(()) => return false,
                 Err(e) => e.errno(),
             },
         };
         if err == libc::EEXIST {
-            print_err(format!(
-                "device {name} already exists; can't create bridge with the same name\n"
-            ));
+            say(&[
+                b"device ",
+                name.as_bytes(),
+                b" already exists; can't create bridge with the same name\n",
+            ]);
         } else {
             print_err(format!("add bridge failed: {}\n", strerror(err)));
         }
         true
     }
 
-    fn delbr(&self, arg: &str) -> bool {
+    fn delbr(&self, arg: &OsStr) -> bool {
         let name = ioctl_name(arg);
         // The kernel's SIOCBRDELBR: ENXIO if missing, EPERM if not a bridge, EBUSY if up.
-        let err = match self.lookup(&name) {
+        let errno = match self.lookup(name) {
             None => ENXIO,
             Some(link) if link.kind != Some(LinkKind::Bridge) => EPERM,
             Some(link) if link.up => EBUSY,
@@ -291,17 +236,26 @@ impl Ctl<'_> {
                 Err(e) => e.errno(),
             },
         };
-        match err {
-            ENXIO => print_err(format!("bridge {arg} doesn't exist; can't delete it\n")),
-            EBUSY => print_err(format!("bridge {arg} is still up; can't delete it\n")),
-            _ => print_err(format!("can't delete bridge {arg}: {}\n", strerror(err))),
+        let arg = arg.as_bytes();
+        match errno {
+            ENXIO => say(&[b"bridge ", arg, b" doesn't exist; can't delete it\n"]),
+            EBUSY => say(&[b"bridge ", arg, b" is still up; can't delete it\n"]),
+            _ => say(&[
+                b"can't delete bridge ",
+                arg,
+                b": ",
+                strerror(errno).as_bytes(),
+                b"\n",
+            ]),
         }
         true
     }
 
     /// brctl addif: SIOCBRADDIF for each interface, stopping at the first failure.
-    fn addif(&self, brname: &str, ifnames: &[String]) -> bool {
+    fn addif(&self, brname: &OsStr, ifnames: &[OsString]) -> bool {
+        let b = brname.as_bytes();
         for ifname in ifnames {
+            let i = ifname.as_bytes();
             let port = self.lookup(ifname);
             let err = match (&port, self.bridge(brname)) {
                 (None, _) => ENODEV,
@@ -316,20 +270,29 @@ impl Ctl<'_> {
                 },
             };
             match err {
-                ENODEV if port.is_none() => {
-                    print_err(format!("interface {ifname} does not exist!\n"))
-                }
-                ENODEV => print_err(format!("bridge {brname} does not exist!\n")),
-                EBUSY => print_err(format!(
-                    "device {ifname} is already a member of a bridge; can't add it to bridge {brname}.\n"
-                )),
-                ELOOP => print_err(format!(
-                    "device {ifname} is a bridge device itself; can't add a bridge device to a bridge device.\n"
-                )),
-                _ => print_err(format!(
-                    "can't add {ifname} to bridge {brname}: {}\n",
-                    strerror(err)
-                )),
+                ENODEV if port.is_none() => say(&[b"interface ", i, b" does not exist!\n"]),
+                ENODEV => say(&[b"bridge ", b, b" does not exist!\n"]),
+                EBUSY => say(&[
+                    b"device ",
+                    i,
+                    b" is already a member of a bridge; can't add it to bridge ",
+                    b,
+                    b".\n",
+                ]),
+                ELOOP => say(&[
+                    b"device ",
+                    i,
+                    b" is a bridge device itself; can't add a bridge device to a bridge device.\n",
+                ]),
+                _ => say(&[
+                    b"can't add ",
+                    i,
+                    b" to bridge ",
+                    b,
+                    b": ",
+                    strerror(err).as_bytes(),
+                    b"\n",
+                ]),
             }
             return true;
         }
@@ -337,8 +300,10 @@ impl Ctl<'_> {
     }
 
     /// brctl delif: SIOCBRDELIF for each interface, stopping at the first failure.
-    fn delif(&self, brname: &str, ifnames: &[String]) -> bool {
+    fn delif(&self, brname: &OsStr, ifnames: &[OsString]) -> bool {
+        let b = brname.as_bytes();
         for ifname in ifnames {
+            let i = ifname.as_bytes();
             let port = self.lookup(ifname);
             let err = match (&port, self.bridge(brname)) {
                 (None, _) => ENODEV,
@@ -350,15 +315,18 @@ impl Ctl<'_> {
                 },
             };
             match err {
-                ENODEV if port.is_none() => {
-                    print_err(format!("interface {ifname} does not exist!\n"))
-                }
-                ENODEV => print_err(format!("bridge {brname} does not exist!\n")),
-                EINVAL => print_err(format!("device {ifname} is not a port of {brname}\n")),
-                _ => print_err(format!(
-                    "can't delete {ifname} from {brname}: {}\n",
-                    strerror(err)
-                )),
+                ENODEV if port.is_none() => say(&[b"interface ", i, b" does not exist!\n"]),
+                ENODEV => say(&[b"bridge ", b, b" does not exist!\n"]),
+                EINVAL => say(&[b"device ", i, b" is not a port of ", b, b"\n"]),
+                _ => say(&[
+                    b"can't delete ",
+                    i,
+                    b" from ",
+                    b,
+                    b": ",
+                    strerror(err).as_bytes(),
+                    b"\n",
+                ]),
             }
             return true;
         }
@@ -367,7 +335,7 @@ impl Ctl<'_> {
 
     /// brctl's `br_set()`: write the bridge's sysfs attribute, or fall back to the old
     /// ioctl. Returns the errno it would report (0 on success).
-    fn br_set(&self, brname: &str, options: &BridgeOptions) -> i32 {
+    fn br_set(&self, brname: &OsStr, options: &BridgeOptions) -> i32 {
         match self.bridge(brname) {
             Err(e) => e,
             Ok(br) => match self.h.bridge().set_options(br.index, options) {
@@ -377,7 +345,7 @@ impl Ctl<'_> {
         }
     }
 
-    fn set_time(&self, brname: &str, value: &str, which: Time) -> bool {
+    fn set_time(&self, brname: &OsStr, value: &OsStr, which: Time) -> bool {
         let Some(secs) = sscanf_lf(value.as_bytes()) else {
             print_err(format!("{}\n", which.bad_value()));
             return true;
@@ -393,7 +361,7 @@ impl Ctl<'_> {
     /// Sets a time in hundredths of a second. brctl writes an `unsigned long` to sysfs;
     /// netlink carries 32 bits, so values beyond that get the kernel's range answer
     /// where the kernel checks a range.
-    fn set_centis(&self, brname: &str, centis: u64, which: Time) -> i32 {
+    fn set_centis(&self, brname: &OsStr, centis: u64, which: Time) -> i32 {
         let value = match u32::try_from(centis) {
             Ok(v) => v,
             Err(_) => match which {
@@ -416,7 +384,7 @@ impl Ctl<'_> {
         self.br_set(brname, &options)
     }
 
-    fn setbridgeprio(&self, brname: &str, value: &str) -> bool {
+    fn setbridgeprio(&self, brname: &OsStr, value: &OsStr) -> bool {
         let Some(prio) = sscanf_i(value.as_bytes()) else {
             print_err("bad priority\n");
             return true;
@@ -433,7 +401,7 @@ impl Ctl<'_> {
         err != 0
     }
 
-    fn stp(&self, brname: &str, value: &str) -> bool {
+    fn stp(&self, brname: &OsStr, value: &OsStr) -> bool {
         let Some(on) = on_off(value) else {
             print_err("expect on/off for argument\n");
             return true;
@@ -452,7 +420,13 @@ impl Ctl<'_> {
     /// brctl's `port_set()`: write the port's sysfs attribute (which exists for any
     /// bridge port, whatever bridge was named), else fall back to the old ioctl on the
     /// named bridge. Returns the errno it would report (0 on success).
-    fn port_set(&self, brname: &str, portname: &str, options: &PortOptions, hairpin: bool) -> i32 {
+    fn port_set(
+        &self,
+        brname: &OsStr,
+        portname: &OsStr,
+        options: &PortOptions,
+        hairpin: bool,
+    ) -> i32 {
         let port = self.lookup(portname);
         let is_port = port.as_ref().and_then(PortInfo::from_link);
         // 1. The sysfs write: ENOENT when the port directory does not exist.
@@ -478,9 +452,9 @@ impl Ctl<'_> {
 
     fn set_port_number(
         &self,
-        brname: &str,
-        portname: &str,
-        value: &str,
+        brname: &OsStr,
+        portname: &OsStr,
+        value: &OsStr,
         which: PortNumber,
     ) -> bool {
         let Some(n) = sscanf_i(value.as_bytes()) else {
@@ -516,7 +490,7 @@ impl Ctl<'_> {
     /// kernel would refuse as out of range: its sysfs write fails (`ERANGE` on a port,
     /// `ENOENT` when the port directory does not exist), then the ioctl fallback on the
     /// named bridge fails too, with its own errno when it cannot even start.
-    fn port_range_error(&self, brname: &str, portname: &str) -> i32 {
+    fn port_range_error(&self, brname: &OsStr, portname: &OsStr) -> i32 {
         let Some(port) = self.lookup(portname) else {
             return ENODEV;
         };
@@ -530,17 +504,17 @@ impl Ctl<'_> {
         }
     }
 
-    fn hairpin(&self, brname: &str, portname: &str, mode: &str) -> bool {
+    fn hairpin(&self, brname: &OsStr, portname: &OsStr, mode: &OsStr) -> bool {
         let Some(on) = on_off(mode) else {
             print_err("expect on/off for argument\n");
             return true;
         };
         if self.lookup(portname).is_none() {
-            print_err(format!("interface {portname} does not exist!\n"));
+            say(&[b"interface ", portname.as_bytes(), b" does not exist!\n"]);
             return true;
         }
         if self.lookup(brname).is_none() {
-            print_err(format!("bridge {brname} does not exist!\n"));
+            say(&[b"bridge ", brname.as_bytes(), b" does not exist!\n"]);
             return true;
         }
         let options = PortOptions {
@@ -549,18 +523,26 @@ impl Ctl<'_> {
         };
         let err = self.port_set(brname, portname, &options, true);
         if err != 0 {
-            print_err(format!(
-                "can't set {portname} to hairpin on bridge {brname}: {}\n",
-                strerror(err)
-            ));
+            say(&[
+                b"can't set ",
+                portname.as_bytes(),
+                b" to hairpin on bridge ",
+                brname.as_bytes(),
+                b": ",
+                strerror(err).as_bytes(),
+                b"\n",
+            ]);
         }
         err != 0
     }
 
-    fn show(self, names: &[String]) -> bool {
-        let bridges: Vec<(String, Result<BridgeInfo, i32>)> = if names.is_empty() {
+    fn show(self, names: &[OsString]) -> bool {
+        let bridges: Vec<(OsString, Result<BridgeInfo, i32>)> = if names.is_empty() {
             match self.h.bridge().list() {
-                Ok(list) => list.into_iter().map(|b| (b.name.clone(), Ok(b))).collect(),
+                Ok(list) => list
+                    .into_iter()
+                    .map(|b| (b.name.as_os_str().to_os_string(), Ok(b)))
+                    .collect(),
                 Err(e) => {
                     print_err(format!("{e}\n"));
                     return true;
@@ -590,23 +572,24 @@ impl Ctl<'_> {
             } else {
                 "no"
             };
+            self.out.print(name.as_bytes());
             self.out
-                .print(&format!("{name}\t\t{}\t{yes}\t\t", info.stp.bridge_id));
+                .print(format!("\t\t{}\t{yes}\t\t", info.stp.bridge_id));
             match self.h.bridge().ports(info.index) {
                 Ok(ports) => {
-                    let names: Vec<&str> = ports.iter().map(|p| p.name.as_str()).collect();
-                    self.out.print(&names.join("\n\t\t\t\t\t\t\t"));
+                    let names: Vec<&[u8]> = ports.iter().map(|p| p.name.as_bytes()).collect();
+                    self.out.print(names.join(&b"\n\t\t\t\t\t\t\t"[..]));
                     self.out.print("\n");
                 }
                 Err(e) => self
                     .out
-                    .print(&format!(" can't get port info: {}\n", strerror(e.errno()))),
+                    .print(format!(" can't get port info: {}\n", strerror(e.errno()))),
             }
         }
         errors
     }
 
-    fn showstp(self, name: &str) -> bool {
+    fn showstp(self, name: &OsStr) -> bool {
         let info = match self.bridge(name) {
             Ok(i) => i,
             Err(e) => {
@@ -617,28 +600,29 @@ impl Ctl<'_> {
         let (o, s) = (&info.options, &info.stp);
         let t = |v: Option<u32>| timer(u64::from(v.unwrap_or(0)));
         let out = &mut *self.out;
-        out.print(&format!("{name}\n"));
-        out.print(&format!(" bridge id\t\t{}", s.bridge_id));
-        out.print(&format!("\n designated root\t{}", s.root_id));
-        out.print(&format!("\n root port\t\t{:4}\t\t\t", s.root_port));
-        out.print(&format!("path cost\t\t{:4}\n", s.root_path_cost as i32));
+        out.print(name.as_bytes());
+        out.print("\n");
+        out.print(format!(" bridge id\t\t{}", s.bridge_id));
+        out.print(format!("\n designated root\t{}", s.root_id));
+        out.print(format!("\n root port\t\t{:4}\t\t\t", s.root_port));
+        out.print(format!("path cost\t\t{:4}\n", s.root_path_cost as i32));
         let (max_age, hello, fd) = (t(o.max_age), t(o.hello_time), t(o.forward_delay));
-        out.print(&format!(
+        out.print(format!(
             " max age\t\t{max_age}\t\t\tbridge max age\t\t{max_age}"
         ));
-        out.print(&format!(
+        out.print(format!(
             "\n hello time\t\t{hello}\t\t\tbridge hello time\t{hello}"
         ));
-        out.print(&format!(
+        out.print(format!(
             "\n forward delay\t\t{fd}\t\t\tbridge forward delay\t{fd}"
         ));
-        out.print(&format!("\n ageing time\t\t{}", t(o.ageing_time)));
-        out.print(&format!(
+        out.print(format!("\n ageing time\t\t{}", t(o.ageing_time)));
+        out.print(format!(
             "\n hello timer\t\t{}\t\t\ttcn timer\t\t{}",
             timer(s.hello_timer),
             timer(s.tcn_timer)
         ));
-        out.print(&format!(
+        out.print(format!(
             "\n topology change timer\t{}\t\t\tgc timer\t\t{}",
             timer(s.topology_change_timer),
             timer(s.gc_timer)
@@ -657,12 +641,12 @@ impl Ctl<'_> {
                     port_stp(out, &p);
                 }
             }
-            Err(e) => out.print(&format!("can't get ports: {}\n", strerror(e.errno()))),
+            Err(e) => out.print(format!("can't get ports: {}\n", strerror(e.errno()))),
         }
         false
     }
 
-    fn showmacs(self, name: &str) -> bool {
+    fn showmacs(self, name: &OsStr) -> bool {
         let fail = |errno: i32| {
             print_err(format!(
                 "read of forward table failed: {}\n",
@@ -708,7 +692,7 @@ impl Ctl<'_> {
             .print("port no\tmac addr\t\tis local?\tageing timer\n");
         for (mac, port_no, local, age) in rows {
             // struct __fdb_entry carries the low byte of the port number in port_no.
-            self.out.print(&format!(
+            self.out.print(format!(
                 "{:3}\t{mac}\t{}\t\t{}\n",
                 port_no & 0xff,
                 if local { "yes" } else { "no" },
@@ -719,33 +703,34 @@ impl Ctl<'_> {
     }
 }
 
-fn not_a_bridge_message(name: &str, errno: i32) {
+fn not_a_bridge_message(name: &OsStr, errno: i32) {
     if errno == ENODEV {
-        print_err(format!("bridge {name} does not exist!\n"));
+        say(&[b"bridge ", name.as_bytes(), b" does not exist!\n"]);
     } else {
-        print_err(format!("device {name} is not a bridge!\n"));
+        say(&[b"device ", name.as_bytes(), b" is not a bridge!\n"]);
     }
 }
 
 /// One port's block of `brctl showstp`.
 fn port_stp(out: &mut CStdout, p: &PortInfo) {
-    out.print(&format!("{} ({})\n", p.name, p.port_no));
-    out.print(&format!(" port id\t\t{:04x}", p.port_id));
-    out.print(&format!("\t\t\tstate\t\t{:>15}\n", p.state.name()));
-    out.print(&format!(" designated root\t{}", p.designated_root));
-    out.print(&format!("\tpath cost\t\t{:4}\n", p.cost as i32));
-    out.print(&format!(" designated bridge\t{}", p.designated_bridge));
-    out.print(&format!(
+    out.print(p.name.as_bytes());
+    out.print(format!(" ({})\n", p.port_no));
+    out.print(format!(" port id\t\t{:04x}", p.port_id));
+    out.print(format!("\t\t\tstate\t\t{:>15}\n", p.state.name()));
+    out.print(format!(" designated root\t{}", p.designated_root));
+    out.print(format!("\tpath cost\t\t{:4}\n", p.cost as i32));
+    out.print(format!(" designated bridge\t{}", p.designated_bridge));
+    out.print(format!(
         "\tmessage age timer\t{}",
         timer(p.message_age_timer)
     ));
-    out.print(&format!("\n designated port\t{:04x}", p.designated_port));
-    out.print(&format!(
+    out.print(format!("\n designated port\t{:04x}", p.designated_port));
+    out.print(format!(
         "\t\t\tforward delay timer\t{}",
         timer(p.forward_delay_timer)
     ));
-    out.print(&format!("\n designated cost\t{:4}", p.designated_cost));
-    out.print(&format!("\t\t\thold timer\t\t{}", timer(p.hold_timer)));
+    out.print(format!("\n designated cost\t{:4}", p.designated_cost));
+    out.print(format!("\t\t\thold timer\t\t{}", timer(p.hold_timer)));
     out.print("\n flags\t\t\t");
     if p.config_pending {
         out.print("CONFIG_PENDING ");
@@ -754,7 +739,7 @@ fn port_stp(out: &mut CStdout, p: &PortInfo) {
         out.print("TOPOLOGY_CHANGE_ACK ");
     }
     if p.hairpin {
-        out.print(&format!("\n hairpin mode\t\t{:4}", 1));
+        out.print(format!("\n hairpin mode\t\t{:4}", 1));
     }
     out.print("\n\n");
 }
@@ -762,15 +747,6 @@ fn port_stp(out: &mut CStdout, p: &PortInfo) {
 /// brctl's `br_show_timer()` of a value in hundredths of a second: `%4i.%.2i`.
 fn timer(centis: u64) -> String {
     format!("{:4}.{:02}", centis / 100, centis % 100)
-}
-
-/// brctl's on/off words.
-fn on_off(value: &str) -> Option<bool> {
-    match value {
-        "on" | "yes" | "1" => Some(true),
-        "off" | "no" | "0" => Some(false),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -13,8 +13,10 @@
 //! builds of tunctl offer; `-h` prints the usage (which Debian's build reaches only
 //! through its "invalid option" message).
 //!
-//! Known differences, for inputs the kernel itself refuses: a name that is not valid
-//! UTF-8 is refused before the kernel sees it, and an invalid name given by an
+//! Names are bytes: `vtunctl -t $'tap\xfe'` names exactly that device, as tunctl does.
+//! The parser is [`vnet_cli::tunctl`].
+//!
+//! Known differences, for inputs the kernel itself refuses: an invalid name given by an
 //! unprivileged user is reported as "Invalid argument" where the kernel would first
 //! have answered "Operation not permitted". And it starts as a C program
 //! ([`vnet_cli::c_main!`]) except that closed standard streams are first reopened on
@@ -28,26 +30,21 @@ use std::os::unix::ffi::OsStringExt;
 use std::path::PathBuf;
 
 use nix::unistd::{Group, User, geteuid};
-use vnet_cli::ccompat::{Getopt, Opt, strtol};
-use vnet_cli::{argv0, print_err, print_out};
+use vnet_cli::tunctl::{IdArg, IdKind, parse, resolve_id};
+use vnet_cli::{argv0, print_err};
 use vnet_core::error::strerror;
-use vnet_core::{CloneDevice, Error, IfName, Netns, TunMode, TunTap};
-
-/// The options of Debian's tunctl, plus `n`, `p` and `h`.
-const OPTSTRING: &[u8] = b"bd:f:t:u:g:nph";
+use vnet_core::{CloneDevice, Error, IfName, Netns, TunTap};
 
 vnet_cli::c_main!(vtunctl);
 
 /// The program: tunctl's command line in, its exit status out (1 for any failure).
 fn vtunctl() -> u8 {
-    let args: Vec<Vec<u8>> = std::env::args_os()
-        .skip(1)
-        .map(OsString::into_vec)
-        .collect();
+    // Arguments are bytes: a name reaches the kernel exactly as given.
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
     let argv0 = argv0();
     match run(&argv0, &args) {
         Ok(out) => {
-            print_out(&out);
+            vnet_cli::print_out_bytes(&out);
             0
         }
         Err(stderr) => {
@@ -68,23 +65,38 @@ fn usage(argv0: &str) -> String {
     )
 }
 
-/// The parsed command line.
-struct Options {
-    brief: bool,
-    delete: bool,
-    name: Vec<u8>,
-    clone_device: Vec<u8>,
-    owner: u32,
-    group: u32,
-    mode: TunMode,
-}
-
 /// tunctl's "no owner"/"no group" value: `(uid_t) -1`.
 const UNSET: u32 = u32::MAX;
 
 /// Runs tunctl's program: `Ok(stdout)` on success, `Err(stderr)` on failure.
-fn run(argv0: &str, args: &[Vec<u8>]) -> Result<String, Vec<u8>> {
-    let options = parse(argv0, args)?;
+fn run(argv0: &str, args: &[OsString]) -> Result<Vec<u8>, Vec<u8>> {
+    let usage_error = |mut text: Vec<u8>| {
+        text.extend_from_slice(usage(argv0).as_bytes());
+        text
+    };
+    let options = match parse(args) {
+        Ok(options) => options,
+        Err(e) => {
+            // tunctl resolves each -u and -g as it meets it: one that names nobody
+            // before the bad option is the error it reports.
+            if let Err(bad) = resolve_all(&e.ids_before) {
+                return Err(usage_error(bad.refusal()));
+            }
+            let message = e
+                .getopt_message
+                .map_or_else(Vec::new, |m| [argv0.as_bytes(), b": ", &m].concat());
+            return Err(usage_error(message));
+        }
+    };
+    if let Err(bad) = resolve_all(&options.ids) {
+        return Err(usage_error(bad.refusal()));
+    }
+    // The last -u and the last -g count ("-1" means none, as in tunctl).
+    let id = |arg: &Option<IdArg>| match arg {
+        Some(arg) => resolve_all(std::slice::from_ref(arg)).map_or(UNSET, |ids| ids[0]),
+        None => UNSET,
+    };
+    let (mut owner, group) = (id(&options.owner), id(&options.group));
     let fail = |text: String| Err(text.into_bytes());
     let step_error = |step: &str, e: &Error| fail(format!("{step}: {}\n", strerror(e.errno())));
 
@@ -106,9 +118,9 @@ fn run(argv0: &str, args: &[Vec<u8>]) -> Result<String, Vec<u8>> {
     let mut spec = TunTap::new(options.mode);
     if !name.is_empty() {
         // A name the kernel would refuse gets the kernel's answer, without asking it.
-        match String::from_utf8(name.to_vec()).map(IfName::new) {
-            Ok(Ok(name)) => spec = spec.name(name),
-            _ => return fail(format!("TUNSETIFF: {}\n", strerror(libc::EINVAL))),
+        match IfName::from_bytes(name) {
+            Ok(name) => spec = spec.name(name),
+            Err(_) => return fail(format!("TUNSETIFF: {}\n", strerror(libc::EINVAL))),
         }
     }
     let device = match clone.attach(&spec) {
@@ -120,16 +132,16 @@ fn run(argv0: &str, args: &[Vec<u8>]) -> Result<String, Vec<u8>> {
         if let Err(e) = device.set_persistent(false) {
             return step_error("TUNSETPERSIST", &e);
         }
-        return Ok(format!("Set '{}' nonpersistent\n", device.name()));
+        return Ok([b"Set '", device.name().as_bytes(), b"' nonpersistent\n"].concat());
     }
 
     if let Err(e) = device.set_persistent(true) {
         return step_error("TUNSETPERSIST", &e);
     }
-    let mut owner = options.owner;
+
     // tunctl's emulation of the days before TUNSETGROUP: no owner and no group given
     // means the caller owns the device.
-    if owner == UNSET && options.group == UNSET {
+    if owner == UNSET && group == UNSET {
         owner = geteuid().as_raw();
     }
     if owner != UNSET {
@@ -137,156 +149,51 @@ fn run(argv0: &str, args: &[Vec<u8>]) -> Result<String, Vec<u8>> {
             return step_error("TUNSETPERSIST", &e);
         }
     }
-    if options.group != UNSET {
-        if let Err(e) = device.set_group(options.group) {
+    if group != UNSET {
+        if let Err(e) = device.set_group(group) {
             return step_error("TUNSETPERSIST", &e);
         }
     }
 
     if options.brief {
-        return Ok(format!("{}\n", device.name()));
+        return Ok([device.name().as_bytes(), b"\n"].concat());
     }
     // tunctl prints the ids with %d: as signed numbers.
-    let mut out = format!("Set '{}' persistent and owned by", device.name());
+    let mut out = [
+        b"Set '",
+        device.name().as_bytes(),
+        b"' persistent and owned by",
+    ]
+    .concat();
     if owner != UNSET {
-        out += &format!(" uid {}", owner as i32);
+        out.extend_from_slice(format!(" uid {}", owner as i32).as_bytes());
     }
-    if options.group != UNSET {
-        out += &format!(" gid {}", options.group as i32);
+    if group != UNSET {
+        out.extend_from_slice(format!(" gid {}", group as i32).as_bytes());
     }
-    out.push('\n');
+    out.push(b'\n');
     Ok(out)
 }
 
-/// Parses the options as tunctl does, returning stderr's text on a usage error.
-fn parse(argv0: &str, args: &[Vec<u8>]) -> Result<Options, Vec<u8>> {
-    let mut options = Options {
-        brief: false,
-        delete: false,
-        name: Vec::new(),
-        clone_device: b"/dev/net/tun".to_vec(),
-        owner: UNSET,
-        group: UNSET,
-        mode: TunMode::Tap,
-    };
-    let usage_error = |mut text: Vec<u8>| {
-        text.extend_from_slice(usage(argv0).as_bytes());
-        Err(text)
-    };
-    let mut getopt = Getopt::new(args, OPTSTRING, &[]);
-    for item in getopt.by_ref() {
-        let (option, arg) = match item {
-            Ok(Opt { letter, arg }) => (letter, arg.map(<[u8]>::to_vec)),
-            Err(e) => return usage_error(e.message(argv0.as_bytes())),
-        };
-        match option {
-            b'b' => options.brief = true,
-            b'd' => {
-                options.delete = true;
-                options.name = arg.unwrap_or_default();
-            }
-            b'f' => options.clone_device = arg.unwrap_or_default(),
-            b't' => options.name = arg.unwrap_or_default(),
-            b'u' | b'g' => {
-                let arg = arg.unwrap_or_default();
-                let text = String::from_utf8_lossy(&arg).into_owned();
-                let by_name = if option == b'u' {
-                    User::from_name(&text)
+/// Resolves every owner and group in order, as tunctl meets them: their ids, or the
+/// first that names nobody.
+fn resolve_all(ids: &[IdArg]) -> Result<Vec<u32>, IdArg> {
+    ids.iter()
+        .map(|id| {
+            let by_name = |arg: &[u8]| {
+                let text = String::from_utf8_lossy(arg);
+                match id.kind {
+                    IdKind::User => User::from_name(&text)
                         .ok()
                         .flatten()
-                        .map(|u| u.uid.as_raw())
-                } else {
-                    Group::from_name(&text)
+                        .map(|u| u.uid.as_raw()),
+                    IdKind::Group => Group::from_name(&text)
                         .ok()
                         .flatten()
-                        .map(|g| g.gid.as_raw())
-                };
-                let id = match by_name {
-                    Some(id) => id,
-                    None => match numeric_id(&arg) {
-                        Some(id) => id,
-                        None => {
-                            let mut message = b"'".to_vec();
-                            message.extend_from_slice(&arg);
-                            message.extend_from_slice(if option == b'u' {
-                                b"' is neither a username nor a numeric uid.\n"
-                            } else {
-                                b"' is neither a groupname nor a numeric group.\n"
-                            });
-                            return usage_error(message);
-                        }
-                    },
-                };
-                if option == b'u' {
-                    options.owner = id;
-                } else {
-                    options.group = id;
+                        .map(|g| g.gid.as_raw()),
                 }
-            }
-            b'n' => options.mode = TunMode::Tun,
-            b'p' => options.mode = TunMode::Tap,
-            _ => return usage_error(Vec::new()),
-        }
-    }
-    if !getopt.operands().is_empty() {
-        return usage_error(Vec::new());
-    }
-    Ok(options)
-}
-
-/// What tunctl makes of a numeric id: C's `strtol(arg, &end, 0)` (leading blanks, a
-/// sign, `0x` for hex and a leading `0` for octal, clamped to the `long` range on
-/// overflow), accepted when it reads the whole argument, and cut to 32 bits as it is
-/// stored in an `int`. So "" is 0, and "-1" or a huge number mean "unset".
-fn numeric_id(arg: &[u8]) -> Option<u32> {
-    let parsed = strtol(arg, 0);
-    (parsed.len == arg.len()).then_some(parsed.value as i32 as u32)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_parse_like_strtol_into_an_int() {
-        assert_eq!(numeric_id(b"1000"), Some(1000));
-        assert_eq!(numeric_id(b""), Some(0));
-        assert_eq!(numeric_id(b"0x10"), Some(16));
-        assert_eq!(numeric_id(b"010"), Some(8));
-        assert_eq!(numeric_id(b"  +7"), Some(7));
-        assert_eq!(numeric_id(b"-1"), Some(UNSET));
-        assert_eq!(numeric_id(b"-2"), Some(u32::MAX - 1));
-        assert_eq!(numeric_id(b"4294967296"), Some(0));
-        assert_eq!(numeric_id(b"99999999999999999999"), Some(UNSET));
-        assert_eq!(numeric_id(b"-99999999999999999999"), Some(0));
-        assert_eq!(numeric_id(b"0x"), None);
-        assert_eq!(numeric_id(b"08"), None);
-        assert_eq!(numeric_id(b"12ab"), None);
-        assert_eq!(numeric_id(b" "), None);
-        assert_eq!(numeric_id(b"nobody-here"), None);
-    }
-
-    fn words(args: &[&str]) -> Vec<Vec<u8>> {
-        args.iter().map(|a| a.as_bytes().to_vec()).collect()
-    }
-
-    #[test]
-    fn usage_errors_carry_getopts_message_then_the_usage() {
-        let Err(text) = parse("tunctl", &words(&["-x"])) else {
-            panic!("-x parsed");
-        };
-        let text = String::from_utf8(text).unwrap();
-        assert!(
-            text.starts_with("tunctl: invalid option -- 'x'\nCreate: tunctl [-b]"),
-            "{text}"
-        );
-        let Err(text) = parse("tunctl", &words(&["-t", "tap0", "extra"])) else {
-            panic!("an operand parsed");
-        };
-        assert!(text.starts_with(b"Create: tunctl"));
-        let options = parse("tunctl", &words(&["-bttap0", "-u", "0x10", "-n"])).unwrap();
-        assert!(options.brief && !options.delete);
-        assert_eq!((options.name.as_slice(), options.owner), (&b"tap0"[..], 16));
-        assert!(matches!(options.mode, TunMode::Tun));
-    }
+            };
+            resolve_id(id, by_name).ok_or_else(|| id.clone())
+        })
+        .collect()
 }

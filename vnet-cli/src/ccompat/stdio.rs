@@ -62,8 +62,8 @@ impl<W: Write> CStdout<W> {
     /// write at this point: when line-buffered, everything up to the last newline (if
     /// the text fits the buffer); and whenever the buffer fills, the full buffer
     /// followed by as many whole buffer sizes of the text as remain.
-    pub fn print(&mut self, text: &str) {
-        let mut s = text.as_bytes();
+    pub fn print(&mut self, text: impl AsRef<[u8]>) {
+        let mut s = text.as_ref();
         let space = self.size.saturating_sub(self.pending.len());
         let mut count = space;
         let mut must_flush = false;
@@ -154,7 +154,7 @@ mod tests {
         out.print(&line); // 150 bytes: one buffer of 128 goes out
         assert_eq!(out.sink().0.len(), 1);
         assert_eq!(out.sink().0[0].len(), 128);
-        out.print(&"y".repeat(300)); // 22 pending + 300: 128 buffered, then 128 direct
+        out.print("y".repeat(300)); // 22 pending + 300: 128 buffered, then 128 direct
         let lens: Vec<usize> = out.sink().0.iter().map(String::len).collect();
         assert_eq!(lens, [128, 128, 128]);
         out.finish();

@@ -22,6 +22,7 @@
 
 mod connection;
 pub(crate) mod ext_ack;
+pub(crate) mod names;
 pub(crate) mod nfnl;
 pub(crate) mod raw;
 
@@ -63,6 +64,7 @@ const DUMP_RETRIES: usize = 10;
 #[derive(Debug)]
 pub(crate) struct NetlinkSocket {
     socket: Socket,
+    protocol: isize,
     port: u32,
     buf: Vec<u8>,
 }
@@ -89,6 +91,7 @@ impl NetlinkSocket {
         }
         Ok(NetlinkSocket {
             socket,
+            protocol,
             port: addr.port_number(),
             buf: Vec::new(),
         })
@@ -300,14 +303,18 @@ impl NetlinkSocket {
                 detail: format!("datagram of {len} bytes exceeds the {RECV_BUF}-byte buffer"),
             });
         }
-        parse_datagram(&self.buf[..len], self.port, each)
+        let (protocol, port) = (self.protocol, self.port);
+        parse_datagram(&mut self.buf[..len], protocol, port, each)
     }
 }
 
-/// Splits a datagram the kernel sent into netlink messages, decodes each as `I` and hands
-/// those addressed to `port` (or to port 0, the kernel's broadcasts) to `each`.
+/// Splits a datagram the kernel sent on a socket of `protocol` into netlink messages,
+/// decodes each as `I` and hands those addressed to `port` (or to port 0, the kernel's
+/// broadcasts) to `each`. Route messages have their names that are not UTF-8 marked
+/// first (see [`names`]), in place.
 pub(crate) fn parse_datagram<I>(
-    datagram: &[u8],
+    datagram: &mut [u8],
+    protocol: isize,
     port: u32,
     mut each: impl FnMut(NetlinkHeader, NetlinkPayload<I>),
 ) -> Result<()>
@@ -317,7 +324,7 @@ where
     let len = datagram.len();
     let mut offset = 0;
     while offset + NLMSG_HDRLEN <= len {
-        let bytes = &datagram[offset..];
+        let bytes = &mut datagram[offset..];
         let msg_len = u32::from_ne_bytes(bytes[0..4].try_into().expect("4 bytes")) as usize;
         if msg_len < NLMSG_HDRLEN || msg_len > bytes.len() {
             return Err(Error::Protocol {
@@ -325,11 +332,14 @@ where
                 detail: format!("bad message length {msg_len}"),
             });
         }
-        let message =
-            NetlinkMessage::<I>::deserialize(&bytes[..msg_len]).map_err(|e| Error::Protocol {
-                op: "parsing netlink answer".into(),
-                detail: e.to_string(),
-            })?;
+        let bytes = &mut bytes[..msg_len];
+        if protocol == NETLINK_ROUTE {
+            names::mark_raw_names(bytes);
+        }
+        let message = NetlinkMessage::<I>::deserialize(bytes).map_err(|e| Error::Protocol {
+            op: "parsing netlink answer".into(),
+            detail: e.to_string(),
+        })?;
         if message.header.port_number == port || message.header.port_number == 0 {
             each(message.header, message.payload);
         }
