@@ -8,6 +8,7 @@
 //! - [`ccompat`]: what the drop-ins for C tools must do as C does (glibc's `getopt`,
 //!   `strtol` and friends, `stdout` buffering);
 //! - [`docs`]: the man pages and shell completions generated from a clap parser;
+//! - [`cni`]: the CNI plugin `vnet-cni`;
 //! - [`ip`]: the `ip` command line of `vip`;
 //! - [`lab`]: `vnet lab`, labs from files.
 
@@ -17,6 +18,7 @@ use std::process::ExitCode;
 pub mod brctl;
 pub mod ccompat;
 pub mod cli;
+pub mod cni;
 pub mod docs;
 pub mod ip;
 pub mod lab;

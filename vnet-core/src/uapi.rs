@@ -385,6 +385,15 @@ pub(crate) mod nfnetlink {
 pub(crate) mod nf_tables {
     use super::nfnetlink::NFNL_SUBSYS_NFTABLES;
 
+    /// `NFT_MSG_NEWTABLE`.
+    pub(crate) const NFT_MSG_NEWTABLE: u16 = 0;
+    /// The netlink message type of an nf_tables table (a dump answers with these).
+    pub(crate) const NEWTABLE_MESSAGE_TYPE: u16 = NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWTABLE;
+    /// `NFTA_TABLE_NAME`.
+    pub(crate) const NFTA_TABLE_NAME: u16 = 1;
+    /// `NFTA_TABLE_USERDATA`.
+    pub(crate) const NFTA_TABLE_USERDATA: u16 = 6;
+
     /// `NFT_MSG_NEWRULE`.
     pub(crate) const NFT_MSG_NEWRULE: u16 = 6;
     /// The netlink message type of a rule in a dump: subsystem in the high byte.
@@ -392,6 +401,8 @@ pub(crate) mod nf_tables {
 
     /// `NFTA_RULE_TABLE`.
     pub(crate) const NFTA_RULE_TABLE: u16 = 1;
+    /// `NFTA_RULE_CHAIN`.
+    pub(crate) const NFTA_RULE_CHAIN: u16 = 2;
     /// `NFTA_RULE_HANDLE`.
     pub(crate) const NFTA_RULE_HANDLE: u16 = 3;
     /// `NFTA_RULE_EXPRESSIONS`.
@@ -452,6 +463,14 @@ pub(crate) mod nf_tables {
     /// `NFT_CMP_EQ`.
     pub(crate) const NFT_CMP_EQ: u32 = 0;
 
+    /// `NFTA_CT_DREG`.
+    pub(crate) const NFTA_CT_DREG: u16 = 1;
+    /// `NFTA_CT_KEY`.
+    pub(crate) const NFTA_CT_KEY: u16 = 2;
+    /// `NFT_CT_STATUS` (`enum nft_ct_keys`): the entry's `IPS_*` bits, a u32 in host
+    /// byte order.
+    pub(crate) const NFT_CT_STATUS: u32 = 2;
+
     /// `NFTA_IMMEDIATE_DREG`.
     pub(crate) const NFTA_IMMEDIATE_DREG: u16 = 1;
     /// `NFTA_IMMEDIATE_DATA`.
@@ -488,6 +507,9 @@ pub(crate) mod netfilter {
     pub(crate) const NFPROTO_IPV4: u32 = 2;
     /// `NF_NAT_RANGE_PROTO_SPECIFIED`: a NAT rule that gives a port.
     pub(crate) const NF_NAT_RANGE_PROTO_SPECIFIED: u32 = 2;
+    /// `IPS_DST_NAT` (`linux/netfilter/nf_conntrack_common.h`): the flow's destination
+    /// was translated.
+    pub(crate) const IPS_DST_NAT: u32 = 1 << 5;
 }
 
 /// `linux/netfilter/nfnetlink_conntrack.h`.

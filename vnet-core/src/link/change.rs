@@ -23,6 +23,7 @@ pub struct LinkChange {
     name: Option<IfName>,
     netns: Option<Netns>,
     group: Option<u32>,
+    promisc: Option<bool>,
 }
 
 impl LinkChange {
@@ -88,6 +89,13 @@ impl LinkChange {
         self
     }
 
+    /// `promisc on` / `promisc off`: receive every frame, not only those addressed to
+    /// the link (`IFF_PROMISC`).
+    pub fn promisc(mut self, on: bool) -> Self {
+        self.promisc = Some(on);
+        self
+    }
+
     /// A description of the change for messages: " (up, master 'br0')".
     pub(crate) fn describe(&self) -> String {
         let mut parts = Vec::new();
@@ -115,6 +123,9 @@ impl LinkChange {
         }
         if let Some(group) = self.group {
             parts.push(format!("group {group}"));
+        }
+        if let Some(on) = self.promisc {
+            parts.push(format!("promisc {}", if on { "on" } else { "off" }));
         }
         if parts.is_empty() {
             String::new()
@@ -150,6 +161,12 @@ impl LinkChange {
             netns: self.netns.as_ref(),
         }
         .apply(&mut message, links)?;
+        if let Some(on) = self.promisc {
+            if on {
+                message.header.flags |= LinkFlags::Promisc;
+            }
+            message.header.change_mask |= LinkFlags::Promisc;
+        }
         Ok(message)
     }
 
@@ -183,6 +200,12 @@ impl LinkChange {
         }
         if self.group.is_some() {
             message.attributes.push(LinkAttribute::Group(before.group));
+        }
+        if self.promisc.is_some() {
+            if before.flags.0 & super::IfFlags::PROMISC.0 != 0 {
+                message.header.flags |= LinkFlags::Promisc;
+            }
+            message.header.change_mask |= LinkFlags::Promisc;
         }
         message
     }

@@ -2,6 +2,7 @@
 //! nf_tables NAT ([`nat`]) and connection tracking ([`conntrack`]).
 
 pub mod conntrack;
+pub mod container;
 pub mod nat;
 
 use crate::error::Result;
@@ -9,6 +10,7 @@ use crate::netlink::{Connection, NETLINK_NETFILTER};
 use crate::netns::Netns;
 
 use conntrack::ConntrackHandle;
+use container::ContainerNatHandle;
 use nat::NatHandle;
 
 /// A connection to the netfilter subsystems (`NETLINK_NETFILTER`) of one network
@@ -63,6 +65,12 @@ impl Netfilter {
             ));
         }
         Ok(NatHandle::new(&self.conn, table))
+    }
+
+    /// NAT of container attachments, one nf_tables table each: a CNI plugin's
+    /// masquerade and port mappings.
+    pub fn container_nat(&self) -> ContainerNatHandle<'_> {
+        ContainerNatHandle::new(&self.conn)
     }
 
     /// Connection tracking entries (`conntrack -L`, `conntrack -D`, `conntrack -F`).

@@ -22,7 +22,7 @@
 //!
 //! Only IPv4 is handled (the `ip` family), like `iptables -t nat`.
 
-mod expr;
+pub(super) mod expr;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
@@ -331,14 +331,19 @@ pub struct NatHandle<'a> {
     table: &'a str,
 }
 
-fn message(inner: NfTablesMessage) -> NetfilterMessage {
+pub(super) fn message(inner: NfTablesMessage) -> NetfilterMessage {
     NetfilterMessage::new(
         NetfilterHeader::new(NetfilterProtoFamily::IPv4, 0, 0),
         inner,
     )
 }
 
-fn base_chain(table: &str, name: &str, hook: InetHookNumber, priority: i32) -> NetfilterMessage {
+pub(super) fn base_chain(
+    table: &str,
+    name: &str,
+    hook: InetHookNumber,
+    priority: i32,
+) -> NetfilterMessage {
     message(NfTablesMessage::NewChain(ChainMessage {
         attributes: vec![
             ChainAttribute::Table(table.to_string()),
