@@ -358,7 +358,9 @@ pub(crate) fn kernel_error(flags: u16, code: i32, body: &[u8]) -> Error {
     };
     Error::Kernel {
         op: "netlink request".into(),
-        errno: Errno::from_raw(code.abs()),
+        // The kernel sends a negative errno; i32::MIN has no positive counterpart
+        // (`abs` overflows on it), and stands for no errno vnet knows.
+        errno: Errno::from_raw(code.saturating_abs()),
         message,
     }
 }
@@ -405,6 +407,15 @@ mod tests {
         // And a request after it gets its own single reply.
         let replies = socket.request(get_lo(), 0).unwrap();
         assert_eq!(replies.len(), 1);
+    }
+
+    /// An error code with no positive counterpart (i32::MIN) is an unknown errno, not
+    /// an overflow.
+    #[test]
+    fn error_code_without_a_positive_counterpart() {
+        let e = kernel_error(0, i32::MIN, &[]);
+        assert_eq!(e.errno(), 0, "nix's UnknownErrno");
+        assert_eq!(kernel_error(0, -libc::ENODEV, &[]).errno(), libc::ENODEV);
     }
 
     /// A request the kernel refuses keeps its errno and extended-ACK text, and the
