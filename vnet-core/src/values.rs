@@ -776,3 +776,32 @@ mod tests {
         );
     }
 }
+
+/// An 802.1D bridge identifier: priority and MAC address, printed the way `brctl` and
+/// sysfs print it (`8000.0242ac110002`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct BridgeId {
+    /// Bridge priority (the high 16 bits).
+    pub priority: u16,
+    /// MAC address.
+    pub mac: MacAddr,
+}
+
+impl fmt::Display for BridgeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04x}.", self.priority)?;
+        for b in self.mac.octets() {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl BridgeId {
+    pub(crate) fn from_wire(id: &netlink_packet_route::link::BridgeId) -> Self {
+        BridgeId {
+            priority: id.priority,
+            mac: MacAddr(id.address),
+        }
+    }
+}

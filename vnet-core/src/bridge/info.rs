@@ -6,36 +6,7 @@ use netlink_packet_route::link::{BridgeStpState, InfoBridge, InfoData, LinkAttri
 
 use crate::link::{BridgeOptions, Link, LinkKind};
 use crate::uapi::if_bridge::{BR_KERNEL_STP, BR_NO_STP, BR_USER_STP};
-use crate::values::{IfName, MacAddr};
-
-/// An 802.1D bridge identifier: priority and MAC address, printed the way `brctl` and
-/// sysfs print it (`8000.0242ac110002`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct BridgeId {
-    /// Bridge priority (the high 16 bits).
-    pub priority: u16,
-    /// MAC address.
-    pub mac: MacAddr,
-}
-
-impl fmt::Display for BridgeId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04x}.", self.priority)?;
-        for b in self.mac.octets() {
-            write!(f, "{b:02x}")?;
-        }
-        Ok(())
-    }
-}
-
-impl BridgeId {
-    pub(crate) fn from_wire(id: &netlink_packet_route::link::BridgeId) -> Self {
-        BridgeId {
-            priority: id.priority,
-            mac: MacAddr(id.address),
-        }
-    }
-}
+use crate::values::{BridgeId, IfName};
 
 /// Which spanning tree runs on a bridge (`stp_state`, `BR_*_STP`). Its `Display` is the
 /// number `ip -d link show` prints after `stp_state`.

@@ -31,8 +31,9 @@ mod info;
 mod port;
 pub(crate) mod vlan;
 
+pub use crate::values::BridgeId;
 pub use fdb::{FdbEntry, FdbEntryKind, FdbSpec};
-pub use info::{BridgeId, BridgeInfo, BridgeStp, StpMode};
+pub use info::{BridgeInfo, BridgeStp, StpMode};
 pub use port::{PortInfo, PortOptions, PortState};
 pub use vlan::PortVlan;
 

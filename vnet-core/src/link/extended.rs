@@ -13,10 +13,10 @@ use netlink_packet_core::Nla;
 use netlink_packet_route::link::{AfSpecInet6, AfSpecUnspec, LinkAttribute, LinkInfo};
 
 use super::info::Link;
-use crate::bridge::BridgeId;
 use crate::netlink::raw::attributes;
 use crate::uapi::if_bridge::{BR_BOOLOPT_MCAST_VLAN_SNOOPING, BR_BOOLOPT_NO_LL_LEARN};
 use crate::uapi::if_link::*;
+use crate::values::BridgeId;
 use crate::values::MacAddr;
 
 /// The details of a link that `ip -d link show` prints (see [`Link::extended`]).
