@@ -13,9 +13,12 @@ use netlink_packet_netfilter::NetfilterMessageInner;
 use netlink_packet_netfilter::conntrack::ConntrackMessage;
 use netlink_packet_route::RouteNetlinkMessage;
 
+use crate::bridge::{BridgeInfo, PortInfo};
+use crate::link::Link;
+use crate::netfilter::conntrack::ConntrackEntry;
 use crate::netlink::raw::RawMessage;
 use crate::netlink::{NETLINK_NETFILTER, NETLINK_ROUTE, kernel_error, parse_datagram};
-use crate::{BridgeInfo, ConntrackEntry, Link, PortInfo, TunInfo};
+use crate::tuntap::TunInfo;
 
 /// The port the fuzzed datagrams are addressed to (messages for other ports are skipped,
 /// as a socket skips them); port 0 (the kernel's broadcasts) is read too.
@@ -23,7 +26,7 @@ const PORT: u32 = 1;
 
 /// Reads `payload`'s error, if it is one, the way the engine does (errno and
 /// extended-ACK text).
-fn error_of<I>(flags: u16, payload: &NetlinkPayload<I>) -> Option<crate::Error> {
+fn error_of<I>(flags: u16, payload: &NetlinkPayload<I>) -> Option<crate::error::Error> {
     match payload {
         NetlinkPayload::Error(err) => err
             .code

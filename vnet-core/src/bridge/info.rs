@@ -160,6 +160,7 @@ impl BridgeInfo {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::values::MacAddr;
 
     #[test]
     fn bridge_id_prints_like_brctl() {
