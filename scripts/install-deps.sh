@@ -8,6 +8,7 @@ packages=(
   tcpdump netcat-openbsd util-linux procps jq hyperfine graphviz
   qemu-system-x86 busybox-static cpio xz-utils
   gcc libc6-dev
+  g++
   pkg-config valgrind binutils dpkg-dev
   podman runc conmon containernetworking-plugins strace
 )
@@ -27,6 +28,16 @@ cbindgen_version=0.29.2
 if [ "$(cbindgen --version 2>/dev/null)" != "cbindgen $cbindgen_version" ]; then
   echo "== cargo install cbindgen $cbindgen_version"
   cargo install --quiet --locked --version "$cbindgen_version" cbindgen
+fi
+# The fuzz targets (scripts/fuzz.sh) build with the nightly toolchain and cargo-fuzz;
+# libFuzzer itself is C++ (g++ above).
+if ! rustup toolchain list | grep -q '^nightly'; then
+  echo "== rustup toolchain install nightly"
+  rustup toolchain install --profile minimal nightly
+fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "== cargo install cargo-fuzz"
+  cargo install --quiet --locked cargo-fuzz
 fi
 image=$("$(dirname "$0")"/vm/prepare.sh)
 echo "== stock-kernel VM image: $image"

@@ -46,6 +46,8 @@ rm -rf "$prefix"
 echo "== Debian package: built, unpacked into a throwaway root, run"
 scripts/package-deb.sh --no-build
 scripts/test-deb.sh
+echo "== fuzz targets: each built and run for a few seconds (scripts/fuzz.sh)"
+scripts/fuzz.sh 5
 echo "== main job (examples/quickstart)"
 cargo build --quiet --example quickstart
 scripts/private-netns.sh "${CARGO_TARGET_DIR:-target}/debug/examples/quickstart"

@@ -4,6 +4,7 @@
 //! - the program name as invoked (drop-ins print `argv[0]` where the originals do),
 //!   output that treats a closed pipe as a normal end, one mapping from errors to exit
 //!   codes (here);
+//! - [`cli`]: the command line of `vnet`;
 //! - [`ccompat`]: what the drop-ins for C tools must do as C does (glibc's `getopt`,
 //!   `strtol` and friends, `stdout` buffering);
 //! - [`docs`]: the man pages and shell completions generated from a clap parser;
@@ -16,6 +17,7 @@ use std::process::ExitCode;
 
 pub mod brctl;
 pub mod ccompat;
+pub mod cli;
 pub mod cni;
 pub mod docs;
 pub mod ip;

@@ -415,7 +415,7 @@ impl<'a> AddressHandle<'a> {
     }
 }
 
-fn parse(message: AddressMessage) -> Option<Address> {
+pub(crate) fn parse(message: AddressMessage) -> Option<Address> {
     let mut address: Option<IpAddr> = None;
     let mut local: Option<IpAddr> = None;
     let mut label = None;

@@ -80,6 +80,10 @@ pub mod handle;
 #[cfg(feature = "lab")]
 pub mod lab;
 
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use addr::{Address, AddressFlags, AddressHandle, AddressSpec, AddressWrite, Broadcast};
 pub use bridge::{
     BridgeHandle, BridgeId, BridgeInfo, BridgeStp, FdbEntry, FdbEntryKind, FdbSpec, PortInfo,

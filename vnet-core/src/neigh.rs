@@ -341,7 +341,7 @@ impl<'a> NeighbourHandle<'a> {
     }
 }
 
-fn parse(message: NeighbourMessage) -> Option<Neighbour> {
+pub(crate) fn parse(message: NeighbourMessage) -> Option<Neighbour> {
     let mut address = None;
     let mut mac = None;
     let mut protocol = None;

@@ -516,7 +516,7 @@ fn route_header(family: AddressFamily, table: u32) -> RouteHeader {
     header
 }
 
-fn parse(message: RouteMessage) -> Option<RouteEntry> {
+pub(crate) fn parse(message: RouteMessage) -> Option<RouteEntry> {
     let mut destination = None;
     let mut gateway = None;
     let mut device = None;

@@ -37,6 +37,9 @@ const LAYERS: &[(&str, u32)] = &[
     ("handle", 8),
     // Labs (feature "lab"): whole topologies built from every layer below.
     ("lab", 9),
+    // The fuzz targets' entry points (feature "fuzzing"): they feed the decoders of
+    // every family below.
+    ("fuzzing", 9),
 ];
 
 fn source_files(dir: &Path, out: &mut Vec<PathBuf>) {

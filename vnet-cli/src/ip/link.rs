@@ -43,8 +43,12 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
     } else {
         return Err(unknown_command(verb, "link"));
     };
+    if session.parse_only {
+        // The words up to `type`; the rest are read as the command acts.
+        return parse(None, words, verb).map(|_| 0);
+    }
     let handle = session.handle()?;
-    let parsed = parse(handle, words, verb)?;
+    let parsed = parse(Some(handle), words, verb)?;
     match verb {
         Verb::Add => add(handle, parsed, words),
         Verb::Set => set(handle, parsed, words),
@@ -69,7 +73,8 @@ struct Parsed {
     kind: Option<String>,
 }
 
-fn parse(handle: &Handle, words: &mut Words<'_>, verb: Verb) -> Result<Parsed, Stop> {
+/// Without a handle (parsing only), `master` and `netns` are not looked up.
+fn parse(handle: Option<&Handle>, words: &mut Words<'_>, verb: Verb) -> Result<Parsed, Stop> {
     let mut p = Parsed::default();
     // `ip` compares name and dev by pointer: "dev" is the name until a word sets it.
     let mut dev_is_name = true;
@@ -104,6 +109,9 @@ fn parse(handle: &Handle, words: &mut Words<'_>, verb: Verb) -> Result<Parsed, S
                 if p.netns.is_some() {
                     return Err(duparg("netns", value));
                 }
+                if handle.is_none() {
+                    continue;
+                }
                 let opened = if value.contains('/') {
                     Netns::from_path(value)
                 } else {
@@ -134,6 +142,9 @@ fn parse(handle: &Handle, words: &mut Words<'_>, verb: Verb) -> Result<Parsed, S
             }
             _ if matches(word, "master") => {
                 let value = words.value()?;
+                let Some(handle) = handle else {
+                    continue;
+                };
                 let index = IfName::new(value)
                     .ok()
                     .and_then(|name| handle.link().get(&name).ok())
@@ -398,7 +409,7 @@ fn veth(
             ));
         }
     }
-    let peer = parse(handle, words, Verb::Add)?;
+    let peer = parse(Some(handle), words, Verb::Add)?;
     if let Some(kind) = &peer.kind {
         return Err(duparg("type", kind));
     }

@@ -66,11 +66,17 @@ pub struct Session {
     /// first time one is needed.
     batch_targets: Vec<Option<String>>,
     upcoming_from: usize,
+    /// Parse only (the fuzz targets, [`parse_only`]): every command stops where it would
+    /// first act (open a namespace or a file, talk to the kernel, run a program).
+    parse_only: bool,
 }
 
 impl Session {
     /// The rtnetlink handle of the current namespace, opened once per namespace.
     fn handle(&mut self) -> Result<&Handle, Stop> {
+        if self.parse_only {
+            return Err(Stop(0));
+        }
         if self.netns.is_some() && !self.handles.contains_key(&self.netns) {
             self.open_upcoming();
         }
@@ -117,6 +123,10 @@ impl Session {
     /// `-n NAME`: commands act inside the named namespace from now on. A namespace that
     /// cannot be opened ends vip, as it ends `ip`.
     fn switch_netns(&mut self, name: &str) -> Result<(), Stop> {
+        if self.parse_only {
+            self.netns = Some(name.to_string());
+            return Ok(());
+        }
         if let Err(e) = Netns::open(name) {
             let errno = e.errno();
             print_err(format!(
@@ -135,6 +145,37 @@ impl Session {
 pub fn run(args: &[String]) -> u8 {
     let mut session = Session::default();
     match run_session(&mut session, args) {
+        Ok(status) | Err(Stop(status)) => status,
+    }
+}
+
+/// Parses `args` as [`run`] does, without acting: each command stops where it would
+/// first open a namespace or a file, talk to the kernel or run a program, and a batch
+/// file named with `-batch` is not read. For the fuzz targets; not part of the API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub fn parse_only(args: &[String]) -> u8 {
+    let mut session = Session {
+        parse_only: true,
+        ..Session::default()
+    };
+    match run_session(&mut session, args) {
+        Ok(status) | Err(Stop(status)) => status,
+    }
+}
+
+/// Parses `text` as the batch file of `vip -batch FILE` without acting (see
+/// [`parse_only`]): every line is parsed, whatever the lines before it gave. For the
+/// fuzz targets; not part of the API.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub fn parse_batch_only(text: &[u8]) -> u8 {
+    let mut session = Session {
+        parse_only: true,
+        batch: true,
+        ..Session::default()
+    };
+    match batch_lines(&mut session, "fuzz", text) {
         Ok(status) | Err(Stop(status)) => status,
     }
 }
@@ -225,6 +266,9 @@ fn run_session(session: &mut Session, args: &[String]) -> Status {
     }
     if let Some(file) = batch {
         session.batch = true;
+        if session.parse_only {
+            return Ok(0);
+        }
         return run_batch(session, &file);
     }
     match words.rest() {
@@ -321,6 +365,11 @@ fn run_batch(session: &mut Session, file: &str) -> Status {
             }
         }
     };
+    batch_lines(session, file, input)
+}
+
+/// Runs the lines of batch file `file`, read from `input`.
+fn batch_lines(session: &mut Session, file: &str, input: impl BufRead) -> Status {
     // The lines are read first (each split into words only when it runs, as `ip` does),
     // so that vip can look ahead: open the namespaces' handles together, and create
     // runs of `netns add` in one go.
@@ -358,7 +407,9 @@ fn run_batch(session: &mut Session, file: &str) -> Status {
             i += 1;
             continue;
         }
-        if let Some(done) = netns_add_run(&entries[i..]) {
+        if !session.parse_only
+            && let Some(done) = netns_add_run(&entries[i..])
+        {
             i += done;
             continue;
         }
@@ -366,6 +417,10 @@ fn run_batch(session: &mut Session, file: &str) -> Status {
         let result = batch_line(session, &words);
         session.netns = netns.clone();
         session.json = json;
+        if session.parse_only {
+            i += 1;
+            continue;
+        }
         if result? != 0 {
             print_err(format!("Command failed {file}:{number}\n"));
             status = 1;

@@ -11,6 +11,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
     let Some(verb) = words.take() else {
         return list(session);
     };
+
     // `ip` checks the name (the word after the verb) before it looks at the verb.
     if let Some(name) = words.peek()
         && invalid_name(name)
@@ -18,21 +19,29 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
         print_err(format!("Invalid netns name \"{name}\"\n"));
         return Err(Stop(255));
     }
+    // Parsing only: past this point each verb acts (on /run/netns, /proc or a program).
+    let parse_only = session.parse_only;
+    let act = |verb: fn(&mut Words<'_>) -> Status, words: &mut Words<'_>| {
+        if parse_only { Ok(0) } else { verb(words) }
+    };
     if matches(verb, "list") || matches(verb, "show") || matches(verb, "lst") {
         list(session)
     } else if matches(verb, "list-id") || matches(verb, "help") || matches(verb, "set") {
         Err(unsupported(&format!("\"ip netns {verb}\"")))
     } else if matches(verb, "add") {
         forget(session, words.peek());
-        add(words)
+        act(add, words)
     } else if matches(verb, "delete") {
         forget(session, words.peek());
-        delete(words)
+        act(delete, words)
     } else if matches(verb, "identify") {
-        identify(words)
+        act(identify, words)
     } else if matches(verb, "pids") {
-        pids(words)
+        act(pids, words)
     } else if matches(verb, "exec") {
+        if parse_only {
+            return Ok(0);
+        }
         exec(session, words)
     } else if matches(verb, "monitor") || matches(verb, "attach") {
         Err(unsupported(&format!("\"ip netns {verb}\"")))
@@ -58,6 +67,9 @@ fn invalid_name(name: &str) -> bool {
 /// `ip netns list`: every named namespace in directory order, with the id this
 /// namespace gave it, if any (`NAME (id: N)`).
 fn list(session: &mut Session) -> Status {
+    if session.parse_only {
+        return Ok(0);
+    }
     // `ip` lists nothing, not even an empty JSON array, without /run/netns.
     let names = match Netns::list_unsorted() {
         Ok(names) if std::path::Path::new(vnet_core::netns::NETNS_RUN_DIR).is_dir() => names,

@@ -260,7 +260,7 @@ impl BridgeHandle<'_> {
     }
 }
 
-fn parse(message: NeighbourMessage) -> Option<FdbEntry> {
+pub(crate) fn parse(message: NeighbourMessage) -> Option<FdbEntry> {
     let mut entry = FdbEntry {
         mac: MacAddr::ZERO,
         ifindex: message.header.ifindex,

@@ -26,10 +26,10 @@
 //! `AF_BRIDGE`), never from `/sys/class/net`, which shows the namespace sysfs was mounted
 //! in rather than the handle's.
 
-mod fdb;
+pub(crate) mod fdb;
 mod info;
 mod port;
-mod vlan;
+pub(crate) mod vlan;
 
 pub use crate::values::BridgeId;
 pub use fdb::{FdbEntry, FdbEntryKind, FdbSpec};

@@ -106,23 +106,7 @@ impl BridgeHandle<'_> {
             let RouteNetlinkMessage::NewLink(m) = reply else {
                 continue;
             };
-            let mut vlans = Vec::new();
-            for attribute in &m.attributes {
-                let LinkAttribute::AfSpecBridge(specs) = attribute else {
-                    continue;
-                };
-                for spec in specs {
-                    if let AfSpecBridge::VlanInfo(info) = spec
-                        && let Ok(vid) = VlanId::new(u32::from(info.vid))
-                    {
-                        vlans.push(PortVlan {
-                            vid,
-                            pvid: info.flags.contains(BridgeVlanInfoFlags::Pvid),
-                            untagged: info.flags.contains(BridgeVlanInfoFlags::Untagged),
-                        });
-                    }
-                }
-            }
+            let vlans = port_vlans(&m);
             if !vlans.is_empty() {
                 out.push((m.header.index, vlans));
             }
@@ -169,4 +153,27 @@ enum VlanOn {
 enum Change {
     Add,
     Delete,
+}
+
+/// The VLANs of one port in an `AF_BRIDGE` link message of a `RTEXT_FILTER_BRVLAN` dump
+/// (its `IFLA_AF_SPEC` `IFLA_BRIDGE_VLAN_INFO` entries; ids out of range are skipped).
+pub(crate) fn port_vlans(m: &LinkMessage) -> Vec<PortVlan> {
+    let mut vlans = Vec::new();
+    for attribute in &m.attributes {
+        let LinkAttribute::AfSpecBridge(specs) = attribute else {
+            continue;
+        };
+        for spec in specs {
+            if let AfSpecBridge::VlanInfo(info) = spec
+                && let Ok(vid) = VlanId::new(u32::from(info.vid))
+            {
+                vlans.push(PortVlan {
+                    vid,
+                    pvid: info.flags.contains(BridgeVlanInfoFlags::Pvid),
+                    untagged: info.flags.contains(BridgeVlanInfoFlags::Untagged),
+                });
+            }
+        }
+    }
+    vlans
 }

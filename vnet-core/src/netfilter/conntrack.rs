@@ -141,7 +141,7 @@ impl ConntrackEntry {
         ]
     }
 
-    fn from_attributes(attributes: Vec<ConntrackAttribute>) -> Option<ConntrackEntry> {
+    pub(crate) fn from_attributes(attributes: Vec<ConntrackAttribute>) -> Option<ConntrackEntry> {
         let mut original = None;
         let mut reply = None;
         let mut protocol = 0;

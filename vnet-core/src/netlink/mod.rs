@@ -284,7 +284,7 @@ impl NetlinkSocket {
     }
 
     /// Reads one datagram and hands each netlink message in it to `each`.
-    fn receive<I>(&mut self, mut each: impl FnMut(NetlinkHeader, NetlinkPayload<I>)) -> Result<()>
+    fn receive<I>(&mut self, each: impl FnMut(NetlinkHeader, NetlinkPayload<I>)) -> Result<()>
     where
         I: NetlinkDeserializable,
     {
@@ -303,36 +303,54 @@ impl NetlinkSocket {
                 detail: format!("datagram of {len} bytes exceeds the {RECV_BUF}-byte buffer"),
             });
         }
-        let mut offset = 0;
-        while offset + NLMSG_HDRLEN <= len {
-            let bytes = &mut self.buf[offset..len];
-            let msg_len = u32::from_ne_bytes(bytes[0..4].try_into().expect("4 bytes")) as usize;
-            if msg_len < NLMSG_HDRLEN || msg_len > bytes.len() {
-                return Err(Error::Protocol {
-                    op: "receiving netlink answer".into(),
-                    detail: format!("bad message length {msg_len}"),
-                });
-            }
-            let bytes = &mut bytes[..msg_len];
-            if self.protocol == NETLINK_ROUTE {
-                names::mark_raw_names(bytes);
-            }
-            let message = NetlinkMessage::<I>::deserialize(bytes).map_err(|e| Error::Protocol {
-                op: "parsing netlink answer".into(),
-                detail: e.to_string(),
-            })?;
-            if message.header.port_number == self.port || message.header.port_number == 0 {
-                each(message.header, message.payload);
-            }
-            offset += align(msg_len);
-        }
-        Ok(())
+        let (protocol, port) = (self.protocol, self.port);
+        parse_datagram(&mut self.buf[..len], protocol, port, each)
     }
+}
+
+/// Splits a datagram the kernel sent on a socket of `protocol` into netlink messages,
+/// decodes each as `I` and hands those addressed to `port` (or to port 0, the kernel's
+/// broadcasts) to `each`. Route messages have their names that are not UTF-8 marked
+/// first (see [`names`]), in place.
+pub(crate) fn parse_datagram<I>(
+    datagram: &mut [u8],
+    protocol: isize,
+    port: u32,
+    mut each: impl FnMut(NetlinkHeader, NetlinkPayload<I>),
+) -> Result<()>
+where
+    I: NetlinkDeserializable,
+{
+    let len = datagram.len();
+    let mut offset = 0;
+    while offset + NLMSG_HDRLEN <= len {
+        let bytes = &mut datagram[offset..];
+        let msg_len = u32::from_ne_bytes(bytes[0..4].try_into().expect("4 bytes")) as usize;
+        if msg_len < NLMSG_HDRLEN || msg_len > bytes.len() {
+            return Err(Error::Protocol {
+                op: "receiving netlink answer".into(),
+                detail: format!("bad message length {msg_len}"),
+            });
+        }
+        let bytes = &mut bytes[..msg_len];
+        if protocol == NETLINK_ROUTE {
+            names::mark_raw_names(bytes);
+        }
+        let message = NetlinkMessage::<I>::deserialize(bytes).map_err(|e| Error::Protocol {
+            op: "parsing netlink answer".into(),
+            detail: e.to_string(),
+        })?;
+        if message.header.port_number == port || message.header.port_number == 0 {
+            each(message.header, message.payload);
+        }
+        offset += align(msg_len);
+    }
+    Ok(())
 }
 
 /// Builds the error for a negative ACK: its errno and, when the kernel sent one, its
 /// extended-ACK message.
-fn kernel_error(flags: u16, code: i32, body: &[u8]) -> Error {
+pub(crate) fn kernel_error(flags: u16, code: i32, body: &[u8]) -> Error {
     let message = if flags & NLM_F_ACK_TLVS != 0 {
         ext_ack::message(body, flags & NLM_F_CAPPED != 0)
     } else {
@@ -340,7 +358,9 @@ fn kernel_error(flags: u16, code: i32, body: &[u8]) -> Error {
     };
     Error::Kernel {
         op: "netlink request".into(),
-        errno: Errno::from_raw(code.abs()),
+        // The kernel sends a negative errno; i32::MIN has no positive counterpart
+        // (`abs` overflows on it), and stands for no errno vnet knows.
+        errno: Errno::from_raw(code.saturating_abs()),
         message,
     }
 }
@@ -387,6 +407,15 @@ mod tests {
         // And a request after it gets its own single reply.
         let replies = socket.request(get_lo(), 0).unwrap();
         assert_eq!(replies.len(), 1);
+    }
+
+    /// An error code with no positive counterpart (i32::MIN) is an unknown errno, not
+    /// an overflow.
+    #[test]
+    fn error_code_without_a_positive_counterpart() {
+        let e = kernel_error(0, i32::MIN, &[]);
+        assert_eq!(e.errno(), 0, "nix's UnknownErrno");
+        assert_eq!(kernel_error(0, -libc::ENODEV, &[]).errno(), libc::ENODEV);
     }
 
     /// A request the kernel refuses keeps its errno and extended-ACK text, and the

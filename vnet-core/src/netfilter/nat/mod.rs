@@ -286,9 +286,42 @@ pub struct InstalledRule {
 /// A rule of vnet's table as the kernel dumped it: its handle, and what it does when it
 /// is one of the shapes vnet writes.
 #[derive(Debug)]
-struct DumpedRule {
+pub(crate) struct DumpedRule {
     handle: u64,
-    rule: Option<NatRule>,
+    pub(crate) rule: Option<NatRule>,
+}
+
+/// Decodes one message of a rule dump: `None` when it is not a rule of table `ip
+/// <table>`, an error text when it is one but came without its handle.
+pub(crate) fn decode_rule(
+    reply: &RawMessage,
+    table: &str,
+) -> std::result::Result<Option<DumpedRule>, String> {
+    if reply.message_type != NEWRULE_MESSAGE_TYPE || reply.payload.len() < NFGENMSG_LEN {
+        return Ok(None);
+    }
+    let (mut rule_table, mut handle, mut expressions) = (None, None, None);
+    for (kind, value) in attributes(&reply.payload[NFGENMSG_LEN..]) {
+        match kind {
+            NFTA_RULE_TABLE => rule_table = Some(value),
+            NFTA_RULE_HANDLE => handle = value.try_into().ok().map(u64::from_be_bytes),
+            NFTA_RULE_EXPRESSIONS => expressions = Some(value),
+            _ => {}
+        }
+    }
+    // The kernel sends the table name NUL-terminated.
+    if rule_table.and_then(|t| t.strip_suffix(&[0])) != Some(table.as_bytes()) {
+        return Ok(None);
+    }
+    let Some(handle) = handle else {
+        return Err(format!(
+            "a rule of table ip {table} came without its handle"
+        ));
+    };
+    Ok(Some(DumpedRule {
+        handle,
+        rule: expressions.and_then(expr::decode),
+    }))
 }
 
 /// The NAT calls of a [`crate::Netfilter`]: `netfilter.nat()`.
@@ -678,33 +711,15 @@ impl<'a> NatHandle<'a> {
             .dump(request)
             .op(|| format!("listing NAT rules in {}", self.describe()))?;
         let mut out = Vec::new();
-        for reply in replies {
-            if reply.message_type != NEWRULE_MESSAGE_TYPE || reply.payload.len() < NFGENMSG_LEN {
-                continue;
-            }
-            let (mut table, mut handle, mut expressions) = (None, None, None);
-            for (kind, value) in attributes(&reply.payload[NFGENMSG_LEN..]) {
-                match kind {
-                    NFTA_RULE_TABLE => table = Some(value),
-                    NFTA_RULE_HANDLE => handle = value.try_into().ok().map(u64::from_be_bytes),
-                    NFTA_RULE_EXPRESSIONS => expressions = Some(value),
-                    _ => {}
-                }
-            }
-            // The kernel sends the table name NUL-terminated.
-            if table.and_then(|t| t.strip_suffix(&[0])) != Some(self.table.as_bytes()) {
-                continue;
-            }
-            let Some(handle) = handle else {
-                return Err(Error::Protocol {
+        for reply in &replies {
+            if let Some(rule) =
+                decode_rule(reply, self.table).map_err(|detail| Error::Protocol {
                     op: format!("listing NAT rules in {}", self.describe()),
-                    detail: format!("a rule of table ip {} came without its handle", self.table),
-                });
-            };
-            out.push(DumpedRule {
-                handle,
-                rule: expressions.and_then(expr::decode),
-            });
+                    detail,
+                })?
+            {
+                out.push(rule);
+            }
         }
         Ok(out)
     }

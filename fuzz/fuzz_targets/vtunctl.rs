@@ -1,0 +1,29 @@
+//! vtunctl's command line (`vnet_cli::tunctl::parse`, tunctl's getopt, names as bytes,
+//! numeric ids): the input is the arguments after the program name, separated by NUL
+//! bytes.
+#![no_main]
+
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|input: &[u8]| {
+    let args: Vec<OsString> = input
+        .split(|&b| b == 0)
+        .map(|a| OsString::from_vec(a.to_vec()))
+        .collect();
+    match vnet_cli::tunctl::parse(&args) {
+        Ok(options) => {
+            for id in &options.ids {
+                let _ = vnet_cli::tunctl::resolve_id(id, |_| None);
+                let _ = id.refusal();
+            }
+        }
+        Err(e) => {
+            for id in &e.ids_before {
+                let _ = vnet_cli::tunctl::resolve_id(id, |_| None);
+            }
+        }
+    }
+});
