@@ -263,6 +263,16 @@ fn parse_port(s: &str) -> Result<u16, String> {
 }
 
 fn parse_target(s: &str) -> Result<Target, String> {
+    // An IPv6 address has colons of its own: say so rather than read its tail as a port.
+    let bare = s
+        .strip_prefix('[')
+        .and_then(|r| r.split_once(']'))
+        .map_or(s, |(a, _)| a);
+    if bare.parse::<std::net::Ipv6Addr>().is_ok() {
+        return Err(format!(
+            "invalid target '{s}': IPv6 targets are not supported (NAT rules are IPv4 only, table ip vnet)"
+        ));
+    }
     let (addr, port) = match s.split_once(':') {
         Some((addr, port)) => (addr, Some(parse_port(port)?)),
         None => (s, None),
