@@ -333,17 +333,23 @@ fn nat_commands_match_nft_and_json_parses() {
         "192.168.0.3",
     ]));
 
-    // Witness: nft sees exactly three rules in table ip vnet.
+    // Witness: nft sees exactly three rules in table ip vnet, and the four companions
+    // of the forward without -i (host and hairpin), which `nat show` does not list.
     let ruleset: Value =
         serde_json::from_str(&ns.run_ok("nft", &["-j", "list", "ruleset"])).unwrap();
-    let nft_rules: Vec<&Value> = ruleset["nftables"]
+    let (companions, nft_rules): (Vec<&Value>, Vec<&Value>) = ruleset["nftables"]
         .as_array()
         .unwrap()
         .iter()
         .filter_map(|o| o.get("rule"))
         .filter(|r| r["table"] == "vnet")
-        .collect();
+        .partition(|r| {
+            r["comment"]
+                .as_str()
+                .is_some_and(|c| c.ends_with("of port forward udp 53 to 192.168.0.3:53"))
+        });
     assert_eq!(nft_rules.len(), 3, "{ruleset}");
+    assert_eq!(companions.len(), 4, "{ruleset}");
 
     let shown = json(ns.vnet(&["-j", "nat", "show"]));
     let shown = shown.as_array().unwrap();

@@ -197,6 +197,30 @@ pub(crate) mod nf_tables {
     pub(crate) const NFT_FIB_RESULT_ADDRTYPE: u32 = 3;
     /// `NFTA_FIB_F_DADDR`: look the destination address up.
     pub(crate) const NFTA_FIB_F_DADDR: u32 = 1 << 1;
+    /// `NFTA_FIB_F_SADDR`: look the source address up.
+    pub(crate) const NFTA_FIB_F_SADDR: u32 = 1 << 0;
+    /// `NFTA_FIB_F_IIF`: only a route through the packet's input interface counts.
+    pub(crate) const NFTA_FIB_F_IIF: u32 = 1 << 3;
+    /// `NFT_FIB_RESULT_OIF`: the index of the interface the route goes out of.
+    pub(crate) const NFT_FIB_RESULT_OIF: u32 = 1;
+
+    /// `NFTA_RULE_CHAIN`.
+    pub(crate) const NFTA_RULE_CHAIN: u16 = 2;
+    /// `NFTA_RULE_USERDATA`: opaque bytes kept with a rule (nft keeps comments there).
+    pub(crate) const NFTA_RULE_USERDATA: u16 = 7;
+    /// `NFTNL_UDATA_RULE_COMMENT` (libnftnl `udata.h`): the type of a comment in a rule's
+    /// userdata, a type-length-value list of one-byte types and lengths.
+    pub(crate) const NFTNL_UDATA_RULE_COMMENT: u8 = 0;
+
+    /// `NFTA_CT_DREG`.
+    pub(crate) const NFTA_CT_DREG: u16 = 1;
+    /// `NFTA_CT_KEY`.
+    pub(crate) const NFTA_CT_KEY: u16 = 2;
+    /// `NFT_CT_STATUS` (`enum nft_ct_keys`): the conntrack status bits.
+    pub(crate) const NFT_CT_STATUS: u32 = 2;
+    /// `IPS_DST_NAT` (`linux/netfilter/nf_conntrack_common.h`): the flow's destination
+    /// is translated.
+    pub(crate) const IPS_DST_NAT: u32 = 1 << 5;
 }
 
 /// `linux/netfilter.h` and `linux/netfilter/nf_nat.h`.

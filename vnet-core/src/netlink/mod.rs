@@ -65,6 +65,9 @@ pub(crate) struct NetlinkSocket {
     socket: Socket,
     port: u32,
     buf: Vec<u8>,
+    /// How many dumps the kernel interrupted (`NLM_F_DUMP_INTR`) and this socket
+    /// restarted, since it was opened.
+    dump_restarts: u64,
 }
 
 static SEQUENCE: AtomicU32 = AtomicU32::new(1);
@@ -91,6 +94,7 @@ impl NetlinkSocket {
             socket,
             port: addr.port_number(),
             buf: Vec::new(),
+            dump_restarts: 0,
         })
     }
 
@@ -240,11 +244,18 @@ impl NetlinkSocket {
             if !interrupted {
                 return Ok(replies);
             }
+            self.dump_restarts += 1;
         }
         Err(Error::Protocol {
             op: "dumping".into(),
             detail: format!("dump interrupted {DUMP_RETRIES} times in a row"),
         })
+    }
+
+    /// How many dumps were interrupted by a concurrent change (`NLM_F_DUMP_INTR`) and
+    /// restarted on this socket since it was opened.
+    pub fn dump_restarts(&self) -> u64 {
+        self.dump_restarts
     }
 
     /// Serializes `messages`, each with its own header flags, back to back into one

@@ -62,7 +62,8 @@ use crate::uapi::nf_tables::*;
 use crate::uapi::rtnetlink::RTN_LOCAL;
 use crate::values::IfName;
 
-type Expr = ListAttribute<ExpressionAttribute>;
+/// One expression of a rule.
+pub(super) type Expr = ListAttribute<ExpressionAttribute>;
 
 /// The expression list of `rule`.
 pub(super) fn encode(rule: &NatRule) -> Vec<Expr> {
@@ -114,13 +115,13 @@ pub(super) fn encode(rule: &NatRule) -> Vec<Expr> {
     out
 }
 
-fn match_ifname(key: MetaKey, name: &IfName) -> [Expr; 2] {
+pub(super) fn match_ifname(key: MetaKey, name: &IfName) -> [Expr; 2] {
     let mut bytes = name.as_str().as_bytes().to_vec();
     bytes.resize(IFNAMSIZ, 0);
     [meta(key), cmp_eq(bytes)]
 }
 
-fn meta(key: MetaKey) -> Expr {
+pub(super) fn meta(key: MetaKey) -> Expr {
     Expressions::Meta(vec![
         Meta::Key(key),
         Meta::DestinationRegister(Register::Reg1),
@@ -128,7 +129,7 @@ fn meta(key: MetaKey) -> Expr {
     .into()
 }
 
-fn payload(base: u32, offset: u32, len: u32) -> Expr {
+pub(super) fn payload(base: u32, offset: u32, len: u32) -> Expr {
     Expressions::Payload(vec![
         Payload::DestinationRegister(Register::Reg1),
         Payload::Base(base),
@@ -138,7 +139,7 @@ fn payload(base: u32, offset: u32, len: u32) -> Expr {
     .into()
 }
 
-fn bitwise_mask(mask: Vec<u8>) -> Expr {
+pub(super) fn bitwise_mask(mask: Vec<u8>) -> Expr {
     let zeros = vec![0; mask.len()];
     Expressions::Bitwise(vec![
         Bitwise::SourceRegister(Register::Reg1),
@@ -150,7 +151,7 @@ fn bitwise_mask(mask: Vec<u8>) -> Expr {
     .into()
 }
 
-fn cmp_eq(data: Vec<u8>) -> Expr {
+pub(super) fn cmp_eq(data: Vec<u8>) -> Expr {
     Expressions::Cmp(vec![
         Cmp::SourceRegister(Register::Reg1),
         Cmp::Op(Operator::Equal),
@@ -159,7 +160,7 @@ fn cmp_eq(data: Vec<u8>) -> Expr {
     .into()
 }
 
-fn immediate(register: Register, data: Vec<u8>) -> Expr {
+pub(super) fn immediate(register: Register, data: Vec<u8>) -> Expr {
     Expressions::Immediate(vec![
         Immediate::DestinationRegister(register),
         Immediate::Data(DataAttribute::Value(data)),
@@ -168,7 +169,7 @@ fn immediate(register: Register, data: Vec<u8>) -> Expr {
 }
 
 /// An expression the crate has no type for ("masq", "nat"): a name and raw attributes.
-fn named(name: &str, attributes: Vec<DefaultNla>) -> Expr {
+pub(super) fn named(name: &str, attributes: Vec<DefaultNla>) -> Expr {
     Expressions::Other {
         expression_type: name.to_string(),
         attributes,
@@ -176,7 +177,7 @@ fn named(name: &str, attributes: Vec<DefaultNla>) -> Expr {
     .into()
 }
 
-fn u32_attr(kind: u16, value: u32) -> DefaultNla {
+pub(super) fn u32_attr(kind: u16, value: u32) -> DefaultNla {
     DefaultNla::new(kind, value.to_be_bytes().to_vec())
 }
 
