@@ -505,3 +505,105 @@ fn a_port_forward_answers_outside_the_host_itself_and_hairpin() {
         assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused, "{to}");
     }
 }
+
+/// The TCP entries of the host's conntrack table, as conntrack(8) lists them.
+fn tcp_flows(ns: &TestNs) -> Vec<String> {
+    let out = ns.exec("conntrack", &["-L", "-p", "tcp"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Deleting one NAT rule flushes the flows that rule translated and nothing else: the
+/// flows of another masquerade on the same interface (told apart by its source prefix),
+/// of port forwards, and un-NATed flows survive, witnessed by `conntrack -L`.
+#[test]
+fn deleting_a_rule_flushes_exactly_its_own_flows() {
+    let Lab {
+        host,
+        vm1,
+        vm2,
+        outside,
+    } = lab();
+    let nf = Netfilter::new(&host.netns).unwrap();
+    let masq = |source: &str| {
+        NatRule::from(Masquerade::new(ifname("uplink")).source(source.parse().unwrap()))
+    };
+    let forward = |port: u16, to: &str| {
+        NatRule::from(
+            PortForward::new(L4Protocol::Tcp, port, to.parse().unwrap())
+                .unwrap()
+                .to_port(22)
+                .unwrap()
+                .input(ifname("uplink")),
+        )
+    };
+    let (m1, m2) = (masq("192.168.0.11/32"), masq("192.168.0.12/32"));
+    let (f1, f2) = (forward(5555, "192.168.0.11"), forward(6666, "192.168.0.12"));
+    nf.nat()
+        .add_many(&[m1.clone(), m2.clone(), f1.clone(), f2.clone()])
+        .unwrap();
+
+    // Five open connections, each kept open.
+    let out_server = listen(&outside, 8080);
+    let vm1_server = listen(&vm1, 22);
+    let vm2_server = listen(&vm2, 22);
+    let host_server = listen(&host, 7000);
+    let wait = Duration::from_secs(2);
+    let mut kept = Vec::new();
+    for (from, to, server) in [
+        (&vm1, "10.99.0.2:8080", &out_server),      // through m1
+        (&vm2, "10.99.0.2:8080", &out_server),      // through m2
+        (&outside, "10.99.0.1:5555", &vm1_server),  // through f1
+        (&outside, "10.99.0.1:6666", &vm2_server),  // through f2
+        (&outside, "10.99.0.1:7000", &host_server), // not translated
+    ] {
+        let client = connect(from, to).unwrap_or_else(|e| panic!("{to}: {e}"));
+        let accepted = accept_within(server, wait).unwrap_or_else(|| panic!("{to}"));
+        kept.push((client, accepted));
+    }
+    let has = |flows: &[String], needle: &str| flows.iter().any(|l| l.contains(needle));
+    // The original direction (first tuple) of the masqueraded flows: a forward's reply
+    // tuple also names the VM, after the original one.
+    let m1_flow = "ESTABLISHED src=192.168.0.11 dst=10.99.0.2";
+    let m2_flow = "ESTABLISHED src=192.168.0.12 dst=10.99.0.2";
+    let flows = tcp_flows(&host);
+    for needle in [m1_flow, m2_flow, "dport=5555", "dport=6666", "dport=7000"] {
+        assert!(has(&flows, needle), "{needle} in {flows:#?}");
+    }
+
+    // The masquerade of vm1 alone: vm2's masquerade on the same interface keeps its flow.
+    nf.nat().delete(&m1).unwrap();
+    let flows = tcp_flows(&host);
+    assert!(!has(&flows, m1_flow), "m1's flow flushed: {flows:#?}");
+    for needle in [m2_flow, "dport=5555", "dport=6666", "dport=7000"] {
+        assert!(has(&flows, needle), "{needle} survives: {flows:#?}");
+    }
+
+    // One forward: the other forward's flow, vm2's and the un-NATed flow stay.
+    nf.nat().delete(&f1).unwrap();
+    let flows = tcp_flows(&host);
+    assert!(!has(&flows, "dport=5555"), "f1's flow flushed: {flows:#?}");
+    for needle in [m2_flow, "dport=6666", "dport=7000"] {
+        assert!(has(&flows, needle), "{needle} survives: {flows:#?}");
+    }
+
+    // Both remaining rules at once: the un-NATed flow alone is left.
+    nf.nat().delete_many(&[m2, f2]).unwrap();
+    let flows = tcp_flows(&host);
+    assert!(
+        !has(&flows, m2_flow) && !has(&flows, "dport=6666"),
+        "{flows:#?}"
+    );
+    assert!(
+        has(&flows, "dport=7000"),
+        "the un-NATed flow survives: {flows:#?}"
+    );
+    drop(kept);
+}
