@@ -96,7 +96,12 @@ fn options_set_on_an_existing_bridge_and_read_back() {
 
     // Listing: every bridge, sorted by name.
     ns.handle.link().add(&Bridge::new(ifname("abr"))).unwrap();
-    let names: Vec<String> = br.list().unwrap().into_iter().map(|b| b.name).collect();
+    let names: Vec<String> = br
+        .list()
+        .unwrap()
+        .into_iter()
+        .map(|b| b.name.to_string())
+        .collect();
     assert_eq!(names, ["abr", "br0"]);
 }
 
@@ -173,7 +178,7 @@ fn ports_add_remove_and_options() {
         .collect();
     assert_eq!(witness.len(), 4, "{witness:?}");
     let ports = br.ports(ifname("br0")).unwrap();
-    let names: Vec<&str> = ports.iter().map(|p| p.name.as_str()).collect();
+    let names: Vec<String> = ports.iter().map(|p| p.name.to_string()).collect();
     assert_eq!(names, ["p0", "p1", "p2", "p3"]);
 
     let options = PortOptions {
@@ -413,7 +418,7 @@ fn fdb_learned_static_and_local_entries() {
         .list()
         .unwrap()
         .into_iter()
-        .map(|l| (l.index, l.name))
+        .map(|l| (l.index, l.name.to_string()))
         .collect();
     let state_word = |k: FdbEntryKind| match k {
         FdbEntryKind::Local => "permanent",
@@ -587,7 +592,7 @@ fn our_vlans(ns: &TestNs) -> Vec<(String, u16, bool, bool)> {
     for (index, vlans) in ns.handle.bridge().vlan_list().unwrap() {
         let name = ns.handle.link().get_index(index).unwrap().name;
         for v in vlans {
-            out.push((name.clone(), v.vid.get(), v.pvid, v.untagged));
+            out.push((name.to_string(), v.vid.get(), v.pvid, v.untagged));
         }
     }
     out.sort();

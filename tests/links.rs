@@ -423,7 +423,7 @@ fn get_by_name_and_index_and_list() {
             ifname("v0").into(),
         ])
         .unwrap();
-    let names: Vec<&str> = many.iter().map(|l| l.name.as_str()).collect();
+    let names: Vec<String> = many.iter().map(|l| l.name.to_string()).collect();
     assert_eq!(names, ["v1", "lo", "v0"]);
     match ns
         .handle
@@ -800,4 +800,81 @@ fn invalid_input_is_refused_before_any_syscall() {
         .unwrap_err();
     assert!(e.to_string().contains("parent"), "{e}");
     assert!(ns.link_json("vx0").is_none());
+}
+
+/// An interface name is bytes: a bridge named `br\xfe` (not UTF-8) is created with exactly
+/// those bytes, found by them, listed (a dump with such a name in it still decodes), its
+/// address's label read back exactly, renamed and deleted by them; `ip -o` is the witness.
+#[test]
+fn names_that_are_not_utf8_are_kept_exactly() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    use vnet::IfName;
+
+    let ns = TestNs::new("rawname");
+    let name = IfName::from_bytes(b"br\xfe").unwrap();
+    let lossy_twin = IfName::new("br\u{fffd}").unwrap();
+    ns.handle.link().add(&Bridge::new(name.clone())).unwrap();
+    let witness = |ns: &TestNs| -> Vec<Vec<u8>> {
+        let out = ns.exec("ip", &["-o", "link", "show"]);
+        assert!(out.status.success());
+        out.stdout
+            .split(|&b| b == b'\n')
+            .filter_map(|line| line.split(|&b| b == b':').nth(1).map(|n| n[1..].to_vec()))
+            .collect()
+    };
+    assert!(
+        witness(&ns).contains(&b"br\xfe".to_vec()),
+        "{:?}",
+        witness(&ns)
+    );
+    assert!(!witness(&ns).contains(&"br\u{fffd}".as_bytes().to_vec()));
+
+    let link = ns.handle.link().get(&name).unwrap();
+    assert_eq!(link.name, name);
+    assert_eq!(link.name.as_os_str(), OsStr::from_bytes(b"br\xfe"));
+    let listed: Vec<IfName> = ns
+        .handle
+        .link()
+        .list()
+        .unwrap()
+        .into_iter()
+        .map(|l| l.name)
+        .collect();
+    assert!(listed.contains(&name), "{listed:?}");
+    assert_eq!(
+        ns.handle.link().get(&lossy_twin).unwrap_err().errno(),
+        19, // ENODEV
+        "the U+FFFD twin must not exist"
+    );
+
+    ns.handle
+        .addr()
+        .add(&name, "10.9.0.1/24".parse().unwrap())
+        .unwrap();
+    let labels: Vec<_> = ns
+        .handle
+        .addr()
+        .list(None)
+        .unwrap()
+        .into_iter()
+        .filter_map(|a| a.label)
+        .collect();
+    assert!(
+        labels.iter().any(|l| l.as_bytes() == b"br\xfe"),
+        "{labels:?}"
+    );
+
+    let renamed = IfName::from_bytes(b"b\xff\xfe").unwrap();
+    ns.handle
+        .link()
+        .set(&name, &LinkChange::new().name(renamed.clone()))
+        .unwrap();
+    assert!(witness(&ns).contains(&b"b\xff\xfe".to_vec()));
+    ns.handle.link().delete(&renamed).unwrap();
+    assert!(
+        !witness(&ns).iter().any(|n| n.starts_with(b"b")),
+        "{:?}",
+        witness(&ns)
+    );
 }

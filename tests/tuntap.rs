@@ -33,7 +33,7 @@ fn add_persistent_tap_with_owner_and_group() {
     let ns = TestNs::new("tapadd");
     let tap = TunTap::tap(ifname("tap0")).owner(1000).group(100);
     let name = ns.handle.tuntap().add(&tap).unwrap();
-    assert_eq!(name.as_str(), "tap0");
+    assert_eq!(name, "tap0");
     let data = info_data(&ns, "tap0");
     assert_eq!(data["type"], "tap");
     assert_eq!(data["persist"], true);
@@ -118,8 +118,8 @@ fn templates_and_kernel_chosen_names() {
     let b = h.add(&TunTap::tap(ifname("vmtap%d"))).unwrap();
     let c = h.add(&TunTap::new(TunMode::Tun)).unwrap();
     assert_eq!(
-        (a.as_str(), b.as_str(), c.as_str()),
-        ("vmtap0", "vmtap1", "tun0")
+        (a.to_str(), b.to_str(), c.to_str()),
+        (Some("vmtap0"), Some("vmtap1"), Some("tun0"))
     );
     for dev in ["vmtap0", "vmtap1", "tun0"] {
         assert!(ns.link_json(dev).is_some(), "{dev} missing");
@@ -206,7 +206,7 @@ fn open_makes_a_device_that_lives_as_long_as_its_fd() {
     let ns = TestNs::new("tunopen");
     let h = ns.handle.tuntap();
     let tap = h.open(&TunTap::tap(ifname("tap0"))).unwrap();
-    assert_eq!(tap.name().as_str(), "tap0");
+    assert_eq!(*tap.name(), "tap0");
     assert_eq!(info_data(&ns, "tap0")["persist"], false);
     assert!(!tap.is_persistent().unwrap());
     drop(tap);
@@ -220,7 +220,7 @@ fn open_makes_a_device_that_lives_as_long_as_its_fd() {
     drop(tap);
     assert_eq!(info_data(&ns, "tap1")["persist"], true);
     let again = h.open(&TunTap::tap(ifname("tap1"))).unwrap();
-    assert_eq!(again.name().as_str(), "tap1");
+    assert_eq!(*again.name(), "tap1");
     // While it is held, it cannot be attached a second time, nor deleted.
     let e = h
         .open(&TunTap::tap(ifname("tap1")))
@@ -316,11 +316,7 @@ fn multi_queue_queues_each_have_an_fd() {
     let spec = TunTap::tap(ifname("mq%d")).multi_queue(true);
     let queues = h.open_queues(&spec, 4).unwrap();
     assert_eq!(queues.len(), 4);
-    assert!(
-        queues
-            .iter()
-            .all(|q| q.name().as_str() == "mq0" && q.multi_queue())
-    );
+    assert!(queues.iter().all(|q| q.name() == "mq0" && q.multi_queue()));
     let info = h.get(&ifname("mq0")).unwrap();
     assert_eq!((info.queues, info.disabled_queues), (Some(4), Some(0)));
     queues[3].set_queue_enabled(false).unwrap();

@@ -381,7 +381,7 @@ fn bridge_access_and_trunk_ports_with_a_gateway() {
     for (index, vlans) in br.vlan_list().unwrap() {
         let name = sw.handle.link().get_index(index).unwrap().name;
         for v in vlans {
-            ours.push((name.clone(), v.vid.get(), v.pvid, v.untagged));
+            ours.push((name.to_string(), v.vid.get(), v.pvid, v.untagged));
         }
     }
     ours.sort();

@@ -15,7 +15,7 @@ _vip() {
         neigh) COMPREPLY=($(compgen -W "add replace change delete add delete show flush" -- "$cur")) ;;
         netns) COMPREPLY=($(compgen -W "add delete list exec pids identify" -- "$cur")) ;;
         tuntap) COMPREPLY=($(compgen -W "add delete show" -- "$cur")) ;;
-        *) COMPREPLY=($(compgen -W "-n -netns -j -json -p -pretty -br -brief -o -oneline -s -stats -4 -6 -f -family -b -batch -force -V -Version link address route neigh netns tuntap" -- "$cur")) ;;
+        *) COMPREPLY=($(compgen -W "-n -netns -j -json -p -pretty -br -brief -o -oneline -s -stats -d -details -4 -6 -f -family -b -batch -force -V -Version link address route neigh netns tuntap" -- "$cur")) ;;
     esac
 }
 complete -F _vip vip

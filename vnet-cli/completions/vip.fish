@@ -23,6 +23,8 @@ complete -c vip -n '__fish_use_subcommand' -o o -d 'Every record on one line, it
 complete -c vip -n '__fish_use_subcommand' -o oneline -d 'Every record on one line, its line breaks printed as a backslash'
 complete -c vip -n '__fish_use_subcommand' -o s -d 'Each link\'s counters in link and address listings; twice (-s -s) with the error breakdown'
 complete -c vip -n '__fish_use_subcommand' -o stats -d 'Each link\'s counters in link and address listings; twice (-s -s) with the error breakdown'
+complete -c vip -n '__fish_use_subcommand' -o d -d 'Each link\'s details in link and address listings, as ip -d prints them: promiscuity, MTU range, the options of its kind (bridge, VXLAN, macvlan, macvtap, tun/tap, VLAN) and of its bridge port, address generation mode, queues and offload limits; every route\'s type, table, protocol and scope'
+complete -c vip -n '__fish_use_subcommand' -o details -d 'Each link\'s details in link and address listings, as ip -d prints them: promiscuity, MTU range, the options of its kind (bridge, VXLAN, macvlan, macvtap, tun/tap, VLAN) and of its bridge port, address generation mode, queues and offload limits; every route\'s type, table, protocol and scope'
 complete -c vip -n '__fish_use_subcommand' -o 4 -d 'Only IPv4 (IPv6) addresses, routes and neighbours'
 complete -c vip -n '__fish_use_subcommand' -o 6 -d 'Only IPv4 (IPv6) addresses, routes and neighbours'
 complete -c vip -n '__fish_use_subcommand' -o f -d 'The same as -4 or -6'

@@ -1,6 +1,8 @@
 //! Addresses (`ip address`), IPv4 and IPv6.
 
+use std::ffi::OsString;
 use std::net::IpAddr;
+use std::os::unix::ffi::OsStringExt;
 
 use ipnetwork::IpNetwork;
 use netlink_packet_core::{NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
@@ -10,6 +12,8 @@ use netlink_packet_route::{AddressFamily, RouteNetlinkMessage};
 use crate::error::{Context, Error, Result};
 use crate::link::{LinkHandle, LinkRef};
 use crate::netlink::Connection;
+use crate::netlink::names;
+use crate::uapi::if_addr::IFA_LABEL;
 use crate::values::Scope;
 
 /// An address on a link, as `ip address show` lists it.
@@ -26,8 +30,9 @@ pub struct Address {
     pub broadcast: Option<IpAddr>,
     /// The anycast address (`any`, IPv6).
     pub anycast: Option<IpAddr>,
-    /// The label (IPv4 only; `eth0:1`-style aliases).
-    pub label: Option<String>,
+    /// The label (IPv4 only; `eth0:1`-style aliases), its bytes as the kernel has
+    /// them (a label starts with the device's name, which need not be UTF-8).
+    pub label: Option<OsString>,
     /// Scope (`global`, `link`, `host`, ...).
     pub scope: Scope,
     /// Flags (`IFA_F_*`: `secondary`, `nodad`, `tentative`, `permanent`, ...).
@@ -423,7 +428,13 @@ fn parse(message: AddressMessage) -> Option<Address> {
         match attribute {
             AddressAttribute::Address(a) => address = Some(a),
             AddressAttribute::Local(a) => local = Some(a),
-            AddressAttribute::Label(l) => label = Some(l),
+            AddressAttribute::Label(l) => label = Some(OsString::from(l)),
+            // A label that is not UTF-8 (see `netlink::names`).
+            AddressAttribute::Other(nla) => {
+                if let Some(bytes) = names::raw_name(&nla, IFA_LABEL) {
+                    label = Some(OsString::from_vec(bytes));
+                }
+            }
             AddressAttribute::Broadcast(a) => broadcast = Some(IpAddr::V4(a)),
             AddressAttribute::Anycast(a) => anycast = Some(IpAddr::V6(a)),
             AddressAttribute::Flags(f) => flags = Some(f.bits()),

@@ -88,9 +88,10 @@ pub use bridge::{
 pub use error::{Error, Result, TunStep};
 pub use handle::Handle;
 pub use link::{
-    Bridge, BridgeOptions, IfFlags, Link, LinkChange, LinkDetails, LinkHandle, LinkKind, LinkMode,
-    LinkRef, LinkSpec, LinkStats, LinkType, MacVlan, MacVlanMode, OperState, Veth, Vlan,
-    VlanProtocol, Vxlan,
+    AddrGenMode, Bridge, BridgeData, BridgeOptions, BridgePortData, IfFlags, KindData, Link,
+    LinkChange, LinkDetails, LinkExtended, LinkHandle, LinkKind, LinkMode, LinkRef, LinkSpec,
+    LinkStats, LinkType, MacVlan, MacVlanData, MacVlanMode, OperState, TunData, Veth, Vlan,
+    VlanData, VlanProtocol, Vxlan, VxlanData,
 };
 pub use neigh::{Neighbour, NeighbourHandle, NeighbourSpec, NeighbourState};
 pub use netfilter::Netfilter;

@@ -110,32 +110,32 @@ pub(crate) mod tun {
 
     impl IfReq {
         /// A request for `name` (cut to 15 bytes, NUL-terminated) with `flags`.
-        fn new(name: &str, flags: i32) -> IfReq {
+        fn new(name: &[u8], flags: i32) -> IfReq {
             let mut req = IfReq {
                 name: [0; libc::IFNAMSIZ],
                 flags: flags as libc::c_short,
                 _pad: [0; 22],
             };
             let len = name.len().min(libc::IFNAMSIZ - 1);
-            req.name[..len].copy_from_slice(&name.as_bytes()[..len]);
+            req.name[..len].copy_from_slice(&name[..len]);
             req
         }
 
-        /// The name the kernel wrote back.
-        fn name(&self) -> String {
+        /// The name the kernel wrote back, as its bytes.
+        fn name(&self) -> Vec<u8> {
             let end = self
                 .name
                 .iter()
                 .position(|&b| b == 0)
                 .unwrap_or(self.name.len());
-            String::from_utf8_lossy(&self.name[..end]).into_owned()
+            self.name[..end].to_vec()
         }
     }
 
     /// `TUNSETIFF`: binds the fd to the device `name` (created if it does not exist; an
     /// empty name or a `%d` template lets the kernel choose) with `flags`. Returns the
     /// name the kernel gave the device.
-    pub(crate) fn set_iff(fd: BorrowedFd<'_>, name: &str, flags: i32) -> io::Result<String> {
+    pub(crate) fn set_iff(fd: BorrowedFd<'_>, name: &[u8], flags: i32) -> io::Result<Vec<u8>> {
         let mut req = IfReq::new(name, flags);
         // SAFETY: TUNSETIFF reads and writes one `struct ifreq`; `req` is a live,
         // correctly sized and aligned one, and the fd is borrowed for the call.
@@ -144,8 +144,8 @@ pub(crate) mod tun {
     }
 
     /// `TUNGETIFF`: the name and flags of the device the fd is bound to.
-    pub(crate) fn get_iff(fd: BorrowedFd<'_>) -> io::Result<(String, i32)> {
-        let mut req = IfReq::new("", 0);
+    pub(crate) fn get_iff(fd: BorrowedFd<'_>) -> io::Result<(Vec<u8>, i32)> {
+        let mut req = IfReq::new(b"", 0);
         // SAFETY: TUNGETIFF writes one `struct ifreq` into `req`, which is live and
         // correctly sized; the fd is borrowed for the call.
         check(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TUNGETIFF, &mut req) })?;
@@ -172,7 +172,7 @@ pub(crate) mod tun {
         } else {
             libc::IFF_DETACH_QUEUE
         };
-        let mut req = IfReq::new("", flags);
+        let mut req = IfReq::new(b"", flags);
         // SAFETY: TUNSETQUEUE reads one `struct ifreq`; `req` is live and correctly
         // sized; the fd is borrowed for the call.
         check(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TUNSETQUEUE, &mut req) })

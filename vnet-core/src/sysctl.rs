@@ -12,6 +12,7 @@
 //! turns that interface into the directories `eth0` and `100`; `sysctl` spells such a
 //! key `net.ipv4.conf.eth0/100.forwarding`, and so does [`SysctlKey::name`].)
 
+use std::ffi::OsStr;
 use std::fmt;
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
@@ -34,11 +35,12 @@ pub enum Conf {
 }
 
 impl Conf {
-    fn component(&self) -> &str {
+    /// The directory under `conf/`: the interface name verbatim, as bytes.
+    fn component(&self) -> &OsStr {
         match self {
-            Conf::All => "all",
-            Conf::Default => "default",
-            Conf::Dev(name) => name.as_str(),
+            Conf::All => OsStr::new("all"),
+            Conf::Default => OsStr::new("default"),
+            Conf::Dev(name) => name.as_os_str(),
         }
     }
 }
@@ -101,7 +103,7 @@ impl SysctlKey {
         };
         format!(
             "net.{family}.conf.{}.{leaf}",
-            conf.component().replace('.', "/")
+            conf.component().to_string_lossy().replace('.', "/")
         )
     }
 

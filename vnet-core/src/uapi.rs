@@ -41,6 +41,24 @@ pub(crate) mod rtnetlink {
     pub(crate) const RTM_F_CLONED: u32 = 0x200;
     /// `RTN_LOCAL`: a route type, an address of this host.
     pub(crate) const RTN_LOCAL: u32 = 2;
+    /// `RTM_NEWLINK`: a link message (answer to `RTM_GETLINK`, or a notification).
+    pub(crate) const RTM_NEWLINK: u16 = 16;
+    /// `RTM_DELLINK`.
+    pub(crate) const RTM_DELLINK: u16 = 17;
+    /// `RTM_NEWADDR`: an address message.
+    pub(crate) const RTM_NEWADDR: u16 = 20;
+    /// `RTM_DELADDR`.
+    pub(crate) const RTM_DELADDR: u16 = 21;
+    /// `sizeof(struct ifinfomsg)`: the fixed header of a link message.
+    pub(crate) const IFINFOMSG_LEN: usize = 16;
+    /// `sizeof(struct ifaddrmsg)`: the fixed header of an address message.
+    pub(crate) const IFADDRMSG_LEN: usize = 8;
+}
+
+/// `linux/if_addr.h`: address attributes.
+pub(crate) mod if_addr {
+    /// `IFA_LABEL`: the label of an IPv4 address (the device's name, or `NAME:ALIAS`).
+    pub(crate) const IFA_LABEL: u16 = 3;
 }
 
 /// `linux/neighbour.h`: neighbour states (`NUD_*`), a bit each.
@@ -63,8 +81,17 @@ pub(crate) mod neighbour {
     pub(crate) const NUD_PERMANENT: u16 = 0x80;
 }
 
-/// `linux/if_link.h`: link attributes netlink-packet-route leaves untyped.
+/// `linux/if_link.h`: link attributes vnet decodes itself (those netlink-packet-route
+/// leaves untyped, and the ones that carry names).
 pub(crate) mod if_link {
+    /// `IFLA_IFNAME`: the device's name.
+    pub(crate) const IFLA_IFNAME: u16 = 3;
+    /// `IFLA_IFALIAS`: the device's alias text.
+    pub(crate) const IFLA_IFALIAS: u16 = 20;
+    /// `IFLA_PROP_LIST`: a nest of properties (alternative names).
+    pub(crate) const IFLA_PROP_LIST: u16 = 52;
+    /// `IFLA_ALT_IFNAME`: an alternative name, inside `IFLA_PROP_LIST`.
+    pub(crate) const IFLA_ALT_IFNAME: u16 = 53;
     /// `IFLA_TUN_OWNER`.
     pub(crate) const IFLA_TUN_OWNER: u16 = 1;
     /// `IFLA_TUN_GROUP`.
@@ -83,6 +110,262 @@ pub(crate) mod if_link {
     pub(crate) const IFLA_TUN_NUM_QUEUES: u16 = 8;
     /// `IFLA_TUN_NUM_DISABLED_QUEUES`.
     pub(crate) const IFLA_TUN_NUM_DISABLED_QUEUES: u16 = 9;
+
+    // Bridge options (`IFLA_INFO_DATA` of a bridge).
+    /// `IFLA_BR_FORWARD_DELAY`.
+    pub(crate) const IFLA_BR_FORWARD_DELAY: u16 = 1;
+    /// `IFLA_BR_HELLO_TIME`.
+    pub(crate) const IFLA_BR_HELLO_TIME: u16 = 2;
+    /// `IFLA_BR_MAX_AGE`.
+    pub(crate) const IFLA_BR_MAX_AGE: u16 = 3;
+    /// `IFLA_BR_AGEING_TIME`.
+    pub(crate) const IFLA_BR_AGEING_TIME: u16 = 4;
+    /// `IFLA_BR_STP_STATE`.
+    pub(crate) const IFLA_BR_STP_STATE: u16 = 5;
+    /// `IFLA_BR_PRIORITY`.
+    pub(crate) const IFLA_BR_PRIORITY: u16 = 6;
+    /// `IFLA_BR_VLAN_FILTERING`.
+    pub(crate) const IFLA_BR_VLAN_FILTERING: u16 = 7;
+    /// `IFLA_BR_VLAN_PROTOCOL`.
+    pub(crate) const IFLA_BR_VLAN_PROTOCOL: u16 = 8;
+    /// `IFLA_BR_GROUP_FWD_MASK`.
+    pub(crate) const IFLA_BR_GROUP_FWD_MASK: u16 = 9;
+    /// `IFLA_BR_ROOT_ID`.
+    pub(crate) const IFLA_BR_ROOT_ID: u16 = 10;
+    /// `IFLA_BR_BRIDGE_ID`.
+    pub(crate) const IFLA_BR_BRIDGE_ID: u16 = 11;
+    /// `IFLA_BR_ROOT_PORT`.
+    pub(crate) const IFLA_BR_ROOT_PORT: u16 = 12;
+    /// `IFLA_BR_ROOT_PATH_COST`.
+    pub(crate) const IFLA_BR_ROOT_PATH_COST: u16 = 13;
+    /// `IFLA_BR_TOPOLOGY_CHANGE`.
+    pub(crate) const IFLA_BR_TOPOLOGY_CHANGE: u16 = 14;
+    /// `IFLA_BR_TOPOLOGY_CHANGE_DETECTED`.
+    pub(crate) const IFLA_BR_TOPOLOGY_CHANGE_DETECTED: u16 = 15;
+    /// `IFLA_BR_HELLO_TIMER`.
+    pub(crate) const IFLA_BR_HELLO_TIMER: u16 = 16;
+    /// `IFLA_BR_TCN_TIMER`.
+    pub(crate) const IFLA_BR_TCN_TIMER: u16 = 17;
+    /// `IFLA_BR_TOPOLOGY_CHANGE_TIMER`.
+    pub(crate) const IFLA_BR_TOPOLOGY_CHANGE_TIMER: u16 = 18;
+    /// `IFLA_BR_GC_TIMER`.
+    pub(crate) const IFLA_BR_GC_TIMER: u16 = 19;
+    /// `IFLA_BR_GROUP_ADDR`.
+    pub(crate) const IFLA_BR_GROUP_ADDR: u16 = 20;
+    /// `IFLA_BR_MCAST_ROUTER`.
+    pub(crate) const IFLA_BR_MCAST_ROUTER: u16 = 22;
+    /// `IFLA_BR_MCAST_SNOOPING`.
+    pub(crate) const IFLA_BR_MCAST_SNOOPING: u16 = 23;
+    /// `IFLA_BR_MCAST_QUERY_USE_IFADDR`.
+    pub(crate) const IFLA_BR_MCAST_QUERY_USE_IFADDR: u16 = 24;
+    /// `IFLA_BR_MCAST_QUERIER`.
+    pub(crate) const IFLA_BR_MCAST_QUERIER: u16 = 25;
+    /// `IFLA_BR_MCAST_HASH_ELASTICITY`.
+    pub(crate) const IFLA_BR_MCAST_HASH_ELASTICITY: u16 = 26;
+    /// `IFLA_BR_MCAST_HASH_MAX`.
+    pub(crate) const IFLA_BR_MCAST_HASH_MAX: u16 = 27;
+    /// `IFLA_BR_MCAST_LAST_MEMBER_CNT`.
+    pub(crate) const IFLA_BR_MCAST_LAST_MEMBER_CNT: u16 = 28;
+    /// `IFLA_BR_MCAST_STARTUP_QUERY_CNT`.
+    pub(crate) const IFLA_BR_MCAST_STARTUP_QUERY_CNT: u16 = 29;
+    /// `IFLA_BR_MCAST_LAST_MEMBER_INTVL`.
+    pub(crate) const IFLA_BR_MCAST_LAST_MEMBER_INTVL: u16 = 30;
+    /// `IFLA_BR_MCAST_MEMBERSHIP_INTVL`.
+    pub(crate) const IFLA_BR_MCAST_MEMBERSHIP_INTVL: u16 = 31;
+    /// `IFLA_BR_MCAST_QUERIER_INTVL`.
+    pub(crate) const IFLA_BR_MCAST_QUERIER_INTVL: u16 = 32;
+    /// `IFLA_BR_MCAST_QUERY_INTVL`.
+    pub(crate) const IFLA_BR_MCAST_QUERY_INTVL: u16 = 33;
+    /// `IFLA_BR_MCAST_QUERY_RESPONSE_INTVL`.
+    pub(crate) const IFLA_BR_MCAST_QUERY_RESPONSE_INTVL: u16 = 34;
+    /// `IFLA_BR_MCAST_STARTUP_QUERY_INTVL`.
+    pub(crate) const IFLA_BR_MCAST_STARTUP_QUERY_INTVL: u16 = 35;
+    /// `IFLA_BR_NF_CALL_IPTABLES`.
+    pub(crate) const IFLA_BR_NF_CALL_IPTABLES: u16 = 36;
+    /// `IFLA_BR_NF_CALL_IP6TABLES`.
+    pub(crate) const IFLA_BR_NF_CALL_IP6TABLES: u16 = 37;
+    /// `IFLA_BR_NF_CALL_ARPTABLES`.
+    pub(crate) const IFLA_BR_NF_CALL_ARPTABLES: u16 = 38;
+    /// `IFLA_BR_VLAN_DEFAULT_PVID`.
+    pub(crate) const IFLA_BR_VLAN_DEFAULT_PVID: u16 = 39;
+    /// `IFLA_BR_VLAN_STATS_ENABLED`.
+    pub(crate) const IFLA_BR_VLAN_STATS_ENABLED: u16 = 41;
+    /// `IFLA_BR_MCAST_STATS_ENABLED`.
+    pub(crate) const IFLA_BR_MCAST_STATS_ENABLED: u16 = 42;
+    /// `IFLA_BR_MCAST_IGMP_VERSION`.
+    pub(crate) const IFLA_BR_MCAST_IGMP_VERSION: u16 = 43;
+    /// `IFLA_BR_MCAST_MLD_VERSION`.
+    pub(crate) const IFLA_BR_MCAST_MLD_VERSION: u16 = 44;
+    /// `IFLA_BR_VLAN_STATS_PER_PORT`.
+    pub(crate) const IFLA_BR_VLAN_STATS_PER_PORT: u16 = 45;
+    /// `IFLA_BR_MULTI_BOOLOPT`.
+    pub(crate) const IFLA_BR_MULTI_BOOLOPT: u16 = 46;
+
+    // Bridge port options (`IFLA_INFO_SLAVE_DATA` of a bridge port).
+    /// `IFLA_BRPORT_STATE`.
+    pub(crate) const IFLA_BRPORT_STATE: u16 = 1;
+    /// `IFLA_BRPORT_PRIORITY`.
+    pub(crate) const IFLA_BRPORT_PRIORITY: u16 = 2;
+    /// `IFLA_BRPORT_COST`.
+    pub(crate) const IFLA_BRPORT_COST: u16 = 3;
+    /// `IFLA_BRPORT_MODE`.
+    pub(crate) const IFLA_BRPORT_MODE: u16 = 4;
+    /// `IFLA_BRPORT_GUARD`.
+    pub(crate) const IFLA_BRPORT_GUARD: u16 = 5;
+    /// `IFLA_BRPORT_PROTECT`.
+    pub(crate) const IFLA_BRPORT_PROTECT: u16 = 6;
+    /// `IFLA_BRPORT_FAST_LEAVE`.
+    pub(crate) const IFLA_BRPORT_FAST_LEAVE: u16 = 7;
+    /// `IFLA_BRPORT_LEARNING`.
+    pub(crate) const IFLA_BRPORT_LEARNING: u16 = 8;
+    /// `IFLA_BRPORT_UNICAST_FLOOD`.
+    pub(crate) const IFLA_BRPORT_UNICAST_FLOOD: u16 = 9;
+    /// `IFLA_BRPORT_PROXYARP`.
+    pub(crate) const IFLA_BRPORT_PROXYARP: u16 = 10;
+    /// `IFLA_BRPORT_PROXYARP_WIFI`.
+    pub(crate) const IFLA_BRPORT_PROXYARP_WIFI: u16 = 12;
+    /// `IFLA_BRPORT_ROOT_ID`.
+    pub(crate) const IFLA_BRPORT_ROOT_ID: u16 = 13;
+    /// `IFLA_BRPORT_BRIDGE_ID`.
+    pub(crate) const IFLA_BRPORT_BRIDGE_ID: u16 = 14;
+    /// `IFLA_BRPORT_DESIGNATED_PORT`.
+    pub(crate) const IFLA_BRPORT_DESIGNATED_PORT: u16 = 15;
+    /// `IFLA_BRPORT_DESIGNATED_COST`.
+    pub(crate) const IFLA_BRPORT_DESIGNATED_COST: u16 = 16;
+    /// `IFLA_BRPORT_ID`.
+    pub(crate) const IFLA_BRPORT_ID: u16 = 17;
+    /// `IFLA_BRPORT_NO`.
+    pub(crate) const IFLA_BRPORT_NO: u16 = 18;
+    /// `IFLA_BRPORT_TOPOLOGY_CHANGE_ACK`.
+    pub(crate) const IFLA_BRPORT_TOPOLOGY_CHANGE_ACK: u16 = 19;
+    /// `IFLA_BRPORT_CONFIG_PENDING`.
+    pub(crate) const IFLA_BRPORT_CONFIG_PENDING: u16 = 20;
+    /// `IFLA_BRPORT_MESSAGE_AGE_TIMER`.
+    pub(crate) const IFLA_BRPORT_MESSAGE_AGE_TIMER: u16 = 21;
+    /// `IFLA_BRPORT_FORWARD_DELAY_TIMER`.
+    pub(crate) const IFLA_BRPORT_FORWARD_DELAY_TIMER: u16 = 22;
+    /// `IFLA_BRPORT_HOLD_TIMER`.
+    pub(crate) const IFLA_BRPORT_HOLD_TIMER: u16 = 23;
+    /// `IFLA_BRPORT_MULTICAST_ROUTER`.
+    pub(crate) const IFLA_BRPORT_MULTICAST_ROUTER: u16 = 25;
+    /// `IFLA_BRPORT_MCAST_FLOOD`.
+    pub(crate) const IFLA_BRPORT_MCAST_FLOOD: u16 = 27;
+    /// `IFLA_BRPORT_MCAST_TO_UCAST`.
+    pub(crate) const IFLA_BRPORT_MCAST_TO_UCAST: u16 = 28;
+    /// `IFLA_BRPORT_VLAN_TUNNEL`.
+    pub(crate) const IFLA_BRPORT_VLAN_TUNNEL: u16 = 29;
+    /// `IFLA_BRPORT_BCAST_FLOOD`.
+    pub(crate) const IFLA_BRPORT_BCAST_FLOOD: u16 = 30;
+    /// `IFLA_BRPORT_GROUP_FWD_MASK`.
+    pub(crate) const IFLA_BRPORT_GROUP_FWD_MASK: u16 = 31;
+    /// `IFLA_BRPORT_NEIGH_SUPPRESS`.
+    pub(crate) const IFLA_BRPORT_NEIGH_SUPPRESS: u16 = 32;
+    /// `IFLA_BRPORT_ISOLATED`.
+    pub(crate) const IFLA_BRPORT_ISOLATED: u16 = 33;
+    /// `IFLA_BRPORT_BACKUP_PORT`.
+    pub(crate) const IFLA_BRPORT_BACKUP_PORT: u16 = 34;
+    /// `IFLA_BRPORT_LOCKED`.
+    pub(crate) const IFLA_BRPORT_LOCKED: u16 = 39;
+
+    // VXLAN options.
+    /// `IFLA_VXLAN_ID`.
+    pub(crate) const IFLA_VXLAN_ID: u16 = 1;
+    /// `IFLA_VXLAN_GROUP`.
+    pub(crate) const IFLA_VXLAN_GROUP: u16 = 2;
+    /// `IFLA_VXLAN_LINK`.
+    pub(crate) const IFLA_VXLAN_LINK: u16 = 3;
+    /// `IFLA_VXLAN_LOCAL`.
+    pub(crate) const IFLA_VXLAN_LOCAL: u16 = 4;
+    /// `IFLA_VXLAN_TTL`.
+    pub(crate) const IFLA_VXLAN_TTL: u16 = 5;
+    /// `IFLA_VXLAN_TOS`.
+    pub(crate) const IFLA_VXLAN_TOS: u16 = 6;
+    /// `IFLA_VXLAN_LEARNING`.
+    pub(crate) const IFLA_VXLAN_LEARNING: u16 = 7;
+    /// `IFLA_VXLAN_AGEING`.
+    pub(crate) const IFLA_VXLAN_AGEING: u16 = 8;
+    /// `IFLA_VXLAN_LIMIT`.
+    pub(crate) const IFLA_VXLAN_LIMIT: u16 = 9;
+    /// `IFLA_VXLAN_PORT_RANGE`.
+    pub(crate) const IFLA_VXLAN_PORT_RANGE: u16 = 10;
+    /// `IFLA_VXLAN_PROXY`.
+    pub(crate) const IFLA_VXLAN_PROXY: u16 = 11;
+    /// `IFLA_VXLAN_RSC`.
+    pub(crate) const IFLA_VXLAN_RSC: u16 = 12;
+    /// `IFLA_VXLAN_L2MISS`.
+    pub(crate) const IFLA_VXLAN_L2MISS: u16 = 13;
+    /// `IFLA_VXLAN_L3MISS`.
+    pub(crate) const IFLA_VXLAN_L3MISS: u16 = 14;
+    /// `IFLA_VXLAN_PORT`.
+    pub(crate) const IFLA_VXLAN_PORT: u16 = 15;
+    /// `IFLA_VXLAN_GROUP6`.
+    pub(crate) const IFLA_VXLAN_GROUP6: u16 = 16;
+    /// `IFLA_VXLAN_LOCAL6`.
+    pub(crate) const IFLA_VXLAN_LOCAL6: u16 = 17;
+    /// `IFLA_VXLAN_UDP_CSUM`.
+    pub(crate) const IFLA_VXLAN_UDP_CSUM: u16 = 18;
+    /// `IFLA_VXLAN_UDP_ZERO_CSUM6_TX`.
+    pub(crate) const IFLA_VXLAN_UDP_ZERO_CSUM6_TX: u16 = 19;
+    /// `IFLA_VXLAN_UDP_ZERO_CSUM6_RX`.
+    pub(crate) const IFLA_VXLAN_UDP_ZERO_CSUM6_RX: u16 = 20;
+    /// `IFLA_VXLAN_REMCSUM_TX`.
+    pub(crate) const IFLA_VXLAN_REMCSUM_TX: u16 = 21;
+    /// `IFLA_VXLAN_REMCSUM_RX`.
+    pub(crate) const IFLA_VXLAN_REMCSUM_RX: u16 = 22;
+    /// `IFLA_VXLAN_GBP`.
+    pub(crate) const IFLA_VXLAN_GBP: u16 = 23;
+    /// `IFLA_VXLAN_COLLECT_METADATA`.
+    pub(crate) const IFLA_VXLAN_COLLECT_METADATA: u16 = 25;
+    /// `IFLA_VXLAN_LABEL`.
+    pub(crate) const IFLA_VXLAN_LABEL: u16 = 26;
+    /// `IFLA_VXLAN_GPE`.
+    pub(crate) const IFLA_VXLAN_GPE: u16 = 27;
+    /// `IFLA_VXLAN_TTL_INHERIT`.
+    pub(crate) const IFLA_VXLAN_TTL_INHERIT: u16 = 28;
+    /// `IFLA_VXLAN_DF`.
+    pub(crate) const IFLA_VXLAN_DF: u16 = 29;
+    /// `IFLA_VXLAN_VNIFILTER`.
+    pub(crate) const IFLA_VXLAN_VNIFILTER: u16 = 30;
+
+    // macvlan/macvtap options.
+    /// `IFLA_MACVLAN_MODE`.
+    pub(crate) const IFLA_MACVLAN_MODE: u16 = 1;
+    /// `IFLA_MACVLAN_FLAGS`.
+    pub(crate) const IFLA_MACVLAN_FLAGS: u16 = 2;
+    /// `IFLA_MACVLAN_MACADDR`.
+    pub(crate) const IFLA_MACVLAN_MACADDR: u16 = 4;
+    /// `IFLA_MACVLAN_MACADDR_DATA`.
+    pub(crate) const IFLA_MACVLAN_MACADDR_DATA: u16 = 5;
+    /// `IFLA_MACVLAN_MACADDR_COUNT`.
+    pub(crate) const IFLA_MACVLAN_MACADDR_COUNT: u16 = 6;
+    /// `IFLA_MACVLAN_BC_QUEUE_LEN`.
+    pub(crate) const IFLA_MACVLAN_BC_QUEUE_LEN: u16 = 7;
+    /// `IFLA_MACVLAN_BC_QUEUE_LEN_USED`.
+    pub(crate) const IFLA_MACVLAN_BC_QUEUE_LEN_USED: u16 = 8;
+
+    // 802.1Q options.
+    /// `IFLA_VLAN_ID`.
+    pub(crate) const IFLA_VLAN_ID: u16 = 1;
+    /// `IFLA_VLAN_FLAGS`.
+    pub(crate) const IFLA_VLAN_FLAGS: u16 = 2;
+    /// `IFLA_VLAN_EGRESS_QOS`.
+    pub(crate) const IFLA_VLAN_EGRESS_QOS: u16 = 3;
+    /// `IFLA_VLAN_INGRESS_QOS`.
+    pub(crate) const IFLA_VLAN_INGRESS_QOS: u16 = 4;
+    /// `IFLA_VLAN_PROTOCOL`.
+    pub(crate) const IFLA_VLAN_PROTOCOL: u16 = 5;
+    /// `IFLA_VLAN_QOS_MAPPING`.
+    pub(crate) const IFLA_VLAN_QOS_MAPPING: u16 = 1;
+
+    // IPv6 address generation modes (`IFLA_INET6_ADDR_GEN_MODE` of `IFLA_AF_SPEC`).
+    /// `IN6_ADDR_GEN_MODE_EUI64`.
+    pub(crate) const IN6_ADDR_GEN_MODE_EUI64: u8 = 0;
+    /// `IN6_ADDR_GEN_MODE_NONE`.
+    pub(crate) const IN6_ADDR_GEN_MODE_NONE: u8 = 1;
+    /// `IN6_ADDR_GEN_MODE_STABLE_PRIVACY`.
+    pub(crate) const IN6_ADDR_GEN_MODE_STABLE_PRIVACY: u8 = 2;
+    /// `IN6_ADDR_GEN_MODE_RANDOM`.
+    pub(crate) const IN6_ADDR_GEN_MODE_RANDOM: u8 = 3;
 }
 
 /// `linux/netfilter/nfnetlink.h`: nfnetlink subsystems and batches.
@@ -262,7 +545,8 @@ pub(crate) mod nf_conntrack_tcp {
     pub(crate) const TCP_CONNTRACK_SYN_SENT2: u8 = 9;
 }
 
-/// `linux/if_bridge.h`: bridge STP modes (`stp_state`).
+/// `linux/if_bridge.h`: bridge STP modes (`stp_state`) and boolean options
+/// (`IFLA_BR_MULTI_BOOLOPT` bits).
 pub(crate) mod if_bridge {
     /// `BR_NO_STP`.
     pub(crate) const BR_NO_STP: u32 = 0;
@@ -270,4 +554,8 @@ pub(crate) mod if_bridge {
     pub(crate) const BR_KERNEL_STP: u32 = 1;
     /// `BR_USER_STP`.
     pub(crate) const BR_USER_STP: u32 = 2;
+    /// `BR_BOOLOPT_NO_LL_LEARN`.
+    pub(crate) const BR_BOOLOPT_NO_LL_LEARN: u32 = 0;
+    /// `BR_BOOLOPT_MCAST_VLAN_SNOOPING`.
+    pub(crate) const BR_BOOLOPT_MCAST_VLAN_SNOOPING: u32 = 1;
 }

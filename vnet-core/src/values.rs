@@ -4,69 +4,126 @@
 //! deeper in vnet has to check it again, and bad input fails before any syscall with a
 //! message that names the value.
 
+use std::borrow::Cow;
+use std::ffi::{OsStr, OsString};
 use std::fmt;
+use std::os::unix::ffi::OsStrExt;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
 
-/// A Linux network interface name: 1 to 15 bytes, no '/', ':' or whitespace, no NUL,
-/// not "." or "..", and '%' only in one `%d` (a template such as `tap%d`, which the kernel
-/// completes with the first free number).
+/// A Linux network interface name: bytes, as the kernel takes them.
 ///
-/// These are the kernel's own rules (`dev_valid_name()` and `dev_alloc_name()` in
-/// `net/core/dev.c`); the kernel's whitespace also includes the byte 0xA0 (Latin-1
-/// no-break space), which appears inside some UTF-8 characters.
+/// 1 to 15 bytes, no '/', ':', whitespace or NUL, not "." or "..", and '%' only in one
+/// `%d` (a template such as `tap%d`, which the kernel completes with the first free
+/// number). These are the kernel's own rules (`dev_valid_name()` and `dev_alloc_name()`
+/// in `net/core/dev.c`); the kernel's whitespace also includes the byte 0xA0 (Latin-1
+/// no-break space), which appears inside some UTF-8 characters. A name need not be UTF-8:
+/// `br\xfe` is a valid name, and vnet passes it to the kernel unchanged.
+///
+/// `all` and `default` are refused too: they name the namespace-wide switches
+/// `/proc/sys/net/*/conf/all` and `conf/default`, not a device, and the kernel refuses
+/// to create a device with either name (`EINVAL`).
+///
+/// `Display` prints the name lossily (a byte that is not UTF-8 becomes U+FFFD); use
+/// [`IfName::as_bytes`] or [`IfName::as_os_str`] to print it exactly.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct IfName(String);
+pub struct IfName(Vec<u8>);
 
 impl IfName {
     /// The longest name the kernel accepts, in bytes (`IFNAMSIZ` - 1).
     pub const MAX_LEN: usize = 15;
 
-    /// Validates `name` as an interface name.
-    pub fn new(name: impl Into<String>) -> Result<Self> {
-        let name = name.into();
-        // The kernel's isspace(): \t \n \v \f \r, space, and 0xA0.
-        let kernel_space = |b: u8| matches!(b, 9..=13 | b' ' | 0xa0);
-        let percent = name.matches('%').count();
-        let reason = if name.is_empty() {
-            Some("must not be empty".to_string())
-        } else if name.len() > Self::MAX_LEN {
-            Some(format!("longer than {} bytes", Self::MAX_LEN))
-        } else if name == "." || name == ".." {
-            Some("'.' and '..' are reserved".to_string())
-        } else if name.contains('/') {
-            Some("must not contain '/'".to_string())
-        } else if name.contains(':') {
-            Some("must not contain ':'".to_string())
-        } else if name.contains('\0') {
-            Some("must not contain NUL".to_string())
-        } else if name.bytes().any(kernel_space) {
-            Some("must not contain whitespace".to_string())
-        } else if percent > 1 || (percent == 1 && !name.contains("%d")) {
-            Some("'%' may only appear once, as the template '%d'".to_string())
-        } else {
-            None
-        };
-        match reason {
-            Some(reason) => Err(Error::invalid(
-                "interface name",
-                name.escape_debug(),
-                reason,
-            )),
-            None => Ok(IfName(name)),
+    /// Validates `name` (a `&str`, `String`, `&OsStr`, `OsString`, `&Path`, ...) as an
+    /// interface name.
+    pub fn new(name: impl AsRef<OsStr>) -> Result<Self> {
+        IfName::from_bytes(name.as_ref().as_bytes())
+    }
+
+    /// Validates the bytes `name` as an interface name.
+    pub fn from_bytes(name: &[u8]) -> Result<Self> {
+        match Self::refusal(name) {
+            Some(reason) => Err(Error::invalid("interface name", escape_bytes(name), reason)),
+            None => Ok(IfName(name.to_vec())),
         }
     }
 
-    /// The name as a string slice.
-    pub fn as_str(&self) -> &str {
+    /// A name the kernel reported, taken as it is (the kernel checked it when the
+    /// device got it).
+    pub(crate) fn from_kernel(name: Vec<u8>) -> IfName {
+        IfName(name)
+    }
+
+    /// Why the kernel would refuse `name` as a device name, or `None` when it is valid.
+    fn refusal(name: &[u8]) -> Option<&'static str> {
+        // The kernel's isspace(): \t \n \v \f \r, space, and 0xA0.
+        let kernel_space = |b: &u8| matches!(b, 9..=13 | b' ' | 0xa0);
+        let percent = name.iter().filter(|&&b| b == b'%').count();
+        let template = name.windows(2).any(|w| w == b"%d");
+        if name.is_empty() {
+            Some("must not be empty")
+        } else if name.len() > Self::MAX_LEN {
+            Some("longer than 15 bytes")
+        } else if name == b"." || name == b".." {
+            Some("'.' and '..' are reserved")
+        } else if name == b"all" || name == b"default" {
+            Some(
+                "'all' and 'default' name the namespace-wide switches conf/all and \
+                 conf/default, not a device",
+            )
+        } else if name.contains(&b'/') {
+            Some("must not contain '/'")
+        } else if name.contains(&b':') {
+            Some("must not contain ':'")
+        } else if name.contains(&0) {
+            Some("must not contain NUL")
+        } else if name.iter().any(kernel_space) {
+            Some("must not contain whitespace")
+        } else if percent > 1 || (percent == 1 && !template) {
+            Some("'%' may only appear once, as the template '%d'")
+        } else {
+            None
+        }
+    }
+
+    /// The name's bytes, exactly as the kernel knows them.
+    pub fn as_bytes(&self) -> &[u8] {
         &self.0
+    }
+
+    /// The name as an `OsStr` (for paths, argv and printing it exactly).
+    pub fn as_os_str(&self) -> &OsStr {
+        OsStr::from_bytes(&self.0)
+    }
+
+    /// The name as a string slice, when it is UTF-8.
+    pub fn to_str(&self) -> Option<&str> {
+        std::str::from_utf8(&self.0).ok()
+    }
+
+    /// The name as text, with U+FFFD for each byte that is not UTF-8 (for messages;
+    /// two names can print the same).
+    pub fn to_string_lossy(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.0)
     }
 
     /// True when the name is a template such as `tap%d` that the kernel completes.
     pub fn is_template(&self) -> bool {
-        self.0.contains("%d")
+        self.0.windows(2).any(|w| w == b"%d")
     }
+}
+
+/// `bytes` as text for a message: UTF-8 parts escaped as Rust escapes a string, every
+/// other byte as `\xNN`, so two different names never print the same.
+pub(crate) fn escape_bytes(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for chunk in bytes.utf8_chunks() {
+        out.extend(chunk.valid().escape_debug());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
 }
 
 impl FromStr for IfName {
@@ -90,21 +147,55 @@ impl TryFrom<String> for IfName {
     }
 }
 
-impl AsRef<str> for IfName {
-    fn as_ref(&self) -> &str {
+impl TryFrom<&OsStr> for IfName {
+    type Error = Error;
+    fn try_from(s: &OsStr) -> Result<Self> {
+        IfName::new(s)
+    }
+}
+
+impl TryFrom<OsString> for IfName {
+    type Error = Error;
+    fn try_from(s: OsString) -> Result<Self> {
+        IfName::new(s)
+    }
+}
+
+impl AsRef<OsStr> for IfName {
+    fn as_ref(&self) -> &OsStr {
+        self.as_os_str()
+    }
+}
+
+impl AsRef<[u8]> for IfName {
+    fn as_ref(&self) -> &[u8] {
         &self.0
     }
 }
 
+impl PartialEq<str> for IfName {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other.as_bytes()
+    }
+}
+
+impl PartialEq<&str> for IfName {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == other.as_bytes()
+    }
+}
+
 impl fmt::Display for IfName {
+    /// The name, lossily: a byte that is not UTF-8 prints as U+FFFD.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.to_string_lossy())
     }
 }
 
 impl fmt::Debug for IfName {
+    /// The name quoted, with every byte that is not UTF-8 as `\xNN`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.0)
+        write!(f, "\"{}\"", escape_bytes(&self.0))
     }
 }
 
@@ -578,6 +669,50 @@ mod tests {
             assert!(e.starts_with("invalid interface name"), "{e}");
         }
         assert!(IfName::new("tap%d").unwrap().is_template());
+    }
+
+    /// A name is bytes: one that is not UTF-8 is valid, kept exactly, and printed
+    /// lossily by `Display` but exactly by `Debug` and in errors.
+    #[test]
+    fn ifname_is_bytes() {
+        let name = IfName::from_bytes(b"br\xfe").unwrap();
+        assert_eq!(name.as_bytes(), b"br\xfe");
+        assert_eq!(name.as_os_str(), OsStr::from_bytes(b"br\xfe"));
+        assert_eq!(IfName::new(OsStr::from_bytes(b"br\xfe")).unwrap(), name);
+        assert_eq!(name.to_str(), None);
+        assert_eq!(name.to_string(), "br\u{fffd}");
+        assert_eq!(name.to_string_lossy(), "br\u{fffd}");
+        assert_eq!(format!("{name:?}"), r#""br\xfe""#);
+        // Two names that print the same are still different names.
+        assert_ne!(name, IfName::new("br\u{fffd}").unwrap());
+        let utf8 = IfName::new("eth0").unwrap();
+        assert_eq!(utf8.to_str(), Some("eth0"));
+        assert_eq!(utf8, "eth0");
+        let e = IfName::from_bytes(b"b r\xfe").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            r"invalid interface name 'b r\xfe': must not contain whitespace"
+        );
+        // 0xA0 alone is the kernel's whitespace even where it is not UTF-8.
+        assert!(IfName::from_bytes(b"a\xa0").is_err());
+        assert!(IfName::from_bytes(&[b'x'; 16]).is_err());
+        assert!(IfName::from_bytes(&[0xfe; 15]).is_ok());
+    }
+
+    /// `all` and `default` name the namespace-wide sysctl switches, never one device.
+    #[test]
+    fn ifname_refuses_all_and_default() {
+        for word in ["all", "default"] {
+            let e = IfName::new(word).unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!(
+                    "invalid interface name '{word}': 'all' and 'default' name the \
+                     namespace-wide switches conf/all and conf/default, not a device"
+                )
+            );
+        }
+        assert!(IfName::new("all0").is_ok() && IfName::new("Default").is_ok());
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub unsafe extern "C" fn vnet_addr_list(
                     },
                     cidr: [0; 50],
                 };
-                copy_str(&mut info.cidr, &a.network.to_string());
+                copy_str(&mut info.cidr, a.network.to_string());
                 info
             })
             .collect();
@@ -199,9 +199,9 @@ pub unsafe extern "C" fn vnet_route_list(
                     metric: r.metric.unwrap_or(0),
                     table: r.table,
                 };
-                copy_str(&mut info.dst, &r.destination.to_string());
+                copy_str(&mut info.dst, r.destination.to_string());
                 if let Some(gateway) = r.gateway {
-                    copy_str(&mut info.gateway, &gateway.to_string());
+                    copy_str(&mut info.gateway, gateway.to_string());
                 }
                 info
             })

@@ -113,7 +113,8 @@ pub(crate) unsafe fn opt_text<'a>(p: *const c_char, what: &'static str) -> Resul
 /// As for [`text`].
 pub(crate) unsafe fn name(p: *const c_char, what: &'static str) -> Result<IfName> {
     // SAFETY: forwarded from the caller.
-    IfName::new(unsafe { text(p, what) }?).map_err(|e| rename(e, what))
+    unsafe { opt_name(p, what) }?
+        .ok_or_else(|| Error::invalid(what, "NULL", "a NULL pointer where a value is required"))
 }
 
 /// Names the argument in an interface name's validation error ("invalid peer name ''"
@@ -131,10 +132,15 @@ fn rename(e: Error, what: &'static str) -> Error {
 ///
 /// As for [`text`].
 pub(crate) unsafe fn opt_name(p: *const c_char, what: &'static str) -> Result<Option<IfName>> {
-    // SAFETY: forwarded from the caller.
-    unsafe { opt_text(p, what) }?
-        .map(|s| IfName::new(s).map_err(|e| rename(e, what)))
-        .transpose()
+    if p.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: `p` is not NULL, and the caller guarantees it is a live NUL-terminated
+    // string. A name is bytes: it need not be UTF-8.
+    let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
+    IfName::from_bytes(bytes)
+        .map(Some)
+        .map_err(|e| rename(e, what))
 }
 
 /// Borrows the handle argument (NULL is `-EINVAL`).
@@ -170,9 +176,10 @@ pub(crate) fn out<T>(p: *mut T, what: &'static str) -> Result<*mut T> {
 
 /// Copies `s` into the fixed C string buffer `buf`, truncated to leave room for the NUL
 /// (interface names fit: the kernel's limit is 15 bytes).
-pub(crate) fn copy_str(buf: &mut [c_char], s: &str) {
+pub(crate) fn copy_str(buf: &mut [c_char], s: impl AsRef<[u8]>) {
+    let s = s.as_ref();
     let n = s.len().min(buf.len().saturating_sub(1));
-    for (dst, src) in buf.iter_mut().zip(&s.as_bytes()[..n]) {
+    for (dst, src) in buf.iter_mut().zip(&s[..n]) {
         *dst = *src as c_char;
     }
     if let Some(end) = buf.get_mut(n) {

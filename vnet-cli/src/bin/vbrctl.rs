@@ -560,7 +560,10 @@ impl Ctl<'_> {
     fn show(self, names: &[String]) -> bool {
         let bridges: Vec<(String, Result<BridgeInfo, i32>)> = if names.is_empty() {
             match self.h.bridge().list() {
-                Ok(list) => list.into_iter().map(|b| (b.name.clone(), Ok(b))).collect(),
+                Ok(list) => list
+                    .into_iter()
+                    .map(|b| (b.name.to_string(), Ok(b)))
+                    .collect(),
                 Err(e) => {
                     print_err(format!("{e}\n"));
                     return true;
@@ -594,7 +597,7 @@ impl Ctl<'_> {
                 .print(&format!("{name}\t\t{}\t{yes}\t\t", info.stp.bridge_id));
             match self.h.bridge().ports(info.index) {
                 Ok(ports) => {
-                    let names: Vec<&str> = ports.iter().map(|p| p.name.as_str()).collect();
+                    let names: Vec<String> = ports.iter().map(|p| p.name.to_string()).collect();
                     self.out.print(&names.join("\n\t\t\t\t\t\t\t"));
                     self.out.print("\n");
                 }

@@ -411,7 +411,7 @@ fn forward_show(cli: &Cli, sysctls: &Sysctls) -> vnet_core::Result<()> {
     if cli.json {
         let devices: Vec<Value> = devices
             .iter()
-            .map(|(dev, v4, v6)| json!({"dev": dev.as_str(), "ipv4": v4, "ipv6": v6}))
+            .map(|(dev, v4, v6)| json!({"dev": dev.to_string(), "ipv4": v4, "ipv6": v6}))
             .collect();
         print_json(&json!({"ipv4": ipv4, "ipv6": ipv6, "devices": devices}));
     } else {
@@ -461,14 +461,14 @@ fn proxy_arp_show(cli: &Cli, netns: &Netns) -> vnet_core::Result<()> {
         let dev = handle
             .link()
             .get_index(entry.index)
-            .map(|l| l.name)
+            .map(|l| l.name.to_string())
             .unwrap_or_else(|_| format!("#{}", entry.index));
         entries.push((entry.address, dev));
     }
     if cli.json {
         let switches: Vec<Value> = switches
             .iter()
-            .map(|(dev, on)| json!({"dev": dev.as_str(), "proxy_arp": on}))
+            .map(|(dev, on)| json!({"dev": dev.to_string(), "proxy_arp": on}))
             .collect();
         let entries: Vec<Value> = entries
             .iter()
@@ -550,7 +550,7 @@ fn rule_json(installed: &InstalledRule) -> Value {
     let mut value = match &installed.rule {
         NatRule::Masquerade(m) => json!({
             "type": "masquerade",
-            "out": m.out.as_str(),
+            "out": m.out.to_string(),
             "source": m.source.map(|s| s.to_string()),
         }),
         NatRule::PortForward(f) => json!({
@@ -559,7 +559,7 @@ fn rule_json(installed: &InstalledRule) -> Value {
             "port": f.port,
             "to": f.to.to_string(),
             "to_port": f.to_port,
-            "in": f.input.as_ref().map(|i| i.as_str()),
+            "in": f.input.as_ref().map(|i| i.to_string()),
         }),
     };
     value["handle"] = json!(installed.handle);

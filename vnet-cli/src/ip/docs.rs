@@ -47,6 +47,16 @@ const OPTIONS: &[GlobalOption] = &[
                error breakdown.",
     },
     GlobalOption {
+        names: "-d, -details",
+        value: None,
+        help: "Each link's details in link and address listings, as ip -d prints them: \
+               promiscuity, MTU range, the options of its kind (bridge, VXLAN, macvlan, \
+               macvtap, tun/tap, VLAN) and of its bridge port, address generation mode, \
+               queues and offload limits; every route's type, table, protocol and scope. \
+               Links of kinds whose options vip does not decode (bond, vrf, tunnels...) \
+               and ip tuntap show are refused.",
+    },
+    GlobalOption {
         names: "-4, -6",
         value: None,
         help: "Only IPv4 (IPv6) addresses, routes and neighbours.",

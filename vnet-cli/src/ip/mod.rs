@@ -11,6 +11,7 @@
 
 mod addr;
 mod args;
+mod details;
 pub mod docs;
 mod json;
 mod link;
@@ -54,6 +55,9 @@ pub struct Session {
     force: bool,
     /// `-s` given once (1) or twice (2): counters in link and address listings.
     stats: u8,
+    /// `-d`: details in link and address listings (and routes' type, table, protocol
+    /// and scope).
+    details: bool,
     /// The namespace commands act in (`-n NETNS`), `None` for the caller's.
     netns: Option<String>,
     handles: HashMap<Option<String>, Handle>,
@@ -174,9 +178,11 @@ fn run_session(session: &mut Session, args: &[String]) -> Status {
             || matches(option, "-human")
             || matches(option, "-human-readable")
             || matches(option, "-iec")
-            || matches(option, "-details")
-            || matches(option, "-resolve")
         {
+            return Err(unsupported());
+        } else if matches(option, "-details") {
+            session.details = true;
+        } else if matches(option, "-resolve") {
             return Err(unsupported());
         } else if matches(option, "-stats") || matches(option, "-statistics") {
             session.stats = session.stats.saturating_add(1);

@@ -307,7 +307,7 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
         names
             .iter()
             .find(|l| l.index == i)
-            .map_or_else(|| format!("if{i}"), |l| l.name.clone())
+            .map_or_else(|| format!("if{i}"), |l| l.name.to_string())
     };
     let mut out = String::new();
     let mut objects = Vec::new();

@@ -318,7 +318,7 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
         .list()
         .unwrap_or_default()
         .into_iter()
-        .map(|l| (l.index, l.name))
+        .map(|l| (l.index, l.name.to_string()))
         .collect();
     let name_of = |i: u32| names.get(&i).cloned().unwrap_or_else(|| format!("if{i}"));
     let selected = routes.iter().filter(|r| {
@@ -341,12 +341,14 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
         }
         return Ok(0);
     }
+    // `-d` prints the type, table, protocol and scope even where they are the default.
+    let details = session.details;
     let mut text = String::new();
     let mut objects = Vec::new();
     for r in selected {
         let mut t = String::new();
         let mut o: Vec<String> = Vec::new();
-        if r.kind != vnet_core::RouteType::Unicast {
+        if r.kind != vnet_core::RouteType::Unicast || details {
             t += &format!("{} ", r.kind);
             o.push(format!("\"type\":\"{}\"", r.kind));
         }
@@ -372,15 +374,15 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
             t += &format!("dev {name} ");
             o.push(format!("\"dev\":{}", super::show::json_str(&name)));
         }
-        if table.is_none() && r.table != 254 {
+        if table.is_none() && (r.table != 254 || details) {
             t += &format!("table {} ", table_name(r.table));
             o.push(format!("\"table\":\"{}\"", table_name(r.table)));
         }
-        if r.protocol != vnet_core::RouteProtocol::BOOT {
+        if r.protocol != vnet_core::RouteProtocol::BOOT || details {
             t += &format!("proto {} ", r.protocol);
             o.push(format!("\"protocol\":\"{}\"", r.protocol));
         }
-        if r.scope != vnet_core::Scope::Global {
+        if r.scope != vnet_core::Scope::Global || details {
             t += &format!("scope {} ", r.scope);
             o.push(format!("\"scope\":\"{}\"", r.scope));
         }
@@ -502,12 +504,13 @@ fn get(session: &mut Session, words: &mut Words<'_>) -> Status {
         .list()
         .unwrap_or_default()
         .into_iter()
-        .map(|l| (l.index, l.name))
+        .map(|l| (l.index, l.name.to_string()))
         .collect();
     let name_of = |i: u32| names.get(&i).cloned().unwrap_or_else(|| format!("if{i}"));
+    let details = session.details;
     let mut t = String::new();
     let mut o: Vec<String> = Vec::new();
-    if r.kind != vnet_core::RouteType::Unicast {
+    if r.kind != vnet_core::RouteType::Unicast || details {
         t += &format!("{} ", r.kind);
         o.push(format!("\"type\":\"{}\"", r.kind));
     }
@@ -521,6 +524,10 @@ fn get(session: &mut Session, words: &mut Words<'_>) -> Status {
         let name = name_of(d);
         t += &format!("dev {name} ");
         o.push(format!("\"dev\":{}", super::show::json_str(&name)));
+    }
+    if r.table != 254 || details {
+        t += &format!("table {} ", table_name(r.table));
+        o.push(format!("\"table\":\"{}\"", table_name(r.table)));
     }
     if let Some(src) = r.source {
         t += &format!("src {src} ");

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use vnet_core::{Address, Family, Handle, IfName, Link, LinkType, Netns};
 
 use super::args::{Words, duparg2, invarg, matches, unsupported};
-use super::{Session, Status, stats, usage};
+use super::{Session, Status, details, stats, usage};
 use crate::print_err;
 
 /// Which listing: `ip link show` (links only, with their mode) or `ip address show`
@@ -37,6 +37,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
     let oneline = session.oneline;
     let family = session.family;
     let stats = session.stats;
+    let details = session.details;
     let handle = session.handle()?;
     let mut filter = Filter::default();
     while let Some(word) = words.take() {
@@ -106,6 +107,18 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
                 .kind
                 .is_none_or(|k| l.kind.as_ref().is_some_and(|kind| kind.as_str() == k))
     });
+    // `-d` on a kind whose options vip does not decode: refused before anything is
+    // printed, rather than printed unlike ip.
+    if details && !brief {
+        for link in &links {
+            if let Some(kind) = details::undecoded_kind(&link.extended()) {
+                return Err(unsupported(&format!(
+                    "\"-d\" on {kind} links (\"{}\")",
+                    link.name
+                )));
+            }
+        }
+    }
     let addresses = match listing {
         Listing::Links => Vec::new(),
         Listing::Addresses => match handle.addr().list(None) {
@@ -125,7 +138,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
     if listing == Listing::Addresses && family != Family::Any {
         links.retain(|l| addresses.iter().any(|a| a.index == l.index && of_family(a)));
     }
-    let names: HashMap<u32, &str> = all.iter().map(|l| (l.index, l.name.as_str())).collect();
+    let names: HashMap<u32, &IfName> = all.iter().map(|l| (l.index, &l.name)).collect();
     // `ip -6 address` dumps links through the IPv6 layer, whose answers leave out the
     // qdisc, the master and the group (and `ip` then asks for the queue length itself).
     let ipv6_view = listing == Listing::Addresses && family == Family::Ipv6 && filter.dev.is_none();
@@ -135,8 +148,9 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
         up: all.iter().map(|l| (l.index, l.up)).collect(),
         listing,
         netns_names: netns_names(handle, &links),
-        show_link_layer: listing == Listing::Links || family == Family::Any,
+        show_link_layer: listing == Listing::Links || family == Family::Any || details,
         stats,
+        details,
     };
     let mut out = String::new();
     if json {
@@ -211,13 +225,15 @@ fn netns_names(handle: &Handle, links: &[&Link]) -> HashMap<i32, String> {
 /// What printing needs besides the link itself.
 struct Context<'a> {
     ipv6_view: bool,
-    names: HashMap<u32, &'a str>,
+    names: HashMap<u32, &'a IfName>,
     up: HashMap<u32, bool>,
     listing: Listing,
     netns_names: HashMap<i32, String>,
     show_link_layer: bool,
     /// `-s` once or twice: the counters.
     stats: u8,
+    /// `-d`: the details ([`details`]).
+    details: bool,
 }
 
 /// A JSON string as iproute2's writer quotes it.
@@ -298,7 +314,7 @@ impl Context<'_> {
     fn link_text(&self, out: &mut String, link: &Link, addrs: &[&Address]) {
         let name = match self.link_part(link) {
             Some(p) => format!("{}@{p}", link.name),
-            None => link.name.clone(),
+            None => link.name.to_string(),
         };
         let flags = self.flag_names(link);
         let _ = write!(out, "{}: {name}: <{}> ", link.index, flags.join(","));
@@ -328,7 +344,7 @@ impl Context<'_> {
             if let Some(a) = &link.address {
                 out.push_str(&lladdr(a, link.link_type));
             }
-            if let Some(b) = &link.broadcast {
+            if let Some(b) = link.broadcast.as_ref().filter(|_| !self.ipv6_view) {
                 let word = if link.flags.contains(vnet_core::IfFlags::POINTOPOINT) {
                     " peer "
                 } else {
@@ -339,6 +355,7 @@ impl Context<'_> {
             }
             if let Some(p) = &link.permanent_address
                 && link.address.as_ref() != Some(p)
+                && !self.ipv6_view
             {
                 let _ = write!(out, " permaddr {}", lladdr(p, link.link_type));
             }
@@ -354,7 +371,17 @@ impl Context<'_> {
                 _ => out.push_str(" link-netnsid unknown"),
             }
         }
-        if self.listing == Listing::Links
+        if self.details && !self.ipv6_view {
+            details::write(
+                out,
+                false,
+                link,
+                &|i| self.name_of(i),
+                self.listing == Listing::Links,
+            );
+        }
+        if (self.listing == Listing::Links || self.details)
+            && !self.ipv6_view
             && let Some(alias) = &link.alias
         {
             let _ = write!(out, "\n    alias {alias}");
@@ -405,7 +432,7 @@ impl Context<'_> {
     fn brief_text(&self, out: &mut String, link: &Link, addrs: &[&Address]) {
         let name = match self.link_part(link) {
             Some(p) => format!("{}@{p}", link.name),
-            None => link.name.clone(),
+            None => link.name.to_string(),
         };
         let _ = write!(out, "{name:<16} ");
         match link.operstate {
@@ -452,7 +479,7 @@ impl Context<'_> {
             }
             (None, _) => {}
         }
-        let _ = write!(out, "\"ifname\":{}", json_str(&link.name));
+        let _ = write!(out, "\"ifname\":{}", json_str(&link.name.to_string()));
         match link.operstate {
             vnet_core::OperState::Other(n) => {
                 let _ = write!(out, ",\"operstate_index\":{n}");
@@ -503,7 +530,7 @@ impl Context<'_> {
             }
             (None, _) => {}
         }
-        let _ = write!(out, ",\"ifname\":{}", json_str(&link.name));
+        let _ = write!(out, ",\"ifname\":{}", json_str(&link.name.to_string()));
         let flags: Vec<String> = self.flag_names(link).iter().map(|f| json_str(f)).collect();
         let _ = write!(out, ",\"flags\":[{}]", flags.join(","));
         if let Some(mtu) = link.mtu {
@@ -550,7 +577,7 @@ impl Context<'_> {
             if let Some(a) = &link.address {
                 let _ = write!(out, ",\"address\":{}", json_str(&lladdr(a, link.link_type)));
             }
-            if let Some(b) = &link.broadcast {
+            if let Some(b) = link.broadcast.as_ref().filter(|_| !self.ipv6_view) {
                 if link.flags.contains(vnet_core::IfFlags::POINTOPOINT) {
                     out.push_str(",\"link_pointtopoint\":true");
                 }
@@ -562,6 +589,7 @@ impl Context<'_> {
             }
             if let Some(p) = &link.permanent_address
                 && link.address.as_ref() != Some(p)
+                && !self.ipv6_view
             {
                 let _ = write!(
                     out,
@@ -573,7 +601,17 @@ impl Context<'_> {
         if let Some(id) = link.link_netnsid {
             let _ = write!(out, ",\"link_netnsid\":{id}");
         }
-        if self.listing == Listing::Links
+        if self.details && !self.ipv6_view {
+            details::write(
+                out,
+                true,
+                link,
+                &|i| self.name_of(i),
+                self.listing == Listing::Links,
+            );
+        }
+        if (self.listing == Listing::Links || self.details)
+            && !self.ipv6_view
             && let Some(alias) = &link.alias
         {
             let _ = write!(out, ",\"ifalias\":{}", json_str(alias));
@@ -583,7 +621,11 @@ impl Context<'_> {
             stats::json(out, counters, link.carrier_changes, self.stats);
         }
         if !link.alt_names.is_empty() {
-            let alts: Vec<String> = link.alt_names.iter().map(|a| json_str(a)).collect();
+            let alts: Vec<String> = link
+                .alt_names
+                .iter()
+                .map(|a| json_str(&a.to_string()))
+                .collect();
             let _ = write!(out, ",\"altnames\":[{}]", alts.join(","));
         }
         if self.listing == Listing::Addresses {
@@ -631,7 +673,7 @@ fn address_text(out: &mut String, a: &Address) {
         let _ = write!(out, "{word} ");
     }
     if let Some(label) = &a.label {
-        out.push_str(label);
+        out.push_str(&label.to_string_lossy());
     }
     let _ = write!(
         out,
@@ -673,7 +715,7 @@ fn address_json(out: &mut String, a: &Address) {
         }
     }
     if let Some(label) = &a.label {
-        let _ = write!(out, ",\"label\":{}", json_str(label));
+        let _ = write!(out, ",\"label\":{}", json_str(&label.to_string_lossy()));
     }
     let forever = |s: Option<u32>| s.unwrap_or(u32::MAX);
     let _ = write!(

@@ -179,6 +179,10 @@ fn delete(session: &mut Session, spec: &TunTap) -> Status {
 
 /// `ip tuntap show`: one line (or JSON object) per tun/tap device.
 fn show(session: &mut Session) -> Status {
+    // `ip -d tuntap show` adds the processes that hold each device open.
+    if session.details {
+        return Err(super::args::unsupported("\"-d\" with ip tuntap show"));
+    }
     let json = session.json;
     let devices = match session.handle()?.tuntap().list() {
         Ok(devices) => devices,
@@ -207,7 +211,7 @@ fn show(session: &mut Session) -> Status {
                 let flags: Vec<String> = flags.iter().map(|f| json_str(f)).collect();
                 let mut o = format!(
                     "{{\"ifname\":{},\"flags\":[{}]",
-                    json_str(&d.name),
+                    json_str(&d.name.to_string()),
                     flags.join(",")
                 );
                 if let Some(uid) = d.owner {

@@ -6,7 +6,7 @@ use netlink_packet_route::link::{BridgeStpState, InfoBridge, InfoData, LinkAttri
 
 use crate::link::{BridgeOptions, Link, LinkKind};
 use crate::uapi::if_bridge::{BR_KERNEL_STP, BR_NO_STP, BR_USER_STP};
-use crate::values::MacAddr;
+use crate::values::{IfName, MacAddr};
 
 /// An 802.1D bridge identifier: priority and MAC address, printed the way `brctl` and
 /// sysfs print it (`8000.0242ac110002`).
@@ -119,7 +119,7 @@ pub struct BridgeInfo {
     /// Interface index.
     pub index: u32,
     /// Interface name.
-    pub name: String,
+    pub name: IfName,
     /// Administratively up.
     pub up: bool,
     /// Current values of the options (every field set that the kernel reported).

@@ -9,6 +9,7 @@ use netlink_packet_route::link::{
 use super::{BridgeHandle, BridgeId};
 use crate::error::{Context, Error, Result};
 use crate::link::{Link, LinkChange, LinkRef, identify, not_found};
+use crate::values::IfName;
 
 /// The 802.1D state of a bridge port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -129,7 +130,7 @@ pub struct PortInfo {
     /// Interface index of the port.
     pub index: u32,
     /// Interface name of the port.
-    pub name: String,
+    pub name: IfName,
     /// Interface index of its bridge.
     pub bridge: u32,
     /// Administratively up.

@@ -401,16 +401,16 @@ fn check(c: &Checker<'_>, f: FileLab, text: &str) -> Result<Lab, LabFileError> {
     }
     let group = super::lab_group(&name);
     // Every host-side name the lab creates, to catch two objects with one name.
-    let mut host_names: BTreeMap<String, Range<usize>> = BTreeMap::new();
+    let mut host_names: BTreeMap<IfName, Range<usize>> = BTreeMap::new();
     let mut claim = |n: &IfName, span: Range<usize>| -> Result<(), LabFileError> {
-        if let Some(first) = host_names.get(n.as_str()) {
+        if let Some(first) = host_names.get(n) {
             let (l, col) = position(text, first.start);
             return Err(c.error(
                 span,
                 format!("interface name \"{n}\" is used twice in the host (first at {l}:{col})"),
             ));
         }
-        host_names.insert(n.to_string(), span);
+        host_names.insert(n.clone(), span);
         Ok(())
     };
 
@@ -496,7 +496,7 @@ fn check(c: &Checker<'_>, f: FileLab, text: &str) -> Result<Lab, LabFileError> {
         let mut if_names = BTreeSet::new();
         for i in &n.interfaces {
             let ifname = c.ifname(&i.name, "interface")?;
-            if ifname.as_str() == "lo" || !if_names.insert(ifname.to_string()) {
+            if ifname == "lo" || !if_names.insert(ifname.clone()) {
                 return Err(c.error(
                     i.name.span(),
                     format!("node \"{node_name}\" has interface \"{ifname}\" twice"),
@@ -511,7 +511,7 @@ fn check(c: &Checker<'_>, f: FileLab, text: &str) -> Result<Lab, LabFileError> {
             veth_count += 1;
             let host_name = match &i.host_name {
                 Some(h) => c.ifname(h, "host_name")?,
-                None => super::host_end_name(&name, &node_name, ifname.as_str(), veth_count),
+                None => super::host_end_name(&name, &node_name, &ifname, veth_count),
             };
             claim(&host_name, i.host_name.as_ref().unwrap_or(&i.name).span())?;
             let mut addresses = Vec::new();
@@ -788,7 +788,7 @@ fn check(c: &Checker<'_>, f: FileLab, text: &str) -> Result<Lab, LabFileError> {
         for t in &h.taps {
             let i = taps
                 .iter()
-                .position(|x| x.name.as_str() == t.get_ref())
+                .position(|x| x.name == t.get_ref().as_str())
                 .ok_or_else(|| {
                     c.error(
                         t.span(),

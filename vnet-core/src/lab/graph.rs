@@ -82,7 +82,7 @@ pub(super) fn dot(lab: &Lab) -> String {
         let _ = writeln!(
             out,
             "{indent}{} [shape=ellipse, style=filled, fillcolor=\"#fff4d6\", label={}];",
-            bridge_id(b.name.as_str()),
+            bridge_id(&b.name.to_string()),
             quote(&label)
         );
     };
@@ -113,7 +113,7 @@ pub(super) fn dot(lab: &Lab) -> String {
                     out,
                     "    {} [shape=ellipse, style=filled, fillcolor=\"#fff4d6\", label={}];",
                     quote(&format!("bridge:{}@{}", bridge.name, host.name)),
-                    quote(bridge.name.as_str())
+                    quote(&bridge.name.to_string())
                 );
             }
             for &n in &host.nodes {
@@ -166,7 +166,7 @@ pub(super) fn dot(lab: &Lab) -> String {
                         out,
                         "  {} -- {} [label={}, color=\"{colour}\", penwidth=2];",
                         node_id(&n.name),
-                        bridge_ref(b.as_str(), Some(ni)),
+                        bridge_ref(&b.to_string(), Some(ni)),
                         quote(&format!("{}{vlan}", i.name))
                     );
                 }
@@ -186,7 +186,7 @@ pub(super) fn dot(lab: &Lab) -> String {
                         "  {} -- {} [label={}];",
                         node_id(&n.name),
                         quote(&format!("hostend:{}", i.host_name)),
-                        quote(i.name.as_str())
+                        quote(&i.name.to_string())
                     );
                 }
             }
@@ -198,8 +198,8 @@ pub(super) fn dot(lab: &Lab) -> String {
             "  {} -- {} [headlabel={}, taillabel={}, color=\"#444444\"];",
             node_id(&lab.nodes[l.a.node].name),
             node_id(&lab.nodes[l.b.node].name),
-            quote(l.b.interface.as_str()),
-            quote(l.a.interface.as_str())
+            quote(&l.b.interface.to_string()),
+            quote(&l.a.interface.to_string())
         );
     }
     for t in &lab.taps {
@@ -218,7 +218,7 @@ pub(super) fn dot(lab: &Lab) -> String {
                 out,
                 "  {} -- {} [color=\"{colour}\", penwidth=2];",
                 quote(&format!("tap:{}", t.name)),
-                bridge_id(b.as_str())
+                bridge_id(&b.to_string())
             );
         }
     }
@@ -233,7 +233,7 @@ pub(super) fn dot(lab: &Lab) -> String {
             let _ = writeln!(
                 out,
                 "  {} -- {};",
-                bridge_id(b.name.as_str()),
+                bridge_id(&b.name.to_string()),
                 quote(&format!("uplink:{u}"))
             );
         }
@@ -256,7 +256,7 @@ pub(super) fn dot(lab: &Lab) -> String {
             ))
         );
         let parent = if lab.bridges.iter().any(|b| b.name == v.parent) {
-            bridge_id(v.parent.as_str())
+            bridge_id(&v.parent.to_string())
         } else {
             quote(&format!("uplink:{}", v.parent))
         };
@@ -288,7 +288,7 @@ pub(super) fn dot(lab: &Lab) -> String {
             let _ = writeln!(
                 out,
                 "  {} -- \"nat\" [style=dashed];",
-                bridge_id(b.name.as_str())
+                bridge_id(&b.name.to_string())
             );
         }
         for o in outs {

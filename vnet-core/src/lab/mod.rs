@@ -196,7 +196,7 @@ pub fn nat_table_name(lab: &str) -> String {
 
 /// The host end of a node's veth: `LAB-NODE-IF` when that fits in 15 bytes, else
 /// `vXXXXXX-N` (the lab's group in hex, and the veth's number in the file).
-fn host_end_name(lab: &str, node: &str, interface: &str, n: usize) -> IfName {
+fn host_end_name(lab: &str, node: &str, interface: &IfName, n: usize) -> IfName {
     let long = format!("{lab}-{node}-{interface}");
     let name = if long.len() <= 15 {
         long
@@ -303,7 +303,7 @@ pub struct DownReport {
     /// Node namespaces deleted.
     pub namespaces: Vec<String>,
     /// Host devices deleted (the lab's link group).
-    pub links: Vec<String>,
+    pub links: Vec<IfName>,
     /// NAT rules deleted (with the lab's table).
     pub nat_rules: usize,
     /// Proxy-ARP entries deleted.

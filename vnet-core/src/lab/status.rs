@@ -78,13 +78,13 @@ fn addresses_state(have: &[IpNetwork], want: IpNetwork) -> ObjectState {
 pub(super) fn check(lab: &Lab, host_ns: &Netns) -> Result<Vec<ObjectStatus>> {
     let mut r = Report(Vec::new());
     let host = Handle::new(host_ns)?;
-    let links: BTreeMap<String, Link> = host
+    let links: BTreeMap<IfName, Link> = host
         .link()
         .list()?
         .into_iter()
         .map(|l| (l.name.clone(), l))
         .collect();
-    let index = |name: &IfName| links.get(name.as_str()).map(|l| l.index);
+    let index = |name: &IfName| links.get(name).map(|l| l.index);
     let mut host_addresses: BTreeMap<u32, Vec<IpNetwork>> = BTreeMap::new();
     for a in host.addr().list(None)? {
         host_addresses.entry(a.index).or_default().push(a.network);
@@ -97,10 +97,10 @@ pub(super) fn check(lab: &Lab, host_ns: &Netns) -> Result<Vec<ObjectStatus>> {
     let g = Some(lab.group);
 
     for b in lab.local_bridges() {
-        let link = links.get(b.name.as_str());
+        let link = links.get(&b.name);
         r.push(
             "bridge",
-            b.name.as_str(),
+            b.name.to_string(),
             "host",
             link_state(link, g, Master::Any),
         );
@@ -114,7 +114,7 @@ pub(super) fn check(lab: &Lab, host_ns: &Netns) -> Result<Vec<ObjectStatus>> {
         }
         for port in &b.uplinks {
             let state = link_state(
-                links.get(port.as_str()),
+                links.get(port),
                 None,
                 Master::Bridge(&b.name, index(&b.name)),
             );
@@ -122,11 +122,7 @@ pub(super) fn check(lab: &Lab, host_ns: &Netns) -> Result<Vec<ObjectStatus>> {
         }
     }
     for (b, name, _, _) in lab.stitched() {
-        let state = link_state(
-            links.get(name.as_str()),
-            g,
-            Master::Bridge(&b.name, index(&b.name)),
-        );
+        let state = link_state(links.get(&name), g, Master::Bridge(&b.name, index(&b.name)));
         r.push("vxlan", format!("{name} in {}", b.name), "host", state);
     }
     for t in lab.local_taps() {
@@ -134,15 +130,15 @@ pub(super) fn check(lab: &Lab, host_ns: &Netns) -> Result<Vec<ObjectStatus>> {
             Some(b) => Master::Bridge(b, index(b)),
             None => Master::Any,
         };
-        let state = link_state(links.get(t.name.as_str()), g, master);
-        r.push("tap", t.name.as_str(), "host", state);
+        let state = link_state(links.get(&t.name), g, master);
+        r.push("tap", t.name.to_string(), "host", state);
     }
     for v in &lab.vlans {
         r.push(
             "vlan",
-            v.name.as_str(),
+            v.name.to_string(),
             "host",
-            link_state(links.get(v.name.as_str()), g, Master::Any),
+            link_state(links.get(&v.name), g, Master::Any),
         );
         for a in &v.addresses {
             r.push(
@@ -170,8 +166,8 @@ pub(super) fn check(lab: &Lab, host_ns: &Netns) -> Result<Vec<ObjectStatus>> {
                 Some(b) => Master::Bridge(b, index(b)),
                 None => Master::Any,
             };
-            let state = link_state(links.get(iface.host_name.as_str()), g, master);
-            r.push("veth", iface.host_name.as_str(), "host", state);
+            let state = link_state(links.get(&iface.host_name), g, master);
+            r.push("veth", iface.host_name.to_string(), "host", state);
             for a in &iface.host_addresses {
                 r.push(
                     "address",
@@ -225,10 +221,10 @@ pub(super) fn check(lab: &Lab, host_ns: &Netns) -> Result<Vec<ObjectStatus>> {
             None => (Vec::new(), Vec::new(), Vec::new()),
         };
         for (name, addresses) in ifaces {
-            let link = node_links.iter().find(|l| l.name == name.as_str());
+            let link = node_links.iter().find(|l| l.name == *name);
             r.push(
                 "interface",
-                name.as_str(),
+                name.to_string(),
                 place,
                 link_state(link, None, Master::Any),
             );

@@ -5,6 +5,7 @@ use netlink_packet_route::link::{LinkAttribute, LinkFlags, LinkMessage};
 use super::spec::CommonAttributes;
 use super::{Link, LinkHandle, LinkRef};
 use crate::error::Result;
+use crate::netlink::names::ifname_attribute;
 use crate::netns::Netns;
 use crate::values::{IfName, MacAddr, Mtu};
 
@@ -134,15 +135,11 @@ impl LinkChange {
             // A rename carries the new name in IFLA_IFNAME, so the link must be named by
             // its index.
             (LinkRef::Name(_), Some(_)) => message.header.index = links.index(link)?,
-            (LinkRef::Name(name), None) => message
-                .attributes
-                .push(LinkAttribute::IfName(name.to_string())),
+            (LinkRef::Name(name), None) => message.attributes.push(ifname_attribute(name)),
             (LinkRef::Index(index), _) => message.header.index = *index,
         }
         if let Some(name) = &self.name {
-            message
-                .attributes
-                .push(LinkAttribute::IfName(name.to_string()));
+            message.attributes.push(ifname_attribute(name));
         }
         CommonAttributes {
             up: self.up,
@@ -163,9 +160,7 @@ impl LinkChange {
         let mut message = LinkMessage::default();
         message.header.index = before.index;
         if self.name.is_some() {
-            message
-                .attributes
-                .push(LinkAttribute::IfName(before.name.clone()));
+            message.attributes.push(ifname_attribute(&before.name));
         }
         if self.up.is_some() {
             if before.up {

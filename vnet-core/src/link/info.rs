@@ -9,15 +9,17 @@ use netlink_packet_route::link::{
 };
 
 use super::vlan::VlanProtocol;
-use crate::values::MacAddr;
+use crate::netlink::names;
+use crate::uapi::if_link::{IFLA_ALT_IFNAME, IFLA_IFALIAS, IFLA_IFNAME};
+use crate::values::{IfName, MacAddr};
 
 /// A network device as the kernel describes it.
 #[derive(Debug, Clone)]
 pub struct Link {
     /// Interface index.
     pub index: u32,
-    /// Interface name.
-    pub name: String,
+    /// Interface name, its bytes exactly as the kernel has them.
+    pub name: IfName,
     /// Kind (veth, bridge, vlan, vxlan, tun, ...); `None` for devices without link info,
     /// such as `lo` or a physical NIC.
     pub kind: Option<LinkKind>,
@@ -58,10 +60,11 @@ pub struct Link {
     pub broadcast: Option<Vec<u8>>,
     /// The permanent hardware address, for devices that have one.
     pub permanent_address: Option<Vec<u8>>,
-    /// The alias (`ip link set DEV alias TEXT`).
+    /// The alias (`ip link set DEV alias TEXT`); bytes that are not UTF-8 read as
+    /// U+FFFD.
     pub alias: Option<String>,
     /// Alternative names (`ip link property add dev DEV altname NAME`).
-    pub alt_names: Vec<String>,
+    pub alt_names: Vec<IfName>,
     /// Kind-specific details.
     pub details: LinkDetails,
     /// The device's counters (`IFLA_STATS64`), what `ip -s link` prints.
@@ -334,7 +337,7 @@ impl Link {
     pub(crate) fn from_message(message: LinkMessage) -> Link {
         let mut link = Link {
             index: message.header.index,
-            name: String::new(),
+            name: IfName::from_kernel(Vec::new()),
             kind: None,
             up: message.header.flags.contains(LinkFlags::Up),
             lower_up: message.header.flags.contains(LinkFlags::LowerUp),
@@ -362,7 +365,17 @@ impl Link {
         };
         for attribute in &message.attributes {
             match attribute {
-                LinkAttribute::IfName(name) => link.name = name.clone(),
+                LinkAttribute::IfName(name) => {
+                    link.name = IfName::from_kernel(name.clone().into_bytes())
+                }
+                // Names that are not UTF-8 (see `netlink::names`).
+                LinkAttribute::Other(nla) => {
+                    if let Some(name) = names::raw_name(nla, IFLA_IFNAME) {
+                        link.name = IfName::from_kernel(name);
+                    } else if let Some(alias) = names::raw_name(nla, IFLA_IFALIAS) {
+                        link.alias = Some(String::from_utf8_lossy(&alias).into_owned());
+                    }
+                }
                 LinkAttribute::OperState(state) => link.operstate = OperState::from_state(*state),
                 LinkAttribute::Controller(master) if *master != 0 => link.master = Some(*master),
                 LinkAttribute::Mtu(mtu) => link.mtu = Some(*mtu),
@@ -384,7 +397,12 @@ impl Link {
                 LinkAttribute::IfAlias(alias) => link.alias = Some(alias.clone()),
                 LinkAttribute::PropList(props) => {
                     link.alt_names.extend(props.iter().filter_map(|p| match p {
-                        Prop::AltIfName(name) => Some(name.clone()),
+                        Prop::AltIfName(name) => {
+                            Some(IfName::from_kernel(name.clone().into_bytes()))
+                        }
+                        Prop::Other(nla) => {
+                            names::raw_name(nla, IFLA_ALT_IFNAME).map(IfName::from_kernel)
+                        }
                         _ => None,
                     }))
                 }

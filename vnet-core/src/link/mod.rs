@@ -7,6 +7,7 @@
 
 mod bridge;
 mod change;
+mod extended;
 mod info;
 mod macvlan;
 mod spec;
@@ -18,6 +19,10 @@ mod wire_tests;
 
 pub use bridge::{Bridge, BridgeOptions};
 pub use change::LinkChange;
+pub use extended::{
+    AddrGenMode, BridgeData, BridgePortData, KindData, LinkExtended, MacVlanData, TunData,
+    VlanData, VxlanData,
+};
 pub use info::{IfFlags, Link, LinkDetails, LinkKind, LinkMode, LinkStats, LinkType, OperState};
 pub use macvlan::{MacVlan, MacVlanMode};
 pub(crate) use spec::sealed::BuildLink;
@@ -31,6 +36,7 @@ use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::{LinkAttribute, LinkMessage};
 
 use crate::error::{Context, Error, Result};
+use crate::netlink::names::ifname_attribute;
 use crate::netlink::{Connection, NETLINK_ROUTE};
 use crate::netns::Netns;
 use crate::values::IfName;
@@ -408,9 +414,7 @@ impl<'a> LinkHandle<'a> {
 pub(crate) fn identify(message: &mut LinkMessage, link: &LinkRef) {
     match link {
         LinkRef::Index(index) => message.header.index = *index,
-        LinkRef::Name(name) => message
-            .attributes
-            .push(LinkAttribute::IfName(name.to_string())),
+        LinkRef::Name(name) => message.attributes.push(ifname_attribute(name)),
     }
 }
 

@@ -7,6 +7,7 @@ use std::os::fd::{AsFd, AsRawFd};
 
 use super::{LinkHandle, LinkRef};
 use crate::error::Result;
+use crate::netlink::names::ifname_attribute;
 use crate::netns::Netns;
 use crate::values::{IfName, MacAddr, Mtu};
 
@@ -70,9 +71,7 @@ impl LinkCommon {
         data: Option<InfoData>,
     ) -> Result<LinkMessage> {
         let mut message = LinkMessage::default();
-        message
-            .attributes
-            .push(LinkAttribute::IfName(name.to_string()));
+        message.attributes.push(ifname_attribute(name));
         CommonAttributes {
             up: self.up.then_some(true),
             master: self.master.as_ref().map(Some),

@@ -8,6 +8,7 @@ use super::BuildLink;
 use super::LinkHandle;
 use super::spec::{LinkCommon, LinkSpec, common_options};
 use crate::error::Result;
+use crate::netlink::names::ifname_attribute;
 use crate::netns::Netns;
 use crate::values::{IfName, MacAddr, Mtu};
 
@@ -93,8 +94,7 @@ impl LinkSpec for Veth {
 impl BuildLink for Veth {
     fn message(&self, links: &LinkHandle<'_>) -> Result<LinkMessage> {
         let mut peer = LinkMessage::default();
-        peer.attributes
-            .push(LinkAttribute::IfName(self.peer.to_string()));
+        peer.attributes.push(ifname_attribute(&self.peer));
         if let Some(mtu) = self.peer_mtu.or(self.common.mtu) {
             peer.attributes.push(LinkAttribute::Mtu(mtu.get()));
         }

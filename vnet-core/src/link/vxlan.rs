@@ -95,7 +95,7 @@ impl Vxlan {
         if self.remote.is_some() && self.group.is_some() {
             return Err(Error::invalid(
                 "VXLAN destination",
-                self.name.as_str(),
+                &self.name,
                 "remote and group are mutually exclusive",
             ));
         }

@@ -22,6 +22,7 @@
 
 mod connection;
 pub(crate) mod ext_ack;
+pub(crate) mod names;
 pub(crate) mod nfnl;
 pub(crate) mod raw;
 
@@ -63,6 +64,7 @@ const DUMP_RETRIES: usize = 10;
 #[derive(Debug)]
 pub(crate) struct NetlinkSocket {
     socket: Socket,
+    protocol: isize,
     port: u32,
     buf: Vec<u8>,
     /// How many dumps the kernel interrupted (`NLM_F_DUMP_INTR`) and this socket
@@ -92,6 +94,7 @@ impl NetlinkSocket {
         }
         Ok(NetlinkSocket {
             socket,
+            protocol,
             port: addr.port_number(),
             buf: Vec::new(),
             dump_restarts: 0,
@@ -313,7 +316,7 @@ impl NetlinkSocket {
         }
         let mut offset = 0;
         while offset + NLMSG_HDRLEN <= len {
-            let bytes = &self.buf[offset..len];
+            let bytes = &mut self.buf[offset..len];
             let msg_len = u32::from_ne_bytes(bytes[0..4].try_into().expect("4 bytes")) as usize;
             if msg_len < NLMSG_HDRLEN || msg_len > bytes.len() {
                 return Err(Error::Protocol {
@@ -321,11 +324,13 @@ impl NetlinkSocket {
                     detail: format!("bad message length {msg_len}"),
                 });
             }
-            let message = NetlinkMessage::<I>::deserialize(&bytes[..msg_len]).map_err(|e| {
-                Error::Protocol {
-                    op: "parsing netlink answer".into(),
-                    detail: e.to_string(),
-                }
+            let bytes = &mut bytes[..msg_len];
+            if self.protocol == NETLINK_ROUTE {
+                names::mark_raw_names(bytes);
+            }
+            let message = NetlinkMessage::<I>::deserialize(bytes).map_err(|e| Error::Protocol {
+                op: "parsing netlink answer".into(),
+                detail: e.to_string(),
             })?;
             if message.header.port_number == self.port || message.header.port_number == 0 {
                 each(message.header, message.payload);

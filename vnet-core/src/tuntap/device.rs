@@ -75,13 +75,10 @@ impl CloneDevice {
 
     /// [`CloneDevice::attach`] with extra `TUNSETIFF` flags (`IFF_TUN_EXCL`).
     pub(crate) fn bind(self, spec: &TunTap, flags: i32) -> Result<TunDevice> {
-        let requested = spec.name.as_ref().map(IfName::as_str).unwrap_or("");
+        let requested = spec.name.as_ref().map_or(&b""[..], IfName::as_bytes);
         match tun::set_iff(self.file.as_fd(), requested, flags) {
             Ok(name) => {
-                let name = IfName::new(name).map_err(|e| Error::Protocol {
-                    op: format!("binding {}", spec.describe()),
-                    detail: e.to_string(),
-                })?;
+                let name = IfName::from_kernel(name);
                 Ok(TunDevice {
                     file: self.file,
                     name,

@@ -7,6 +7,7 @@ use netlink_packet_route::link::{InfoData, LinkAttribute, LinkInfo};
 
 use super::TunMode;
 use crate::link::{Link, LinkKind};
+use crate::values::IfName;
 // netlink-packet-route leaves the IFLA_TUN_* attributes untyped.
 use crate::uapi::if_link::{
     IFLA_TUN_GROUP, IFLA_TUN_MULTI_QUEUE, IFLA_TUN_NUM_DISABLED_QUEUES, IFLA_TUN_NUM_QUEUES,
@@ -20,7 +21,7 @@ use crate::uapi::if_link::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TunInfo {
     /// Interface name.
-    pub name: String,
+    pub name: IfName,
     /// Interface index.
     pub index: u32,
     /// Tun or tap.

@@ -116,7 +116,7 @@ pub(super) fn encode(rule: &NatRule) -> Vec<Expr> {
 }
 
 pub(super) fn match_ifname(key: MetaKey, name: &IfName) -> [Expr; 2] {
-    let mut bytes = name.as_str().as_bytes().to_vec();
+    let mut bytes = name.as_bytes().to_vec();
     bytes.resize(IFNAMSIZ, 0);
     [meta(key), cmp_eq(bytes)]
 }
