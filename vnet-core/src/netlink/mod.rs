@@ -37,6 +37,7 @@ use netlink_packet_core::{
 };
 use netlink_sys::Socket;
 use nix::errno::Errno;
+use nix::sys::socket::{getsockopt, setsockopt, sockopt};
 
 use crate::error::{Error, Result};
 use crate::uapi::netlink::{NLMSG_HDRLEN, align};
@@ -281,6 +282,7 @@ impl NetlinkSocket {
             out.resize(start + msg.buffer_len(), 0);
             msg.serialize(&mut out[start..]);
         }
+        self.make_room_to_send(out.len())?;
         let sent = self
             .socket
             .send(&out, 0)
@@ -292,6 +294,32 @@ impl NetlinkSocket {
             });
         }
         Ok(first)
+    }
+
+    /// Grows the socket's send buffer when one datagram of `len` bytes would not fit.
+    ///
+    /// The kernel refuses a datagram longer than the send buffer (`EMSGSIZE`,
+    /// `netlink_sendmsg()`), and an nf_tables transaction must be one datagram, so a large
+    /// batch (hundreds of rules) needs more than the default 208 KiB. As `nft` does, vnet
+    /// asks for `SO_SNDBUFFORCE` (root, not capped by `net.core.wmem_max`) and falls back
+    /// to `SO_SNDBUF`; if the buffer still is too small, the send fails with the kernel's
+    /// `EMSGSIZE`.
+    fn make_room_to_send(&mut self, len: usize) -> Result<()> {
+        // What the kernel keeps for its own bookkeeping of a datagram (netlink_sendmsg
+        // compares the length with the buffer less 32 bytes).
+        const OVERHEAD: usize = 32;
+        let have = getsockopt(&self.socket, sockopt::SndBuf)
+            .map_err(|e| Error::io("reading the netlink send buffer size", e.into()))?;
+        if len + OVERHEAD <= have {
+            return Ok(());
+        }
+        // The kernel doubles what it is given (room for its own overhead).
+        let want = (len + OVERHEAD).div_ceil(2) + OVERHEAD;
+        if setsockopt(&self.socket, sockopt::SndBufForce, &want).is_err() {
+            setsockopt(&self.socket, sockopt::SndBuf, &want)
+                .map_err(|e| Error::io("growing the netlink send buffer", e.into()))?;
+        }
+        Ok(())
     }
 
     /// Reads one datagram and hands each netlink message in it to `each`.
