@@ -364,3 +364,246 @@ fn a_port_forward_takes_only_connections_to_the_host_itself() {
     assert_eq!(echo(&mut client, &mut accepted, b"forwarded"), b"forwarded");
     assert!(accept_within(&remote, Duration::from_millis(200)).is_none());
 }
+
+/// `nft -j list ruleset` of table ip vnet: (chain, comment) of every rule, and the
+/// (name, hook, type) of every chain.
+type VnetRuleset = (Vec<(String, Option<String>)>, Vec<(String, String, String)>);
+
+fn vnet_ruleset(ns: &TestNs) -> VnetRuleset {
+    let out = ns.exec("nft", &["-j", "list", "ruleset"]);
+    assert!(out.status.success());
+    let all: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = all["nftables"].as_array().unwrap();
+    let ours = |o: &serde_json::Value| o["family"] == "ip" && o["table"] == "vnet";
+    let rules = items
+        .iter()
+        .filter_map(|o| o.get("rule"))
+        .filter(|r| ours(r))
+        .map(|r| {
+            let comment = r["comment"].as_str().map(str::to_string);
+            (r["chain"].as_str().unwrap().to_string(), comment)
+        })
+        .collect();
+    let chains = items
+        .iter()
+        .filter_map(|o| o.get("chain"))
+        .filter(|c| ours(c))
+        .map(|c| {
+            let text = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+            (text("name"), text("hook"), text("type"))
+        })
+        .collect();
+    (rules, chains)
+}
+
+/// Host port 5555 forwarded to vm1's port 22 answers, with real TCP, from outside, from
+/// the host itself (to its uplink and its bridge address) and from the VMs through the
+/// host's bridge address (hairpin); 127.0.0.1 is deliberately not forwarded.
+#[test]
+fn a_port_forward_answers_outside_the_host_itself_and_hairpin() {
+    let Lab {
+        host,
+        vm1,
+        vm2,
+        outside,
+    } = lab();
+    let server = listen(&vm1, 22);
+    let wait = Duration::from_secs(2);
+    // Control: nothing listens on the host's port 5555, so before the forward each of
+    // these is refused, not lost.
+    for to in ["10.99.0.1:5555", "192.168.0.1:5555", "127.0.0.1:5555"] {
+        let err = connect(&host, to).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused, "{to}");
+    }
+
+    let nf = Netfilter::new(&host.netns).unwrap();
+    let rule = NatRule::from(
+        PortForward::new(L4Protocol::Tcp, 5555, "192.168.0.11".parse().unwrap())
+            .unwrap()
+            .to_port(22)
+            .unwrap(),
+    );
+    nf.nat().add(&rule).unwrap();
+    assert_eq!(
+        nf.nat()
+            .list()
+            .unwrap()
+            .into_iter()
+            .map(|r| r.rule)
+            .collect::<Vec<_>>(),
+        vec![rule.clone()],
+        "the companions are not rules of their own"
+    );
+
+    // nft shows the forward and its four companions, in the chains they belong in.
+    let (rules, chains) = vnet_ruleset(&host);
+    let comment = |part: &str| {
+        Some(format!(
+            "vnet: {part} of port forward tcp 5555 to 192.168.0.11:22"
+        ))
+    };
+    assert_eq!(
+        rules,
+        vec![
+            ("postrouting".to_string(), comment("host masquerade")),
+            ("postrouting".to_string(), comment("hairpin masquerade")),
+            ("prerouting".to_string(), None),
+            ("output".to_string(), comment("host dnat")),
+            ("hairpin".to_string(), comment("hairpin mark")),
+        ]
+    );
+    for chain in [
+        ("output", "output", "nat"),
+        ("hairpin", "prerouting", "filter"),
+        ("prerouting", "prerouting", "nat"),
+        ("postrouting", "postrouting", "nat"),
+    ] {
+        let chain = (
+            chain.0.to_string(),
+            chain.1.to_string(),
+            chain.2.to_string(),
+        );
+        assert!(chains.contains(&chain), "{chain:?} in {chains:?}");
+    }
+
+    // From outside: the VM sees the real client.
+    let mut client = connect(&outside, "10.99.0.1:5555").unwrap();
+    let (mut accepted, peer) = accept_within(&server, wait).expect("outside -> forward");
+    assert_eq!(peer.ip(), "10.99.0.2".parse::<IpAddr>().unwrap());
+    assert_eq!(echo(&mut client, &mut accepted, b"outside"), b"outside");
+    assert_eq!(echo(&mut accepted, &mut client, b"back"), b"back");
+
+    // From the host itself, to its uplink address and to its bridge address: the VM
+    // sees the host's bridge address (masqueraded), which it reaches directly.
+    for to in ["10.99.0.1:5555", "192.168.0.1:5555"] {
+        let mut client = connect(&host, to).unwrap_or_else(|e| panic!("host -> {to}: {e}"));
+        let (mut accepted, peer) = accept_within(&server, wait).expect("host -> forward");
+        assert_eq!(peer.ip(), "192.168.0.1".parse::<IpAddr>().unwrap(), "{to}");
+        assert_eq!(echo(&mut client, &mut accepted, b"host"), b"host");
+        assert_eq!(echo(&mut accepted, &mut client, b"vm"), b"vm");
+    }
+
+    // Hairpin: vm2 through the host's address on its bridge. (vm1 reaching itself this
+    // way is not covered: its connection gets no conntrack entry on this kernel.)
+    let mut client = connect(&vm2, "192.168.0.1:5555").unwrap();
+    let (mut accepted, peer) = accept_within(&server, wait).expect("hairpin");
+    assert_eq!(peer.ip(), "192.168.0.1".parse::<IpAddr>().unwrap());
+    assert_eq!(echo(&mut client, &mut accepted, b"hairpin"), b"hairpin");
+    assert_eq!(echo(&mut accepted, &mut client, b"pin"), b"pin");
+    drop(vm1);
+
+    // 127.0.0.1 is not forwarded (no route_localnet): the host's own port answers.
+    let err = connect(&host, "127.0.0.1:5555").unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
+    assert!(accept_within(&server, Duration::from_millis(200)).is_none());
+
+    // Deleting the forward takes every part with it, and the table.
+    nf.nat().delete(&rule).unwrap();
+    assert_eq!(vnet_ruleset(&host), (Vec::new(), Vec::new()));
+    for to in ["10.99.0.1:5555", "192.168.0.1:5555"] {
+        let err = connect(&host, to).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused, "{to}");
+    }
+}
+
+/// The TCP entries of the host's conntrack table, as conntrack(8) lists them.
+fn tcp_flows(ns: &TestNs) -> Vec<String> {
+    let out = ns.exec("conntrack", &["-L", "-p", "tcp"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Deleting one NAT rule flushes the flows that rule translated and nothing else: the
+/// flows of another masquerade on the same interface (told apart by its source prefix),
+/// of port forwards, and un-NATed flows survive, witnessed by `conntrack -L`.
+#[test]
+fn deleting_a_rule_flushes_exactly_its_own_flows() {
+    let Lab {
+        host,
+        vm1,
+        vm2,
+        outside,
+    } = lab();
+    let nf = Netfilter::new(&host.netns).unwrap();
+    let masq = |source: &str| {
+        NatRule::from(Masquerade::new(ifname("uplink")).source(source.parse().unwrap()))
+    };
+    let forward = |port: u16, to: &str| {
+        NatRule::from(
+            PortForward::new(L4Protocol::Tcp, port, to.parse().unwrap())
+                .unwrap()
+                .to_port(22)
+                .unwrap()
+                .input(ifname("uplink")),
+        )
+    };
+    let (m1, m2) = (masq("192.168.0.11/32"), masq("192.168.0.12/32"));
+    let (f1, f2) = (forward(5555, "192.168.0.11"), forward(6666, "192.168.0.12"));
+    nf.nat()
+        .add_many(&[m1.clone(), m2.clone(), f1.clone(), f2.clone()])
+        .unwrap();
+
+    // Five open connections, each kept open.
+    let out_server = listen(&outside, 8080);
+    let vm1_server = listen(&vm1, 22);
+    let vm2_server = listen(&vm2, 22);
+    let host_server = listen(&host, 7000);
+    let wait = Duration::from_secs(2);
+    let mut kept = Vec::new();
+    for (from, to, server) in [
+        (&vm1, "10.99.0.2:8080", &out_server),      // through m1
+        (&vm2, "10.99.0.2:8080", &out_server),      // through m2
+        (&outside, "10.99.0.1:5555", &vm1_server),  // through f1
+        (&outside, "10.99.0.1:6666", &vm2_server),  // through f2
+        (&outside, "10.99.0.1:7000", &host_server), // not translated
+    ] {
+        let client = connect(from, to).unwrap_or_else(|e| panic!("{to}: {e}"));
+        let accepted = accept_within(server, wait).unwrap_or_else(|| panic!("{to}"));
+        kept.push((client, accepted));
+    }
+    let has = |flows: &[String], needle: &str| flows.iter().any(|l| l.contains(needle));
+    // The original direction (first tuple) of the masqueraded flows: a forward's reply
+    // tuple also names the VM, after the original one.
+    let m1_flow = "ESTABLISHED src=192.168.0.11 dst=10.99.0.2";
+    let m2_flow = "ESTABLISHED src=192.168.0.12 dst=10.99.0.2";
+    let flows = tcp_flows(&host);
+    for needle in [m1_flow, m2_flow, "dport=5555", "dport=6666", "dport=7000"] {
+        assert!(has(&flows, needle), "{needle} in {flows:#?}");
+    }
+
+    // The masquerade of vm1 alone: vm2's masquerade on the same interface keeps its flow.
+    nf.nat().delete(&m1).unwrap();
+    let flows = tcp_flows(&host);
+    assert!(!has(&flows, m1_flow), "m1's flow flushed: {flows:#?}");
+    for needle in [m2_flow, "dport=5555", "dport=6666", "dport=7000"] {
+        assert!(has(&flows, needle), "{needle} survives: {flows:#?}");
+    }
+
+    // One forward: the other forward's flow, vm2's and the un-NATed flow stay.
+    nf.nat().delete(&f1).unwrap();
+    let flows = tcp_flows(&host);
+    assert!(!has(&flows, "dport=5555"), "f1's flow flushed: {flows:#?}");
+    for needle in [m2_flow, "dport=6666", "dport=7000"] {
+        assert!(has(&flows, needle), "{needle} survives: {flows:#?}");
+    }
+
+    // Both remaining rules at once: the un-NATed flow alone is left.
+    nf.nat().delete_many(&[m2, f2]).unwrap();
+    let flows = tcp_flows(&host);
+    assert!(
+        !has(&flows, m2_flow) && !has(&flows, "dport=6666"),
+        "{flows:#?}"
+    );
+    assert!(
+        has(&flows, "dport=7000"),
+        "the un-NATed flow survives: {flows:#?}"
+    );
+    drop(kept);
+}

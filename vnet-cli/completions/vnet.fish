@@ -90,7 +90,7 @@ complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subco
 complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -s h -l help -d 'Print help'
 complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -s V -l version -d 'Print version'
 complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -f -a "masquerade" -d 'MASQUERADE: traffic leaving through an interface takes its address'
-complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -f -a "forward" -d 'Port forwarding (DNAT) of a host port to ADDR[:PORT]: only connections to one of this host\'s own addresses (fib daddr type local)'
+complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -f -a "forward" -d 'Port forwarding (DNAT) of a host port to ADDR[:PORT]: only connections to one of this host\'s own addresses (fib daddr type local), from outside, from the host itself and from VMs through the host (hairpin); not to 127.0.0.1'
 complete -c vnet -n "__fish_vnet_using_subcommand nat; and not __fish_seen_subcommand_from masquerade forward show" -f -a "show" -d 'Shows the rules vnet installed'
 complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from masquerade" -s n -l netns -d 'Act inside the named network namespace NETNS (/run/netns/NETNS), like `ip -n`' -r
 complete -c vnet -n "__fish_vnet_using_subcommand nat; and __fish_seen_subcommand_from masquerade" -s j -l json -d 'Print JSON instead of text'

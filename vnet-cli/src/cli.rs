@@ -134,7 +134,8 @@ pub enum NatCommand {
     #[command(subcommand)]
     Masquerade(MasqueradeCommand),
     /// Port forwarding (DNAT) of a host port to ADDR[:PORT]: only connections to one of
-    /// this host's own addresses (fib daddr type local).
+    /// this host's own addresses (fib daddr type local), from outside, from the host
+    /// itself and from VMs through the host (hairpin); not to 127.0.0.1.
     #[command(subcommand)]
     Forward(PortForwardCommand),
     /// Shows the rules vnet installed.
@@ -261,6 +262,16 @@ fn parse_port(s: &str) -> Result<u16, String> {
 }
 
 fn parse_target(s: &str) -> Result<Target, String> {
+    // An IPv6 address has colons of its own: say so rather than read its tail as a port.
+    let bare = s
+        .strip_prefix('[')
+        .and_then(|r| r.split_once(']'))
+        .map_or(s, |(a, _)| a);
+    if bare.parse::<std::net::Ipv6Addr>().is_ok() {
+        return Err(format!(
+            "invalid target '{s}': IPv6 targets are not supported (NAT rules are IPv4 only, table ip vnet)"
+        ));
+    }
     let (addr, port) = match s.split_once(':') {
         Some((addr, port)) => (addr, Some(parse_port(port)?)),
         None => (s, None),
@@ -286,13 +297,18 @@ Commands:
   vnet [-n NETNS] [-j] conntrack list [-s ADDR[/PREFIX]]
   vnet [-n NETNS] [-j] conntrack flush [-s ADDR[/PREFIX]]
 
-NAT rules live in the nftables table 'ip vnet' (chains postrouting
-and prerouting); other tables and iptables rules are never touched,
-nor rules someone added to 'ip vnet' by hand. Adding a rule twice
-leaves one; deleting a rule also deletes the connection tracking
-entries it created, so it stops at once. A port forward takes only
-connections to the host's own addresses (fib daddr type local), not
-those passing through it to other machines.
+NAT rules live in the nftables table 'ip vnet' (chains postrouting,
+prerouting, output and hairpin); other tables and iptables rules are
+never touched, nor rules someone added to 'ip vnet' by hand. Adding a
+rule twice leaves one; deleting a rule also deletes the connection
+tracking entries it created, so it stops at once. A port forward takes
+only connections to the host's own addresses (fib daddr type local),
+not those passing through it to other machines. Without -i it also
+takes, as QEMU's hostfwd does, connections the host opens to its own
+addresses (masqueraded towards the VM) and connections from VMs to the
+host's address on their bridge (hairpin, masqueraded). 127.0.0.1 is
+not forwarded: that needs route_localnet on the VM-facing interface,
+which exposes the host's loopback services to the VMs (CVE-2020-8558).
 
 conntrack -s ADDR[/PREFIX] selects the entries with an address in
 the prefix as source or destination, in either direction (conntrack

@@ -232,6 +232,61 @@ fn errors_exit_non_zero_name_the_problem_and_change_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("'vnet-no-such-netns' not found"));
 }
 
+/// Messages that used to mislead, word for word: an IPv6 target read as a bad port, and
+/// the caller's own namespace described as a bare "netns".
+#[test]
+fn nat_messages_say_what_is_wrong_and_where() {
+    let ns = lab("nat-messages");
+    let before = ns.state();
+    for target in ["fd00::1", "[fd00::1]:22"] {
+        let out = ns.vnet(&[
+            "nat", "forward", "add", "-p", "tcp", "--port", "5555", "--to", target,
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{target}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let expected = format!(
+            "invalid value '{target}' for '--to <ADDR[:PORT]>': invalid target '{target}': IPv6 \
+             targets are not supported (NAT rules are IPv4 only, table ip vnet)"
+        );
+        assert!(stderr.contains(&expected), "{stderr}");
+    }
+    // Without -n, vnet acts in its own namespace and says so.
+    let binary = common::binary("vnet", env!("CARGO_BIN_EXE_vnet"));
+    let out = ns
+        .command_as("vnet", &binary)
+        .args([
+            "nat", "forward", "del", "-p", "udp", "--port", "53", "--to", "10.0.0.2",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "vnet: deleting NAT rule in this network namespace: NAT rule 'udp dport 53 fib daddr \
+         type local dnat to 10.0.0.2' not found\n"
+    );
+    // With -n NAME, the message names the namespace.
+    let out = Command::new("ip")
+        .args(["netns", "exec", &ns.name])
+        .args(vnet_testkit::invoke_as("vnet", &binary))
+        .args([
+            "-n", &ns.name, "nat", "forward", "del", "-p", "udp", "--port", "53",
+        ])
+        .args(["--to", "10.0.0.2"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        format!(
+            "vnet: deleting NAT rule in netns '{}': NAT rule 'udp dport 53 fib daddr type local \
+             dnat to 10.0.0.2' not found\n",
+            ns.name
+        )
+    );
+    assert_eq!(ns.state(), before, "failed commands must change nothing");
+}
+
 #[test]
 fn nat_commands_match_nft_and_json_parses() {
     let ns = lab("nat");
@@ -278,17 +333,23 @@ fn nat_commands_match_nft_and_json_parses() {
         "192.168.0.3",
     ]));
 
-    // Witness: nft sees exactly three rules in table ip vnet.
+    // Witness: nft sees exactly three rules in table ip vnet, and the four companions
+    // of the forward without -i (host and hairpin), which `nat show` does not list.
     let ruleset: Value =
         serde_json::from_str(&ns.run_ok("nft", &["-j", "list", "ruleset"])).unwrap();
-    let nft_rules: Vec<&Value> = ruleset["nftables"]
+    let (companions, nft_rules): (Vec<&Value>, Vec<&Value>) = ruleset["nftables"]
         .as_array()
         .unwrap()
         .iter()
         .filter_map(|o| o.get("rule"))
         .filter(|r| r["table"] == "vnet")
-        .collect();
+        .partition(|r| {
+            r["comment"]
+                .as_str()
+                .is_some_and(|c| c.ends_with("of port forward udp 53 to 192.168.0.3:53"))
+        });
     assert_eq!(nft_rules.len(), 3, "{ruleset}");
+    assert_eq!(companions.len(), 4, "{ruleset}");
 
     let shown = json(ns.vnet(&["-j", "nat", "show"]));
     let shown = shown.as_array().unwrap();

@@ -57,6 +57,15 @@ impl Handle {
         self.conn.netns()
     }
 
+    /// How many dumps (`ip link show` and the like) the kernel interrupted with
+    /// `NLM_F_DUMP_INTR` because the table changed while it was read, and this handle
+    /// restarted from the beginning, since it was opened. A dump is returned only once a
+    /// pass was not interrupted (after at most 10 restarts), so what it returns is one
+    /// consistent picture; this count shows how often that took more than one pass.
+    pub fn dump_restarts(&self) -> u64 {
+        self.conn.dump_restarts()
+    }
+
     /// Links (`ip link`).
     pub fn link(&self) -> LinkHandle<'_> {
         LinkHandle::new(&self.conn)

@@ -287,11 +287,21 @@ impl Netns {
         self.name.as_deref()
     }
 
-    /// A printable description: the name, or "the current network namespace"-style text.
+    /// A printable description for messages: `netns 'NAME'` for a named namespace;
+    /// otherwise "this network namespace" when it is the calling thread's own, and
+    /// `network namespace net:[INODE]` (as `/proc/PID/ns/net` links read) when not.
     pub fn describe(&self) -> String {
-        match &self.name {
-            Some(n) => format!("netns '{n}'"),
-            None => "netns".to_string(),
+        if let Some(n) = &self.name {
+            return format!("netns '{n}'");
+        }
+        let ours = fstat(self.fd.as_fd());
+        let current = stat("/proc/thread-self/ns/net");
+        match (ours, current) {
+            (Ok(a), Ok(b)) if a.st_dev == b.st_dev && a.st_ino == b.st_ino => {
+                "this network namespace".to_string()
+            }
+            (Ok(a), _) => format!("network namespace net:[{}]", a.st_ino),
+            (Err(_), _) => "a network namespace".to_string(),
         }
     }
 

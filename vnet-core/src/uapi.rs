@@ -499,6 +499,18 @@ pub(crate) mod nf_tables {
     pub(crate) const NFT_FIB_RESULT_ADDRTYPE: u32 = 3;
     /// `NFTA_FIB_F_DADDR`: look the destination address up.
     pub(crate) const NFTA_FIB_F_DADDR: u32 = 1 << 1;
+    /// `NFTA_FIB_F_SADDR`: look the source address up.
+    pub(crate) const NFTA_FIB_F_SADDR: u32 = 1 << 0;
+    /// `NFTA_FIB_F_IIF`: only a route through the packet's input interface counts.
+    pub(crate) const NFTA_FIB_F_IIF: u32 = 1 << 3;
+    /// `NFT_FIB_RESULT_OIF`: the index of the interface the route goes out of.
+    pub(crate) const NFT_FIB_RESULT_OIF: u32 = 1;
+
+    /// `NFTA_RULE_USERDATA`: opaque bytes kept with a rule (nft keeps comments there).
+    pub(crate) const NFTA_RULE_USERDATA: u16 = 7;
+    /// `NFTNL_UDATA_RULE_COMMENT` (libnftnl `udata.h`): the type of a comment in a rule's
+    /// userdata, a type-length-value list of one-byte types and lengths.
+    pub(crate) const NFTNL_UDATA_RULE_COMMENT: u8 = 0;
 }
 
 /// `linux/netfilter.h` and `linux/netfilter/nf_nat.h`.

@@ -293,9 +293,9 @@ impl<'a> ContainerNatHandle<'a> {
             table_message(table, None, false),
             table_message(table, None, true),
             table_message(table, Some(owner), false),
-            base_chain(table, PREROUTING, InetHookNumber::PreRouting, -100),
-            base_chain(table, OUTPUT, InetHookNumber::LocalOut, -100),
-            base_chain(table, POSTROUTING, InetHookNumber::PostRouting, 100),
+            base_chain(table, PREROUTING, InetHookNumber::PreRouting, -100, "nat"),
+            base_chain(table, OUTPUT, InetHookNumber::LocalOut, -100, "nat"),
+            base_chain(table, POSTROUTING, InetHookNumber::PostRouting, 100, "nat"),
         ];
         for (chain, expressions) in nat.rules() {
             messages.push(message(NfTablesMessage::NewRule(RuleMessage {

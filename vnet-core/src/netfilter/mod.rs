@@ -47,6 +47,13 @@ impl Netfilter {
         self.conn.netns()
     }
 
+    /// How many dumps (rule and conntrack listings) the kernel interrupted with
+    /// `NLM_F_DUMP_INTR` and this connection restarted, since it was opened (see
+    /// [`crate::Handle::dump_restarts`]).
+    pub fn dump_restarts(&self) -> u64 {
+        self.conn.dump_restarts()
+    }
+
     /// NAT rules vnet keeps in its own nf_tables table (`nft ... table ip vnet`).
     pub fn nat(&self) -> NatHandle<'_> {
         NatHandle::new(&self.conn, nat::TABLE)

@@ -93,6 +93,12 @@ impl Connection {
         self.socket().dump(message)
     }
 
+    /// How many dumps on this connection the kernel interrupted and were restarted
+    /// ([`NetlinkSocket::dump_restarts`]). Waits for a request in progress.
+    pub(crate) fn dump_restarts(&self) -> u64 {
+        self.socket().dump_restarts()
+    }
+
     /// The socket, for exchanges of one protocol only (nf_tables transactions).
     ///
     /// A panic while the lock was held cannot leave the socket half-used: every

@@ -37,6 +37,7 @@ use netlink_packet_core::{
 };
 use netlink_sys::Socket;
 use nix::errno::Errno;
+use nix::sys::socket::{getsockopt, setsockopt, sockopt};
 
 use crate::error::{Error, Result};
 use crate::uapi::netlink::{NLMSG_HDRLEN, align};
@@ -67,6 +68,9 @@ pub(crate) struct NetlinkSocket {
     protocol: isize,
     port: u32,
     buf: Vec<u8>,
+    /// How many dumps the kernel interrupted (`NLM_F_DUMP_INTR`) and this socket
+    /// restarted, since it was opened.
+    dump_restarts: u64,
 }
 
 static SEQUENCE: AtomicU32 = AtomicU32::new(1);
@@ -94,6 +98,7 @@ impl NetlinkSocket {
             protocol,
             port: addr.port_number(),
             buf: Vec::new(),
+            dump_restarts: 0,
         })
     }
 
@@ -243,11 +248,18 @@ impl NetlinkSocket {
             if !interrupted {
                 return Ok(replies);
             }
+            self.dump_restarts += 1;
         }
         Err(Error::Protocol {
             op: "dumping".into(),
             detail: format!("dump interrupted {DUMP_RETRIES} times in a row"),
         })
+    }
+
+    /// How many dumps were interrupted by a concurrent change (`NLM_F_DUMP_INTR`) and
+    /// restarted on this socket since it was opened.
+    pub fn dump_restarts(&self) -> u64 {
+        self.dump_restarts
     }
 
     /// Serializes `messages`, each with its own header flags, back to back into one
@@ -270,6 +282,7 @@ impl NetlinkSocket {
             out.resize(start + msg.buffer_len(), 0);
             msg.serialize(&mut out[start..]);
         }
+        self.make_room_to_send(out.len())?;
         let sent = self
             .socket
             .send(&out, 0)
@@ -281,6 +294,32 @@ impl NetlinkSocket {
             });
         }
         Ok(first)
+    }
+
+    /// Grows the socket's send buffer when one datagram of `len` bytes would not fit.
+    ///
+    /// The kernel refuses a datagram longer than the send buffer (`EMSGSIZE`,
+    /// `netlink_sendmsg()`), and an nf_tables transaction must be one datagram, so a large
+    /// batch (hundreds of rules) needs more than the default 208 KiB. As `nft` does, vnet
+    /// asks for `SO_SNDBUFFORCE` (root, not capped by `net.core.wmem_max`) and falls back
+    /// to `SO_SNDBUF`; if the buffer still is too small, the send fails with the kernel's
+    /// `EMSGSIZE`.
+    fn make_room_to_send(&mut self, len: usize) -> Result<()> {
+        // What the kernel keeps for its own bookkeeping of a datagram (netlink_sendmsg
+        // compares the length with the buffer less 32 bytes).
+        const OVERHEAD: usize = 32;
+        let have = getsockopt(&self.socket, sockopt::SndBuf)
+            .map_err(|e| Error::io("reading the netlink send buffer size", e.into()))?;
+        if len + OVERHEAD <= have {
+            return Ok(());
+        }
+        // The kernel doubles what it is given (room for its own overhead).
+        let want = (len + OVERHEAD).div_ceil(2) + OVERHEAD;
+        if setsockopt(&self.socket, sockopt::SndBufForce, &want).is_err() {
+            setsockopt(&self.socket, sockopt::SndBuf, &want)
+                .map_err(|e| Error::io("growing the netlink send buffer", e.into()))?;
+        }
+        Ok(())
     }
 
     /// Reads one datagram and hands each netlink message in it to `each`.

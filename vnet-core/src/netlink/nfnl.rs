@@ -5,9 +5,11 @@
 //! whole batch or nothing. How it answers (`net/netfilter/nfnetlink.c`,
 //! `nfnetlink_rcv_batch()`):
 //!
-//! - each inner message that carries `NLM_F_ACK` gets an ACK, or its error, delivered
-//!   after the whole batch was processed (so even on failure every ACKed message is
-//!   answered);
+//! - each inner message that carries `NLM_F_ACK` gets an ACK, and every failing one its
+//!   error whatever its flags, delivered after the whole batch was processed; vnet sends
+//!   the inner messages without `NLM_F_ACK`, so a batch of hundreds of rules is answered
+//!   by its errors alone (an ACK each would cost about a kilobyte of the receive buffer
+//!   apiece and overflow it, `ENOBUFS`);
 //! - batch begin and end are control messages: kernels before 6.10 never ACK them, later
 //!   ones only when they carry `NLM_F_ACK`, so vnet sends them without it;
 //! - a failure of the batch as a whole (subsystem missing, commit failed) is reported as
@@ -71,8 +73,8 @@ impl NetlinkSocket {
     }
 
     /// Sends `messages` as one nf_tables transaction (batch begin, the messages each with
-    /// `flags | NLM_F_REQUEST | NLM_F_ACK`, batch end) and waits until the kernel has
-    /// answered all of it.
+    /// `flags | NLM_F_REQUEST`, batch end) in one datagram, growing the send buffer when
+    /// the batch needs it, and waits until the kernel has answered all of it.
     ///
     /// The kernel commits every message or none. The first error it reports (with its
     /// extended-ACK text) is returned; a failure of the whole batch is reported too.
@@ -102,11 +104,7 @@ impl NetlinkSocket {
         };
         let mut framed = Vec::with_capacity(messages.len() + 2);
         framed.push((control(begin), NLM_F_REQUEST));
-        framed.extend(
-            messages
-                .into_iter()
-                .map(|m| (m, flags | NLM_F_REQUEST | NLM_F_ACK)),
-        );
+        framed.extend(messages.into_iter().map(|m| (m, flags | NLM_F_REQUEST)));
         framed.push((control(ControlMessage::BatchEnd), NLM_F_REQUEST));
         let begin = self.send(framed)?;
         let end = begin + count + 1;

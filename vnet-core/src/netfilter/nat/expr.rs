@@ -115,7 +115,7 @@ pub(super) fn encode(rule: &NatRule) -> Vec<Expr> {
     out
 }
 
-fn match_ifname(key: MetaKey, name: &IfName) -> [Expr; 2] {
+pub(super) fn match_ifname(key: MetaKey, name: &IfName) -> [Expr; 2] {
     let mut bytes = name.as_bytes().to_vec();
     bytes.resize(IFNAMSIZ, 0);
     [meta(key), cmp_eq(bytes)]

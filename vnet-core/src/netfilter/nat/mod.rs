@@ -1,13 +1,21 @@
 //! NAT through nf_tables: MASQUERADE and port forwarding (DNAT), in a table of vnet's own.
 //!
-//! vnet keeps its rules in the nf_tables table `ip vnet`, with two base chains:
+//! vnet keeps its rules in the nf_tables table `ip vnet`, with four base chains:
 //!
 //! ```text
 //! table ip vnet {
 //!     chain postrouting { type nat hook postrouting priority srcnat; policy accept; }
 //!     chain prerouting { type nat hook prerouting priority dstnat; policy accept; }
+//!     chain output { type nat hook output priority dstnat; policy accept; }
+//!     chain hairpin { type filter hook prerouting priority -90; policy accept; }
 //! }
 //! ```
+//!
+//! Masquerades live in postrouting and port forwards in prerouting; a port forward
+//! without an input interface also has companion rules in output, hairpin and
+//! postrouting so that the host itself, and VMs through the host's address on their own
+//! bridge (hairpin), reach it too. The private `companion` module says how, and why
+//! 127.0.0.1 is not forwarded.
 //!
 //! It never reads or writes another table, so other nftables tables and iptables rules
 //! (which live in their own tables, or in the legacy xtables) keep working beside it. The
@@ -22,13 +30,17 @@
 //!
 //! Only IPv4 is handled (the `ip` family), like `iptables -t nat`.
 
+mod companion;
 pub(super) mod expr;
+
+pub use companion::HAIRPIN_MARK;
+use companion::Part;
 
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
 use std::str::FromStr;
 
-use ipnetwork::{IpNetwork, Ipv4Network};
+use ipnetwork::Ipv4Network;
 use netlink_packet_core::{NLM_F_APPEND, NLM_F_CREATE, NLM_F_NONREC};
 use netlink_packet_netfilter::nftables::{
     ChainAttribute, ChainMessage, Hook, HookNumber, InetHookNumber, NfTablesMessage, RuleAttribute,
@@ -44,7 +56,8 @@ use crate::link::LinkRef;
 use crate::netlink::raw::{RawMessage, attributes};
 use crate::netlink::{Connection, NETLINK_ROUTE};
 use crate::uapi::nf_tables::{
-    NEWRULE_MESSAGE_TYPE, NFTA_RULE_EXPRESSIONS, NFTA_RULE_HANDLE, NFTA_RULE_TABLE,
+    NEWRULE_MESSAGE_TYPE, NFTA_RULE_CHAIN, NFTA_RULE_EXPRESSIONS, NFTA_RULE_HANDLE,
+    NFTA_RULE_TABLE, NFTA_RULE_USERDATA,
 };
 use crate::uapi::nfnetlink::NFGENMSG_LEN;
 use crate::values::IfName;
@@ -55,6 +68,13 @@ pub const TABLE: &str = "vnet";
 pub const POSTROUTING: &str = "postrouting";
 /// The chain of port forwarding rules: `type nat hook prerouting priority dstnat` (-100).
 pub const PREROUTING: &str = "prerouting";
+/// The chain that forwards the host's own connections: `type nat hook output priority
+/// dstnat` (-100).
+pub const OUTPUT: &str = "output";
+/// The chain that marks hairpin connections of port forwards after their translation:
+/// `type filter hook prerouting priority -90` (just after dstnat). It never drops
+/// anything.
+pub const HAIRPIN: &str = "hairpin";
 
 /// How many times a change is retried when the ruleset keeps changing under it.
 const RESTARTS: usize = 10;
@@ -140,8 +160,18 @@ impl Masquerade {
 ///
 /// Only connections to one of the host's own addresses are forwarded (`fib daddr type
 /// local`): a connection a VM opens through the host to port `port` of another machine
-/// goes there unchanged. This applies to packets arriving from outside (the prerouting
-/// hook), not to connections the host itself opens.
+/// goes there unchanged.
+///
+/// Without `input`, the forward answers every way a VM behind a bridge expects, as
+/// QEMU's `hostfwd` and CNI's portmap do: connections arriving from outside (prerouting);
+/// connections the host opens to one of its own addresses (output, masqueraded to the
+/// address of the interface towards the VM so that the VM can answer); and connections
+/// from a VM to the host's address on the VM's own bridge (hairpin: marked with
+/// [`HAIRPIN_MARK`] in prerouting after the translation, masqueraded in postrouting). Connections to
+/// 127.0.0.0/8 are **not** forwarded: that would need `route_localnet` on the VM-facing
+/// interface, which lets the VMs reach every service the host binds to 127.0.0.1
+/// (CVE-2020-8558); they reach the host's own port instead. With `input`, only
+/// connections arriving on that interface are forwarded.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PortForward {
     /// TCP or UDP.
@@ -288,7 +318,12 @@ pub struct InstalledRule {
 #[derive(Debug)]
 pub(crate) struct DumpedRule {
     handle: u64,
+    /// The chain it sits in.
+    chain: String,
+    /// What it does, when vnet recognises it as one of its own rules.
     pub(crate) rule: Option<NatRule>,
+    /// The comment of a companion rule (see the `companion` module).
+    comment: Option<String>,
 }
 
 /// Decodes one message of a rule dump: `None` when it is not a rule of table `ip
@@ -300,10 +335,13 @@ pub(crate) fn decode_rule(
     if reply.message_type != NEWRULE_MESSAGE_TYPE || reply.payload.len() < NFGENMSG_LEN {
         return Ok(None);
     }
-    let (mut rule_table, mut handle, mut expressions) = (None, None, None);
+    let (mut rule_table, mut chain, mut handle, mut expressions) = (None, None, None, None);
+    let mut comment = None;
     for (kind, value) in attributes(&reply.payload[NFGENMSG_LEN..]) {
         match kind {
             NFTA_RULE_TABLE => rule_table = Some(value),
+            NFTA_RULE_CHAIN => chain = Some(value),
+            NFTA_RULE_USERDATA => comment = companion::comment_in(value),
             NFTA_RULE_HANDLE => handle = value.try_into().ok().map(u64::from_be_bytes),
             NFTA_RULE_EXPRESSIONS => expressions = Some(value),
             _ => {}
@@ -318,9 +356,18 @@ pub(crate) fn decode_rule(
             "a rule of table ip {table} came without its handle"
         ));
     };
+    let chain = chain.map(|c| c.strip_suffix(&[0]).unwrap_or(c));
+    let chain = String::from_utf8_lossy(chain.unwrap_or_default()).into_owned();
+    // A rule vnet recognises by what it does sits in its own chain; the output chain's
+    // companions look like port forwards but are not rules of their own.
+    let rule = expressions
+        .and_then(expr::decode)
+        .filter(|r| r.chain() == chain && comment.is_none());
     Ok(Some(DumpedRule {
         handle,
-        rule: expressions.and_then(expr::decode),
+        chain,
+        rule,
+        comment,
     }))
 }
 
@@ -343,6 +390,7 @@ pub(super) fn base_chain(
     name: &str,
     hook: InetHookNumber,
     priority: i32,
+    kind: &str,
 ) -> NetfilterMessage {
     message(NfTablesMessage::NewChain(ChainMessage {
         attributes: vec![
@@ -352,9 +400,36 @@ pub(super) fn base_chain(
                 Hook::Number(HookNumber::Inet(hook)),
                 Hook::Priority(priority as u32),
             ]),
-            ChainAttribute::Type("nat".to_string()),
+            ChainAttribute::Type(kind.to_string()),
         ],
     }))
+}
+
+/// `nft add table ip TABLE` and its four base chains (an existing one is left as is).
+fn setup(table: &str) -> Vec<NetfilterMessage> {
+    vec![
+        message(NfTablesMessage::NewTable(TableMessage {
+            attributes: vec![TableAttribute::Name(table.to_string())],
+        })),
+        base_chain(table, POSTROUTING, InetHookNumber::PostRouting, 100, "nat"),
+        base_chain(table, PREROUTING, InetHookNumber::PreRouting, -100, "nat"),
+        base_chain(table, OUTPUT, InetHookNumber::LocalOut, -100, "nat"),
+        base_chain(table, HAIRPIN, InetHookNumber::PreRouting, -90, "filter"),
+    ]
+}
+
+/// Deletes the four chains and the table (with NLM_F_NONREC: refused, EBUSY, when the
+/// table holds anything else; ENOENT when a chain is missing).
+fn teardown(table: &str) -> Vec<NetfilterMessage> {
+    vec![
+        delete_chain(table, POSTROUTING),
+        delete_chain(table, PREROUTING),
+        delete_chain(table, OUTPUT),
+        delete_chain(table, HAIRPIN),
+        message(NfTablesMessage::DeleteTable(TableMessage {
+            attributes: vec![TableAttribute::Name(table.to_string())],
+        })),
+    ]
 }
 
 /// `nft delete chain ip TABLE NAME`.
@@ -392,99 +467,43 @@ impl<'a> NatHandle<'a> {
 
     /// Adds a rule unless an identical one is installed already; returns true when it
     /// added it. Creates vnet's table and chains when they are missing, in the same
-    /// transaction (`nft add table ip vnet; nft add chain ...; nft add rule ...`).
+    /// transaction (`nft add table ip vnet; nft add chain ...; nft add rule ...`). A port
+    /// forward without an input interface comes with its companion rules (see
+    /// [`PortForward`]), in the same transaction.
     pub fn add(&self, rule: &NatRule) -> Result<bool> {
         let op = || format!("adding NAT rule '{rule}' in {}", self.describe());
-        let messages = vec![
-            message(NfTablesMessage::NewTable(TableMessage {
-                attributes: vec![TableAttribute::Name(self.table.to_string())],
-            })),
-            base_chain(self.table, POSTROUTING, InetHookNumber::PostRouting, 100),
-            base_chain(self.table, PREROUTING, InetHookNumber::PreRouting, -100),
-            message(NfTablesMessage::NewRule(RuleMessage {
-                attributes: vec![
-                    RuleAttribute::Table(self.table.to_string()),
-                    RuleAttribute::Chain(rule.chain().to_string()),
-                    RuleAttribute::Expressions(expr::encode(rule)),
-                ],
-            })),
-        ];
-        self.retrying(|generation| {
-            if self.list()?.iter().any(|r| r.rule == *rule) {
-                return Ok(false);
-            }
-            // NLM_F_CREATE without NLM_F_EXCL: an existing table or chain is left as it
-            // is. NLM_F_APPEND puts the rule at the end of its chain (it means nothing to
-            // the table and chain messages).
-            self.transaction_at(generation, messages.clone(), NLM_F_CREATE | NLM_F_APPEND)?;
-            Ok(true)
-        })
-        .op(op)
+        self.add_rules(std::slice::from_ref(rule))
+            .map(|added| added > 0)
+            .op(op)
     }
 
     /// Deletes the installed rule identical to `rule` by its handle (`nft delete rule ip
-    /// vnet CHAIN handle H`), then deletes the conntrack entries it created (`conntrack
-    /// -D ...`) so that their flows stop being translated at once. Fails with "not
-    /// found" when no such rule is installed.
+    /// vnet CHAIN handle H`), with a port forward's companion rules, then deletes the
+    /// conntrack entries it created (`conntrack -D ...`) so that their flows stop being
+    /// translated at once. Fails with "not found" when no such rule is installed.
     ///
     /// Only that rule is deleted. When it was the last rule of vnet's table (counting
     /// rules vnet cannot read, such as one added by hand with `nft add rule ip vnet
-    /// ...`), the two chains and the table go with it (`nft delete table ip vnet`), unless
+    /// ...`), the chains and the table go with it (`nft delete table ip vnet`), unless
     /// the table still holds something else (a chain or set added by hand): then the
     /// table stays, with it.
     pub fn delete(&self, rule: &NatRule) -> Result<()> {
         let op = || format!("deleting NAT rule '{rule}' in {}", self.describe());
-        let found = self
-            .retrying(|generation| {
-                let rules = self.dump()?;
-                let Some(handle) = rules
-                    .iter()
-                    .find(|r| r.rule.as_ref() == Some(rule))
-                    .map(|r| r.handle)
-                else {
-                    return Ok(false);
-                };
-                let delete_rule = message(NfTablesMessage::DeleteRule(RuleMessage {
-                    attributes: vec![
-                        RuleAttribute::Table(self.table.to_string()),
-                        RuleAttribute::Chain(rule.chain().to_string()),
-                        RuleAttribute::Handle(handle),
-                    ],
-                }));
-                if rules.len() == 1 {
-                    // The table's only rule: take the chains and the table too, in one
-                    // transaction. NLM_F_NONREC asks the kernel not to delete what is
-                    // still in use: it refuses (EBUSY) to delete a table that holds
-                    // anything besides vnet's two chains, such as a chain or a set
-                    // someone added, and the whole batch with it; ENOENT means one of
-                    // vnet's chains was deleted by hand. Either way the rule alone goes,
-                    // at the same generation (a refused batch changes nothing).
-                    let everything = vec![
-                        delete_rule.clone(),
-                        delete_chain(self.table, POSTROUTING),
-                        delete_chain(self.table, PREROUTING),
-                        message(NfTablesMessage::DeleteTable(TableMessage {
-                            attributes: vec![TableAttribute::Name(self.table.to_string())],
-                        })),
-                    ];
-                    match self.transaction_at(generation, everything, NLM_F_NONREC) {
-                        Ok(()) => return Ok(true),
-                        Err(e) if e.is_errno(Errno::EBUSY) || e.is_errno(Errno::ENOENT) => {}
-                        Err(e) => return Err(e),
-                    }
-                }
-                self.transaction_at(generation, vec![delete_rule], 0)?;
-                Ok(true)
-            })
+        let addresses = self
+            .masquerade_addresses(std::slice::from_ref(rule))
             .op(op)?;
-        if !found {
-            return Err(Error::NotFound {
-                op: format!("deleting NAT rule in {}", self.describe()),
-                what: "NAT rule",
-                name: rule.to_string(),
-            });
+        match self.delete_rules(std::slice::from_ref(rule)) {
+            Ok(()) => {}
+            Err(Error::NotFound { what, name, .. }) => {
+                return Err(Error::NotFound {
+                    op: format!("deleting NAT rule in {}", self.describe()),
+                    what,
+                    name,
+                });
+            }
+            Err(e) => return Err(e.with_op(op())),
         }
-        self.flush_flows(rule)
+        self.flush_flows(std::slice::from_ref(rule), &addresses)
             .map_err(|e| e.with_op(format!("{}: flushing its conntrack entries", op())))?;
         Ok(())
     }
@@ -494,7 +513,8 @@ impl<'a> NatHandle<'a> {
     /// table and chains when they are missing. Applied only if the ruleset is still at
     /// the generation read before (retried when someone changed it meanwhile); either
     /// every rule is added or none. Returns how many were added (duplicates within
-    /// `rules`, and rules already there, are skipped).
+    /// `rules`, and rules already there, are skipped). Port forwards come with their
+    /// companion rules, as with [`NatHandle::add`].
     pub fn add_many(&self, rules: &[NatRule]) -> Result<usize> {
         let op = || {
             format!(
@@ -504,36 +524,15 @@ impl<'a> NatHandle<'a> {
                 self.describe()
             )
         };
-        self.retrying(|generation| {
-            let installed: Vec<NatRule> = self.list()?.into_iter().map(|r| r.rule).collect();
-            let mut new: Vec<&NatRule> = Vec::new();
-            for rule in rules {
-                if !installed.contains(rule) && !new.contains(&rule) {
-                    new.push(rule);
-                }
-            }
-            if new.is_empty() {
-                return Ok(0);
-            }
-            let mut messages = vec![
-                message(NfTablesMessage::NewTable(TableMessage {
-                    attributes: vec![TableAttribute::Name(self.table.to_string())],
-                })),
-                base_chain(self.table, POSTROUTING, InetHookNumber::PostRouting, 100),
-                base_chain(self.table, PREROUTING, InetHookNumber::PreRouting, -100),
-            ];
-            messages.extend(new.iter().map(|rule| self.new_rule(rule)));
-            self.transaction_at(generation, messages, NLM_F_CREATE | NLM_F_APPEND)?;
-            Ok(new.len())
-        })
-        .op(op)
+        self.add_rules(rules).op(op)
     }
 
-    /// Deletes every rule of `rules` in one nf_tables transaction (all or none; "not
-    /// found" names the first rule that is not installed, and then nothing is deleted),
-    /// then deletes the conntrack entries they created with one dump of the conntrack
-    /// table for all of them. When they were every rule of the table, the chains and the
-    /// table go too, in the same transaction, as with [`NatHandle::delete`].
+    /// Deletes every rule of `rules` (with port forwards' companion rules) in one
+    /// nf_tables transaction (all or none; "not found" names the first rule that is not
+    /// installed, and then nothing is deleted), then deletes the conntrack entries they
+    /// created with one dump of the conntrack table for all of them. When they were
+    /// every rule of the table, the chains and the table go too, in the same
+    /// transaction, as with [`NatHandle::delete`].
     pub fn delete_many(&self, rules: &[NatRule]) -> Result<()> {
         let op = || {
             format!(
@@ -548,32 +547,92 @@ impl<'a> NatHandle<'a> {
         }
         // Masquerades' interface addresses are read before their rules go.
         let addresses = self.masquerade_addresses(rules).op(op)?;
+        self.delete_rules(rules).op(op)?;
+        self.flush_flows(rules, &addresses)
+            .map_err(|e| e.with_op(format!("{}: flushing their conntrack entries", op())))?;
+        Ok(())
+    }
+
+    /// The transaction behind [`NatHandle::add`] and [`NatHandle::add_many`].
+    fn add_rules(&self, rules: &[NatRule]) -> Result<usize> {
+        self.retrying(|generation| {
+            let installed: Vec<NatRule> = self.list()?.into_iter().map(|r| r.rule).collect();
+            let mut new: Vec<&NatRule> = Vec::new();
+            for rule in rules {
+                if !installed.contains(rule) && !new.contains(&rule) {
+                    new.push(rule);
+                }
+            }
+            if new.is_empty() {
+                return Ok(0);
+            }
+            let mut messages = setup(self.table);
+            for rule in &new {
+                messages.push(self.new_rule(rule.chain(), expr::encode(rule), None));
+                if let Some(forward) = companion::forward_of(rule) {
+                    for part in Part::ALL {
+                        let comment = companion::comment(forward, part);
+                        let exprs = companion::encode_part(forward, part);
+                        messages.push(self.new_rule(part.chain(), exprs, Some(&comment)));
+                    }
+                }
+            }
+            // NLM_F_CREATE without NLM_F_EXCL: an existing table or chain is left as it
+            // is. NLM_F_APPEND puts each rule at the end of its chain (it means nothing
+            // to the table and chain messages).
+            self.transaction_at(generation, messages, NLM_F_CREATE | NLM_F_APPEND)?;
+            Ok(new.len())
+        })
+    }
+
+    /// The transaction behind [`NatHandle::delete`] and [`NatHandle::delete_many`]:
+    /// every rule and its companions, and the chains and table when nothing else is
+    /// left in it.
+    fn delete_rules(&self, rules: &[NatRule]) -> Result<()> {
         self.retrying(|generation| {
             let dumped = self.dump()?;
+            let mut taken: Vec<u64> = Vec::new();
             let mut deletes = Vec::new();
-            let mut taken = Vec::new();
             for rule in rules {
-                if let Some(r) = dumped
+                let main = dumped
                     .iter()
-                    .find(|r| r.rule.as_ref() == Some(rule) && !taken.contains(&r.handle))
-                {
-                    taken.push(r.handle);
-                    deletes.push(self.delete_rule(rule, r.handle));
-                } else if !rules_contains_before(rules, rule, &taken, &dumped) {
+                    .find(|r| r.rule.as_ref() == Some(rule) && !taken.contains(&r.handle));
+                let Some(main) = main else {
+                    if rules_contains_before(rules, rule, &taken, &dumped) {
+                        continue;
+                    }
                     return Err(Error::NotFound {
                         op: String::new(),
                         what: "NAT rule",
                         name: rule.to_string(),
                     });
+                };
+                let mut mine = vec![main];
+                if let Some(forward) = companion::forward_of(rule) {
+                    for part in Part::ALL {
+                        let comment = companion::comment(forward, part);
+                        mine.extend(dumped.iter().find(|r| {
+                            r.chain == part.chain()
+                                && r.comment.as_deref() == Some(comment.as_str())
+                                && !taken.contains(&r.handle)
+                        }));
+                    }
+                }
+                for r in mine {
+                    taken.push(r.handle);
+                    deletes.push(self.delete_rule(&r.chain, r.handle));
                 }
             }
             if taken.len() == dumped.len() {
                 let mut everything = deletes.clone();
-                everything.push(delete_chain(self.table, POSTROUTING));
-                everything.push(delete_chain(self.table, PREROUTING));
-                everything.push(message(NfTablesMessage::DeleteTable(TableMessage {
-                    attributes: vec![TableAttribute::Name(self.table.to_string())],
-                })));
+                everything.extend(teardown(self.table));
+                // NLM_F_NONREC asks the kernel not to delete what is still in use: it
+                // refuses (EBUSY) to delete a table that holds anything besides vnet's
+                // chains, such as a chain or a set someone added, and the whole batch
+                // with it; ENOENT means one of vnet's chains is missing (deleted by
+                // hand, or a table from before the output and hairpin chains). Either
+                // way the rules alone go, at the same generation (a refused batch
+                // changes nothing).
                 match self.transaction_at(generation, everything, NLM_F_NONREC) {
                     Ok(()) => return Ok(()),
                     Err(e) if e.is_errno(Errno::EBUSY) || e.is_errno(Errno::ENOENT) => {}
@@ -582,16 +641,17 @@ impl<'a> NatHandle<'a> {
             }
             self.transaction_at(generation, deletes, 0)
         })
-        .op(op)?;
-        ConntrackHandle::new(self.conn)
-            .flush_matching(|entry| {
-                rules
-                    .iter()
-                    .zip(&addresses)
-                    .any(|(r, a)| r.created(entry, a))
-            })
-            .map_err(|e| e.with_op(format!("{}: flushing their conntrack entries", op())))?;
-        Ok(())
+    }
+
+    /// Deletes the conntrack entries `rules` created, in one dump; `addresses` are
+    /// [`NatHandle::masquerade_addresses`] of `rules`.
+    fn flush_flows(&self, rules: &[NatRule], addresses: &[Vec<IpAddr>]) -> Result<usize> {
+        ConntrackHandle::new(self.conn).flush_matching(|entry| {
+            rules
+                .iter()
+                .zip(addresses)
+                .any(|(r, a)| r.created(entry, a))
+        })
     }
 
     /// Deletes this handle's whole table with everything in it, in one transaction
@@ -615,35 +675,36 @@ impl<'a> NatHandle<'a> {
             Err(e) => return Err(e.with_op(op())),
         }
         if !rules.is_empty() {
-            ConntrackHandle::new(self.conn)
-                .flush_matching(|entry| {
-                    rules
-                        .iter()
-                        .zip(&addresses)
-                        .any(|(r, a)| r.created(entry, a))
-                })
+            self.flush_flows(&rules, &addresses)
                 .map_err(|e| e.with_op(format!("{}: flushing its conntrack entries", op())))?;
         }
         Ok(true)
     }
 
-    /// `nft add rule ip TABLE CHAIN ...` for `rule`.
-    fn new_rule(&self, rule: &NatRule) -> NetfilterMessage {
-        message(NfTablesMessage::NewRule(RuleMessage {
-            attributes: vec![
-                RuleAttribute::Table(self.table.to_string()),
-                RuleAttribute::Chain(rule.chain().to_string()),
-                RuleAttribute::Expressions(expr::encode(rule)),
-            ],
-        }))
+    /// `nft add rule ip TABLE CHAIN EXPRESSIONS [comment COMMENT]`.
+    fn new_rule(
+        &self,
+        chain: &str,
+        expressions: Vec<expr::Expr>,
+        comment: Option<&str>,
+    ) -> NetfilterMessage {
+        let mut attributes = vec![
+            RuleAttribute::Table(self.table.to_string()),
+            RuleAttribute::Chain(chain.to_string()),
+            RuleAttribute::Expressions(expressions),
+        ];
+        if let Some(comment) = comment {
+            attributes.push(RuleAttribute::UserData(companion::userdata(comment)));
+        }
+        message(NfTablesMessage::NewRule(RuleMessage { attributes }))
     }
 
     /// `nft delete rule ip TABLE CHAIN handle H`.
-    fn delete_rule(&self, rule: &NatRule, handle: u64) -> NetfilterMessage {
+    fn delete_rule(&self, chain: &str, handle: u64) -> NetfilterMessage {
         message(NfTablesMessage::DeleteRule(RuleMessage {
             attributes: vec![
                 RuleAttribute::Table(self.table.to_string()),
-                RuleAttribute::Chain(rule.chain().to_string()),
+                RuleAttribute::Chain(chain.to_string()),
                 RuleAttribute::Handle(handle),
             ],
         }))
@@ -722,34 +783,6 @@ impl<'a> NatHandle<'a> {
             }
         }
         Ok(out)
-    }
-
-    /// Deletes the conntrack entries `rule` created.
-    fn flush_flows(&self, rule: &NatRule) -> Result<usize> {
-        let out_addresses = match rule {
-            NatRule::Masquerade(m) => {
-                // A masquerade's flows are those translated to an address of its
-                // interface. If the interface is gone, the kernel has already dropped
-                // them (masquerade flushes its entries when the device goes down).
-                // Only rtnetlink knows the addresses: NAT reads them through a route
-                // connection of the same namespace (the one place netfilter code uses
-                // rtnetlink; rtnetlink code never uses netfilter).
-                let route = Connection::open(self.conn.netns(), NETLINK_ROUTE)?;
-                match AddressHandle::new(&route).list(Some(LinkRef::Name(m.out.clone()))) {
-                    Ok(addresses) => addresses
-                        .into_iter()
-                        .map(|a| match a.network {
-                            IpNetwork::V4(n) => IpAddr::V4(n.ip()),
-                            IpNetwork::V6(n) => IpAddr::V6(n.ip()),
-                        })
-                        .collect(),
-                    Err(e) if e.errno() == libc::ENODEV => return Ok(0),
-                    Err(e) => return Err(e),
-                }
-            }
-            NatRule::PortForward(_) => Vec::new(),
-        };
-        ConntrackHandle::new(self.conn).flush_matching(|entry| rule.created(entry, &out_addresses))
     }
 
     fn describe(&self) -> String {
