@@ -43,7 +43,9 @@ use netlink_packet_netfilter::nftables::{
 use nix::errno::Errno;
 
 use super::conntrack::{ConntrackEntry, ConntrackHandle};
-use super::nat::expr::{Expr, bitwise_mask, cmp_eq, immediate, meta, named, payload, u32_attr};
+use super::nat::expr::{
+    Expr, bitwise_mask, cmp_eq, daddr_is_local, immediate, meta, named, payload, u32_attr,
+};
 use super::nat::{L4Protocol, base_chain, message};
 use crate::error::{Context, Error, Result};
 use crate::netlink::Connection;
@@ -51,7 +53,6 @@ use crate::netlink::raw::{RawMessage, attributes};
 use crate::uapi::netfilter::{IPS_DST_NAT, NF_NAT_RANGE_PROTO_SPECIFIED, NFPROTO_IPV4};
 use crate::uapi::nf_tables::*;
 use crate::uapi::nfnetlink::NFGENMSG_LEN;
-use crate::uapi::rtnetlink::RTN_LOCAL;
 
 /// The chain of DNAT for connections from outside (`type nat hook prerouting`).
 pub const PREROUTING: &str = "prerouting";
@@ -181,17 +182,7 @@ fn dnat(address: Ipv4Addr, p: &HostPort) -> Vec<Expr> {
     let mut out = Vec::from(protocol_port(p.protocol, p.host_port));
     match p.host_ip {
         Some(ip) => out.extend(address_in(16, host(ip), true)),
-        None => {
-            out.push(named(
-                "fib",
-                vec![
-                    u32_attr(NFTA_FIB_DREG, Register::Reg1.into()),
-                    u32_attr(NFTA_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE),
-                    u32_attr(NFTA_FIB_FLAGS, NFTA_FIB_F_DADDR),
-                ],
-            ));
-            out.push(cmp_eq(RTN_LOCAL.to_ne_bytes().to_vec()));
-        }
+        None => out.extend(daddr_is_local()),
     }
     out.push(immediate(Register::Reg1, address.octets().to_vec()));
     out.push(immediate(

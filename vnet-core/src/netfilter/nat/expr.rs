@@ -88,16 +88,7 @@ pub(super) fn encode(rule: &NatRule) -> Vec<Expr> {
             out.push(cmp_eq(vec![f.protocol.number()]));
             out.push(payload(NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2));
             out.push(cmp_eq(f.port.to_be_bytes().to_vec()));
-            // fib daddr type local: only packets to one of this host's addresses.
-            out.push(named(
-                "fib",
-                vec![
-                    u32_attr(NFTA_FIB_DREG, Register::Reg1.into()),
-                    u32_attr(NFTA_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE),
-                    u32_attr(NFTA_FIB_FLAGS, NFTA_FIB_F_DADDR),
-                ],
-            ));
-            out.push(cmp_eq(RTN_LOCAL.to_ne_bytes().to_vec()));
+            out.extend(daddr_is_local());
             out.push(immediate(Register::Reg1, f.to.octets().to_vec()));
             let mut nat = vec![
                 u32_attr(NFTA_NAT_TYPE, NFT_NAT_DNAT),
@@ -119,6 +110,22 @@ pub(super) fn match_ifname(key: MetaKey, name: &IfName) -> [Expr; 2] {
     let mut bytes = name.as_bytes().to_vec();
     bytes.resize(IFNAMSIZ, 0);
     [meta(key), cmp_eq(bytes)]
+}
+
+/// `fib daddr type local`: only packets to one of this host's own addresses (iptables'
+/// `-m addrtype --dst-type LOCAL`).
+pub(in crate::netfilter) fn daddr_is_local() -> [Expr; 2] {
+    [
+        named(
+            "fib",
+            vec![
+                u32_attr(NFTA_FIB_DREG, Register::Reg1.into()),
+                u32_attr(NFTA_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE),
+                u32_attr(NFTA_FIB_FLAGS, NFTA_FIB_F_DADDR),
+            ],
+        ),
+        cmp_eq(RTN_LOCAL.to_ne_bytes().to_vec()),
+    ]
 }
 
 pub(in crate::netfilter) fn meta(key: MetaKey) -> Expr {
