@@ -52,7 +52,7 @@ impl<'a> NsidHandle<'a> {
             match answers.next() {
                 Some(Some(id)) => ids.push(id),
                 _ => {
-                    return Err(crate::Error::Protocol {
+                    return Err(crate::error::Error::Protocol {
                         op: format!("reading the id of {}", netns.describe()),
                         detail: "no RTM_NEWNSID before the ACK".into(),
                     });
