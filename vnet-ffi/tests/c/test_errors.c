@@ -53,9 +53,14 @@ int main(void) {
   FAILS(vnet_forwarding_set(h, AF_UNIX, true), EINVAL, "address family");
   FAILS(vnet_tap_create(h, "tap0", -2, -1), EINVAL, "-2");
 
-  puts("invalid UTF-8:");
-  FAILS(vnet_bridge_add(h, "br\xff"), EINVAL, "not valid UTF-8");
+  puts("invalid UTF-8 (a namespace name must be UTF-8; an interface name is bytes):");
   FAILS(vnet_open("ns\xfe", &h), EINVAL, "not valid UTF-8");
+  FAILS(vnet_bridge_add(h, "br/x"), EINVAL, "br/x");
+  /* The kernel takes a device name as bytes, and so does libvnet: "br\xff" is that very
+   * name (ip -o prints the byte as it is), and deleting it removes exactly that device. */
+  CHECK(vnet_bridge_add(h, "br\xff") == 0);
+  WITNESS("ip -n %s -o link show | grep -q \"$(printf ': br\\377:')\"", NS);
+  CHECK(vnet_link_del(h, "br\xff") == 0);
 
   puts("missing device:");
   FAILS(vnet_link_set_up(h, "nodev0", true), ENODEV, "nodev0");

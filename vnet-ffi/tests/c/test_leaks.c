@@ -32,7 +32,9 @@ int main(int argc, char **argv) {
 
     /* failing calls, one of each kind */
     CHECK(vnet_bridge_add(h, NULL) == -EINVAL);
-    CHECK(vnet_bridge_add(h, "br\xff") == -EINVAL);
+    vnet_handle *unopened = NULL;
+    CHECK(vnet_open("ns\xfe", &unopened) == -EINVAL); /* a namespace name must be UTF-8 */
+    CHECK(vnet_bridge_add(h, "br/x") == -EINVAL);
     CHECK(vnet_addr_add(h, "br0", "10.0.0.1/99") == -EINVAL);
     CHECK(vnet_link_set_up(h, "nodev0", true) == -ENODEV);
     CHECK(vnet_bridge_add(h, "br0") == -EEXIST);
