@@ -387,6 +387,10 @@ pub(crate) mod nf_tables {
 
     /// `NFT_MSG_NEWTABLE`.
     pub(crate) const NFT_MSG_NEWTABLE: u16 = 0;
+    /// `NFT_MSG_NEWGEN`: the ruleset generation (the answer to `NFT_MSG_GETGEN`; the
+    /// library reads it through netlink-packet-netfilter, the fuzz target by number).
+    #[cfg(feature = "fuzzing")]
+    pub(crate) const NFT_MSG_NEWGEN: u16 = 16;
     /// The netlink message type of an nf_tables table (a dump answers with these).
     pub(crate) const NEWTABLE_MESSAGE_TYPE: u16 = NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_NEWTABLE;
     /// `NFTA_TABLE_NAME`.
