@@ -1009,6 +1009,36 @@ fn unsupported_commands_fail_loudly() {
     }
 }
 
+/// vip reads its command line as text: a device name that is not UTF-8 is refused before
+/// anything is done (read lossily it would be `br` + U+FFFD, another device), where `ip`
+/// would pass the bytes on. Run in a namespace of its own, witnessed by the real `ip`.
+#[test]
+fn arguments_that_are_not_utf8_are_refused_and_change_nothing() {
+    use std::os::unix::ffi::OsStrExt;
+    let script = format!(
+        "\"$VIP\" link add \"$NAME\" type bridge; echo \"status $?\"; {} -o link show",
+        real_ip()
+    );
+    let out = Command::new("unshare")
+        .env("VIP", vip())
+        .env("NAME", std::ffi::OsStr::from_bytes(b"br\xfe"))
+        .args(["--net", "--", "sh", "-c", &script])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "vip: argument \"br\\xfe\", which is not UTF-8, is not supported\n"
+    );
+    assert!(stdout.starts_with("status 255\n"), "{stdout}");
+    // Only the namespace's loopback: no bridge of either name.
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(
+        stdout.lines().nth(1).unwrap().starts_with("1: lo:"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn the_masker_masks_only_what_it_should() {
     assert_eq!(
