@@ -82,6 +82,25 @@ pub fn rtnl_datagram(datagram: &[u8]) -> usize {
     decoded
 }
 
+/// Whether any netlink message in `datagram` (read header by header, whatever its port or
+/// sequence number) is an nf_tables object other than the ruleset generation.
+fn holds_nf_tables_object(datagram: &[u8]) -> bool {
+    let mut rest = datagram;
+    while rest.len() >= 16 {
+        let len = u32::from_ne_bytes([rest[0], rest[1], rest[2], rest[3]]) as usize;
+        let kind = u16::from_ne_bytes([rest[4], rest[5]]);
+        if kind >> 8 == NFNL_SUBSYS_NFTABLES && kind & 0xff != NFT_MSG_NEWGEN {
+            return true;
+        }
+        let step = (len + 3) & !3;
+        if len < 16 || step > rest.len() {
+            break;
+        }
+        rest = &rest[step..];
+    }
+    false
+}
+
 /// An nfnetlink datagram: nf_tables rule dumps (the NAT rules of table `ip vnet`,
 /// decoded from their expressions), conntrack entries, the ruleset generation, and error
 /// answers. Returns how many objects were decoded.
@@ -94,21 +113,17 @@ pub fn nfnl_datagram(datagram: &[u8]) -> usize {
     // parsers of tables, chains and rules panic on malformed nested attributes (a fuzz run
     // found it in the rule parser: netlink-packet-core's NlaBuffer::value slices past the
     // buffer), which is why vnet never hands them an object, and neither does this target.
-    let mut nf_tables_object = false;
     let _ = parse_datagram::<RawMessage>(datagram, NETLINK_NETFILTER, PORT, |header, payload| {
         if let Some(e) = error_of(header.flags, &payload) {
             decoded += e.to_string().len().min(1);
-        } else if let NetlinkPayload::InnerMessage(m) = payload {
-            nf_tables_object |= m.message_type >> 8 == NFNL_SUBSYS_NFTABLES
-                && m.message_type & 0xff != NFT_MSG_NEWGEN;
-            if let Ok(Some(rule)) =
+        } else if let NetlinkPayload::InnerMessage(m) = payload
+            && let Ok(Some(rule)) =
                 crate::netfilter::nat::decode_rule(&m, crate::netfilter::nat::TABLE)
-            {
-                decoded += usize::from(rule.rule.is_some());
-            }
+        {
+            decoded += usize::from(rule.rule.is_some());
         }
     });
-    if nf_tables_object {
+    if holds_nf_tables_object(datagram) {
         return decoded;
     }
     let _ = parse_datagram::<NetfilterMessage>(datagram, NETLINK_NETFILTER, PORT, |_, payload| {
