@@ -21,7 +21,8 @@
 //! scripts/private-netns.sh cargo bench --bench soak -- --only tap
 //! ```
 //!
-//! Under `cargo test` (no `--bench`) it runs 100 rounds (10 for the slow kinds) and
+//! Under `cargo test` (no `--bench`) it runs 100 rounds (10 for the slow kinds, whose
+//! resident set is then shown but not judged: see [`MIN_ROUNDS_TO_JUDGE_RSS`]) and
 //! checks the leak detector itself on made-up curves.
 
 use std::net::{IpAddr, Ipv4Addr};
@@ -37,6 +38,11 @@ use vnet_testkit::{TestNs, ifname};
 /// moving its top by a page or a few, far below what a leak of a few bytes a round
 /// adds up to over 9,000 rounds (a 32-byte leak is 280 KiB).
 const RSS_TOLERANCE_KB: u64 = 256;
+
+/// Below this many rounds a kind's resident set is shown but not judged: ten rounds
+/// cannot tell a leak from a one-time allocation (a dump buffer that grows once, as the
+/// bridge kind's did by 748 KiB at round 3 of 10 in the stock-kernel lane, then stayed).
+const MIN_ROUNDS_TO_JUDGE_RSS: usize = 100;
 
 /// The link group of the objects a round deletes together.
 const GROUP: u32 = 4242;
@@ -77,6 +83,11 @@ fn sample(round: usize) -> Sample {
 /// Judges a curve whose first sample after round 0 ends the warm-up: `Err` says what
 /// grew and by how much.
 fn judge(samples: &[Sample]) -> Result<(), String> {
+    judge_with(samples, true)
+}
+
+/// [`judge`], with the resident set judged only when `rss` is true.
+fn judge_with(samples: &[Sample], rss: bool) -> Result<(), String> {
     let Some(base) = samples.get(1) else {
         return Err("fewer than two samples: too few rounds to judge".into());
     };
@@ -90,6 +101,7 @@ fn judge(samples: &[Sample]) -> Result<(), String> {
         ));
     }
     if let Some(worst) = samples[1..].iter().max_by_key(|s| s.rss_kb)
+        && rss
         && worst.rss_kb > base.rss_kb + RSS_TOLERANCE_KB
     {
         problems.push(format!(
@@ -125,7 +137,7 @@ fn soak(kind: &'static str, rounds: usize, mut round: impl FnMut(usize)) -> Repo
         }
     }
     let elapsed = start.elapsed();
-    let verdict = judge(&samples);
+    let verdict = judge_with(&samples, rounds >= MIN_ROUNDS_TO_JUDGE_RSS);
     Report {
         kind,
         rounds,
@@ -383,6 +395,9 @@ fn check_judge() {
     );
     let rss = judge(&curve(&[(5, 1000), (6, 2000), (6, 2000), (6, 2300)])).unwrap_err();
     assert!(rss.contains("RSS grew from 2000 KiB"), "{rss}");
+    // Too few rounds to judge the resident set: the same curve passes, fds still count.
+    assert!(judge_with(&curve(&[(5, 1000), (6, 2000), (6, 2000), (6, 2300)]), false).is_ok());
+    assert!(judge_with(&curve(&[(5, 1000), (6, 2000), (7, 2000), (7, 2000)]), false).is_err());
     assert!(judge(&curve(&[(5, 1000)])).is_err());
 }
 
