@@ -23,7 +23,17 @@ fn lab() -> TestNs {
         "ip link add br0 type bridge && ip link add v0 type veth peer name v1 && \
          ip addr add 10.9.0.1/24 dev v0 && ip link set v0 up",
     );
-    ns
+    // v0 is up with its peer down: the kernel settles its operstate (UNKNOWN, then
+    // LOWERLAYERDOWN) a moment later, and later still under emulation in the stock-kernel
+    // lane. Wait for it, so the state a case compares is not still moving on its own.
+    for _ in 0..100 {
+        let v0 = ns.ip_json(&["link", "show", "v0"]);
+        if v0[0]["operstate"] == "LOWERLAYERDOWN" {
+            return ns;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("v0's operstate did not settle: {}", ns.ip_json(&["link", "show", "v0"]));
 }
 
 /// What a witness sees of `ns`.
