@@ -33,7 +33,10 @@ fn lab() -> TestNs {
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    panic!("v0's operstate did not settle: {}", ns.ip_json(&["link", "show", "v0"]));
+    panic!(
+        "v0's operstate did not settle: {}",
+        ns.ip_json(&["link", "show", "v0"])
+    );
 }
 
 /// What a witness sees of `ns`.

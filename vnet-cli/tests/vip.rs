@@ -1064,7 +1064,9 @@ fn the_masker_masks_only_what_it_should() {
 
 /// More kinds for `-d`: a bridge with its options set, a port with its options set, a
 /// macvlan, a macvtap, a tun device with owner and group, a VXLAN with options, and
-/// routes in a second table.
+/// routes in a second table. It ends by waiting for p0 (up, its peer down) to settle
+/// (LOWERLAYERDOWN, port disabled), which takes a while under emulation in the
+/// stock-kernel lane; otherwise the two tools' runs can catch it at different moments.
 fn details_setup() -> String {
     SHOW_SETUP.to_string()
         + "; ip link add br1 type bridge stp_state 1 priority 100 forward_delay 400 \
@@ -1081,7 +1083,11 @@ fn details_setup() -> String {
            ip link add vx2 type vxlan id 44 remote fd00::2 local fd00::1 dstport 4789 \
            udp6zerocsumtx df set flowlabel 0x12; \
            ip route add 10.9.0.0/16 via 10.0.0.3 table 100; \
-           ip route add blackhole 10.8.0.0/16"
+           ip route add blackhole 10.8.0.0/16; \
+           for i in $(seq 100); do \
+             ip -o link show p0 | grep -q 'state LOWERLAYERDOWN' && \
+             bridge link show dev p0 | grep -q 'state disabled' && break; sleep 0.1; \
+           done"
 }
 
 /// `-d` in every layout ip has for links and addresses, and on routes and neighbours.
