@@ -42,7 +42,7 @@ pub const COMMANDS: &[(&str, usize, &str)] = &[
 ];
 
 /// brctl's long options: `getopt_long(argc, argv, "Vh", options, NULL)`.
-const LONG_OPTIONS: &[LongOption] = &[
+pub(crate) const LONG_OPTIONS: &[LongOption] = &[
     LongOption {
         name: "help",
         takes_argument: false,

@@ -277,18 +277,8 @@ mod tests {
     use super::*;
 
     const TUNCTL: &[u8] = b"bd:f:t:u:g:";
-    const BRCTL_LONG: &[LongOption] = &[
-        LongOption {
-            name: "help",
-            takes_argument: false,
-            val: b'h',
-        },
-        LongOption {
-            name: "version",
-            takes_argument: false,
-            val: b'V',
-        },
-    ];
+    /// brctl's own table, so these tests exercise what vbrctl parses with.
+    const BRCTL_LONG: &[LongOption] = crate::brctl::LONG_OPTIONS;
 
     /// Every result as text, then the operands: `b -t=tap0 ! x` (`!` for an error,
     /// followed by its message without the program name).
