@@ -58,9 +58,17 @@ fn transcript(tool: &str, setup: &str, lines: &[&str]) -> String {
             quoted = shell_quote(&label),
         );
     }
+    // A veth's operstate settles a moment after a change (UNKNOWN, then UP or
+    // LOWERLAYERDOWN), later still under emulation in the stock-kernel lane: wait for every
+    // namespace's veths to settle, so the two tools' states are read at rest.
     script += "printf '== state\\n'\n\
                for ns in '' $(ls /run/netns); do\n\
                  n=${ns:+-n $ns}\n\
+                 for i in $(seq 100); do\n\
+                   ip $n -d -j link show | jq -e '[.[] | select(.linkinfo.info_kind == \"veth\" \
+                     and .operstate == \"UNKNOWN\")] | length == 0' >/dev/null && break\n\
+                   sleep 0.1\n\
+                 done\n\
                  printf -- '-- netns %s\\n' \"${ns:-(this)}\"\n\
                  ip $n -d -j link show; ip $n -j addr show; ip $n -j route show table all\n\
                  ip $n -j neigh show; ip $n -j neigh show proxy\n\
