@@ -1,6 +1,8 @@
 //! `ip address add | delete`: addresses on links.
 
+use std::ffi::OsStr;
 use std::net::IpAddr;
+use std::os::unix::ffi::OsStrExt;
 
 use ipnetwork::IpNetwork;
 use vnet_core::{
@@ -49,7 +51,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
     let mut label: Option<&str> = None;
     let mut metric: Option<u32> = None;
     let mut flags = AddressFlags(0);
-    let mut dev: Option<&str> = None;
+    let mut dev: Option<&OsStr> = None;
     let mut with_prefix_length = true;
     while let Some(word) = words.take() {
         if word == "peer" || word == "remote" {
@@ -94,7 +96,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
                     .map_err(|_| invarg("invalid scope value.", value))?,
             );
         } else if word == "dev" {
-            dev = Some(words.value()?);
+            dev = Some(words.name()?);
         } else if word == "label" {
             label = Some(words.value()?);
         } else if matches(word, "metric")
@@ -161,14 +163,10 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
         return Ok(1);
     }
     let handle = session.handle()?;
-    let Some(link) = IfName::new(dev)
-        .ok()
-        .and_then(|n| handle.link().get(&n).ok())
-    else {
-        print_err(format!("Cannot find device \"{dev}\"\n"));
-        return Ok(1);
+    let link = match super::find_device(handle, dev) {
+        Ok(index) => LinkRef::Index(index),
+        Err(status) => return Ok(status),
     };
-    let link = LinkRef::Index(link.index);
     let result = match how {
         None => handle.addr().delete(link, local),
         Some(how) => {
@@ -230,21 +228,21 @@ fn flush(session: &mut Session, words: &mut Words<'_>) -> Status {
         // ip then reports each round of deletions; vip does not.
         return Err(unsupported("\"-s\" with ip address flush"));
     }
-    let mut dev: Option<&str> = None;
+    let mut dev: Option<&OsStr> = None;
     while let Some(word) = words.take() {
         match word {
-            "dev" => dev = Some(words.value()?),
+            "dev" => dev = Some(words.name()?),
             "to" | "scope" | "up" | "label" | "group" | "master" | "vrf" | "nomaster" | "type" => {
                 return Err(unsupported(&format!("\"{word}\" in ip address flush")));
             }
             other if flag(other).is_some() || matches(other, "help") => {
                 return Err(unsupported(&format!("\"{other}\" in ip address flush")));
             }
-            other => {
+            _ => {
                 if dev.is_some() {
-                    return Err(duparg2("dev", other));
+                    return Err(duparg2("dev", words.taken_raw()));
                 }
-                dev = Some(other);
+                dev = Some(words.taken_raw());
             }
         }
     }
@@ -257,7 +255,7 @@ fn flush(session: &mut Session, words: &mut Words<'_>) -> Status {
         .ok()
         .and_then(|n| handle.link().get(&n).ok())
     else {
-        print_err(format!("Device \"{dev}\" does not exist.\n"));
+        print_err([b"Device \"", dev.as_bytes(), b"\" does not exist.\n"].concat());
         return Ok(1);
     };
     let addresses = match handle.addr().list(Some(LinkRef::Index(link.index))) {

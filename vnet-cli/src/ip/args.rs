@@ -1,6 +1,9 @@
 //! How `ip` reads its words: prefix matching, the next argument, and the messages it
 //! prints (then exits) when a command line is wrong.
 
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
+
 use vnet_core::Family;
 
 use super::Stop;
@@ -13,25 +16,64 @@ pub fn matches(word: &str, keyword: &str) -> bool {
     !word.is_empty() && keyword.starts_with(word)
 }
 
-/// The words of one command, read left to right.
-#[derive(Debug)]
+/// The words of a command line or of a batch line, owned: each as given (bytes: an
+/// interface name may be any bytes the kernel takes) and as text, read lossily, for
+/// matching keywords and reading numbers and addresses (a word that is not UTF-8
+/// matches no keyword).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Line {
+    raw: Vec<OsString>,
+    text: Vec<String>,
+}
+
+impl Line {
+    /// The words, as given.
+    pub fn new(raw: Vec<OsString>) -> Self {
+        let text = raw
+            .iter()
+            .map(|w| w.to_string_lossy().into_owned())
+            .collect();
+        Line { raw, text }
+    }
+
+    /// The words to read, starting at the first.
+    pub fn words(&self) -> Words<'_> {
+        Words {
+            raw: &self.raw,
+            text: &self.text,
+            at: 0,
+        }
+    }
+
+    /// True when the line has no words.
+    pub fn is_empty(&self) -> bool {
+        self.raw.is_empty()
+    }
+}
+
+impl<S: Into<OsString>> FromIterator<S> for Line {
+    fn from_iter<I: IntoIterator<Item = S>>(words: I) -> Self {
+        Line::new(words.into_iter().map(Into::into).collect())
+    }
+}
+
+/// The words of one command, read left to right: as text ([`Words::take`],
+/// [`Words::value`]) or, where `ip` reads an interface name, as bytes
+/// ([`Words::name`], [`Words::taken_raw`]).
+#[derive(Debug, Clone, Copy)]
 pub struct Words<'a> {
-    words: &'a [String],
+    raw: &'a [OsString],
+    text: &'a [String],
     at: usize,
 }
 
 impl<'a> Words<'a> {
-    /// The words, starting at the first.
-    pub fn new(words: &'a [String]) -> Self {
-        Words { words, at: 0 }
-    }
-
-    /// The current word, if any is left.
+    /// The current word as text (lossy where it is not UTF-8), if any is left.
     pub fn peek(&self) -> Option<&'a str> {
-        self.words.get(self.at).map(String::as_str)
+        self.text.get(self.at).map(String::as_str)
     }
 
-    /// Takes the current word.
+    /// Takes the current word, as text (lossy where it is not UTF-8).
     pub fn take(&mut self) -> Option<&'a str> {
         let word = self.peek();
         if word.is_some() {
@@ -40,21 +82,83 @@ impl<'a> Words<'a> {
         word
     }
 
-    /// The value after a keyword (`dev NAME`): a command line that ends here is
-    /// incomplete, and `ip` exits saying so.
+    /// The word [`Words::take`] took last, as given.
+    pub fn taken_raw(&self) -> &'a OsStr {
+        &self.raw[self.at - 1]
+    }
+
+    /// Takes the current word as text, where `ip` reads a word that is not an interface
+    /// name (a namespace's name): one that is not UTF-8 is refused (exit 255).
+    pub fn take_text(&mut self) -> Result<Option<&'a str>, Stop> {
+        match self.take() {
+            Some(_) if self.taken_raw().to_str().is_none() => Err(not_utf8(self.taken_raw())),
+            word => Ok(word),
+        }
+    }
+
+    /// The value after a keyword (`mtu N`) as text: a command line that ends here is
+    /// incomplete, and `ip` exits saying so. A value that is not UTF-8 is refused (exit
+    /// 255): vip reads bytes only where `ip` reads an interface name.
     pub fn value(&mut self) -> Result<&'a str, Stop> {
-        self.take().ok_or_else(incomplete_command)
+        let text = self.take().ok_or_else(incomplete_command)?;
+        if self.taken_raw().to_str().is_none() {
+            return Err(not_utf8(self.taken_raw()));
+        }
+        Ok(text)
+    }
+
+    /// The value after a keyword that names an interface (`dev NAME`), as given.
+    pub fn name(&mut self) -> Result<&'a OsStr, Stop> {
+        self.take().ok_or_else(incomplete_command)?;
+        Ok(self.taken_raw())
     }
 
     /// The words not read yet.
-    pub fn rest(&self) -> &'a [String] {
-        &self.words[self.at.min(self.words.len())..]
+    pub fn rest(&self) -> Words<'a> {
+        let at = self.at.min(self.raw.len());
+        Words {
+            raw: &self.raw[at..],
+            text: &self.text[at..],
+            at: 0,
+        }
+    }
+
+    /// The words not read yet, as given.
+    pub fn rest_raw(&self) -> &'a [OsString] {
+        &self.raw[self.at.min(self.raw.len())..]
     }
 
     /// True when every word was read.
     pub fn is_empty(&self) -> bool {
-        self.at >= self.words.len()
+        self.at >= self.raw.len()
     }
+}
+
+/// `vip: argument "WORD" is not UTF-8, ...`, then exit 255: what vip says of a word
+/// that is not UTF-8 where `ip` reads text (bytes that are not UTF-8 shown as `\xNN`).
+pub fn not_utf8(word: &OsStr) -> Stop {
+    let shown: String = word
+        .as_bytes()
+        .utf8_chunks()
+        .map(|chunk| {
+            let bad: String = chunk
+                .invalid()
+                .iter()
+                .map(|b| format!("\\x{b:02x}"))
+                .collect();
+            format!("{}{bad}", chunk.valid())
+        })
+        .collect();
+    print_err(format!(
+        "vip: argument \"{shown}\" is not UTF-8, which vip takes only as an interface name\n"
+    ));
+    Stop(255)
+}
+
+/// `Cannot find device "NAME"` (the name as given), what `ip` says where a device it
+/// looks up does not exist.
+pub fn cannot_find_device(name: &OsStr) {
+    print_err([b"Cannot find device \"", name.as_bytes(), b"\"\n"].concat());
 }
 
 /// `Command line is not complete. Try option "help"`, then exit 255.
@@ -64,25 +168,54 @@ pub fn incomplete_command() -> Stop {
 }
 
 /// `Error: argument "VALUE" is wrong: WHY`, then exit 255. (`ip` keeps a newline some of
-/// its reasons carry, which then ends in an empty line; so does this.)
-pub fn invarg(why: &str, value: &str) -> Stop {
-    print_err(format!("Error: argument \"{value}\" is wrong: {why}\n"));
+/// its reasons carry, which then ends in an empty line; so does this.) The value may be
+/// a name as given, bytes that are not UTF-8.
+pub fn invarg(why: &str, value: impl AsRef<OsStr>) -> Stop {
+    let value = value.as_ref().as_bytes();
+    print_err(
+        [
+            b"Error: argument \"",
+            value,
+            b"\" is wrong: ",
+            why.as_bytes(),
+            b"\n",
+        ]
+        .concat(),
+    );
     Stop(255)
 }
 
 /// `Error: duplicate "KEY": "VALUE" is the second value.`, then exit 255.
-pub fn duparg(key: &str, value: &str) -> Stop {
-    print_err(format!(
-        "Error: duplicate \"{key}\": \"{value}\" is the second value.\n"
-    ));
+pub fn duparg(key: &str, value: impl AsRef<OsStr>) -> Stop {
+    let value = value.as_ref().as_bytes();
+    let key = key.as_bytes();
+    print_err(
+        [
+            b"Error: duplicate \"",
+            key,
+            b"\": \"",
+            value,
+            b"\" is the second value.\n",
+        ]
+        .concat(),
+    );
     Stop(255)
 }
 
 /// `Error: either "KEY" is duplicate, or "VALUE" is a garbage.`, then exit 255.
-pub fn duparg2(key: &str, value: &str) -> Stop {
-    print_err(format!(
-        "Error: either \"{key}\" is duplicate, or \"{value}\" is a garbage.\n"
-    ));
+pub fn duparg2(key: &str, value: impl AsRef<OsStr>) -> Stop {
+    let value = value.as_ref().as_bytes();
+    let key = key.as_bytes();
+    print_err(
+        [
+            b"Error: either \"",
+            key,
+            b"\" is duplicate, or \"",
+            value,
+            b"\" is a garbage.\n",
+        ]
+        .concat(),
+    );
     Stop(255)
 }
 
@@ -103,12 +236,13 @@ pub fn unsupported(what: &str) -> Stop {
 
 /// The kernel's rules for an interface name as `ip` checks them (`check_ifname`):
 /// shorter than `IFNAMSIZ`, not empty, no `/`, no white space.
-pub fn valid_ifname(name: &str) -> bool {
+pub fn valid_ifname(name: &OsStr) -> bool {
+    let name = name.as_bytes();
     !name.is_empty()
         && name.len() < 16
         && !name
-            .bytes()
-            .any(|b| b == b'/' || matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+            .iter()
+            .any(|&b| b == b'/' || matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
 }
 
 /// An IPv4 address as `ip` reads one (`get_addr_ipv4`): one to four parts separated by
@@ -193,6 +327,32 @@ mod tests {
     }
 
     #[test]
+    fn names_are_read_as_bytes_and_other_words_as_text() {
+        use std::os::unix::ffi::OsStringExt;
+        let line = Line::new(vec![
+            "dev".into(),
+            OsString::from_vec(b"br\xfe".to_vec()),
+            "mtu".into(),
+            OsString::from_vec(b"1\xfe".to_vec()),
+            OsString::from_vec(b"x\xfe".to_vec()),
+        ]);
+        let mut words = line.words();
+        assert_eq!(words.take(), Some("dev"));
+        assert_eq!(words.name().unwrap().as_bytes(), b"br\xfe");
+        assert_eq!(words.take(), Some("mtu"));
+        assert_eq!(words.value(), Err(Stop(255)));
+        // As text, a word that is not UTF-8 matches no keyword; as given, it is exact.
+        assert_eq!(words.peek(), Some("x\u{fffd}"));
+        assert_eq!(
+            words.rest().rest_raw(),
+            [OsString::from_vec(b"x\xfe".to_vec())]
+        );
+        assert_eq!(words.take_text(), Err(Stop(255)));
+        assert!(words.is_empty());
+        assert_eq!(words.name(), Err(Stop(255)));
+    }
+
+    #[test]
     fn ipv4_addresses_as_ip_reads_them() {
         assert_eq!(parse_ipv4("10.1.2.3"), Some([10, 1, 2, 3].into()));
         assert_eq!(parse_ipv4("10"), Some([10, 0, 0, 0].into()));
@@ -235,10 +395,12 @@ mod tests {
 
     #[test]
     fn interface_names_as_ip_checks_them() {
-        assert!(valid_ifname("eth0.100"));
-        assert!(!valid_ifname(""));
-        assert!(!valid_ifname("a/b"));
-        assert!(!valid_ifname("a b"));
-        assert!(!valid_ifname("sixteen-chars-xx"));
+        let valid = |name: &[u8]| valid_ifname(OsStr::from_bytes(name));
+        assert!(valid(b"eth0.100"));
+        assert!(valid(b"br\xfe"));
+        assert!(!valid(b""));
+        assert!(!valid(b"a/b"));
+        assert!(!valid(b"a b"));
+        assert!(!valid(b"sixteen-chars-xx"));
     }
 }

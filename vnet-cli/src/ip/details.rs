@@ -10,6 +10,7 @@ use vnet_core::{
     VlanData, VxlanData,
 };
 
+use super::out::Out;
 use super::show::json_str;
 
 /// The kinds whose options ip 6.1 prints and vip does not decode: `ip -d` on such a
@@ -64,7 +65,7 @@ pub(super) fn undecoded_kind(extended: &LinkExtended) -> Option<String> {
 
 /// Writes fields in text (`label value `) or as JSON members (`,"key":value`).
 struct Fields<'a> {
-    out: &'a mut String,
+    out: &'a mut Out,
     json: bool,
     /// In JSON: no member written yet in the current object (no comma before the next).
     first: bool,
@@ -96,6 +97,19 @@ impl Fields<'_> {
             self.out.push_str(&json_str(value));
         } else {
             let _ = write!(self.out, "{label} {value} ");
+        }
+    }
+
+    /// An interface name as the kernel has it (bytes): `label NAME ` in text,
+    /// `"key":"NAME"` in JSON.
+    fn name(&mut self, key: &str, label: &str, name: &[u8]) {
+        if self.json {
+            self.key(key);
+            self.out.json_name(name);
+        } else {
+            let _ = write!(self.out, "{label} ");
+            self.out.name(name);
+            self.out.push(' ');
         }
     }
 
@@ -182,10 +196,10 @@ fn ether_type(protocol: u16) -> String {
 /// members of its JSON object. `name_of` names an interface index as ip does; `do_link`
 /// is true for `ip link show` (which adds `addrgenmode`).
 pub(super) fn write(
-    out: &mut String,
+    out: &mut Out,
     json: bool,
     link: &Link,
-    name_of: &dyn Fn(u32) -> String,
+    name_of: &dyn Fn(u32) -> Vec<u8>,
     do_link: bool,
 ) {
     let x = link.extended();
@@ -245,7 +259,7 @@ pub(super) fn write(
 }
 
 /// `linkinfo`: the kind and its options, then the port kind and its options.
-fn link_info(f: &mut Fields<'_>, x: &LinkExtended, name_of: &dyn Fn(u32) -> String) {
+fn link_info(f: &mut Fields<'_>, x: &LinkExtended, name_of: &dyn Fn(u32) -> Vec<u8>) {
     f.begin("linkinfo");
     if let Some(kind) = &x.kind {
         f.text("\n");
@@ -491,7 +505,7 @@ fn fwd_mask_str(mask: u16) -> String {
     }
 }
 
-fn bridge_port(f: &mut Fields<'_>, p: &BridgePortData, name_of: &dyn Fn(u32) -> String) {
+fn bridge_port(f: &mut Fields<'_>, p: &BridgePortData, name_of: &dyn Fn(u32) -> Vec<u8>) {
     if let Some(state) = p.state {
         match PORT_STATES.get(usize::from(state)) {
             Some(name) => f.string("state", "state", name),
@@ -594,11 +608,11 @@ fn bridge_port(f: &mut Fields<'_>, p: &BridgePortData, name_of: &dyn Fn(u32) -> 
         }
     }
     if let Some(index) = p.backup_port {
-        f.string("backup_port", "backup_port", &name_of(index));
+        f.name("backup_port", "backup_port", &name_of(index));
     }
 }
 
-fn vxlan(f: &mut Fields<'_>, v: &VxlanData, name_of: &dyn Fn(u32) -> String) {
+fn vxlan(f: &mut Fields<'_>, v: &VxlanData, name_of: &dyn Fn(u32) -> Vec<u8>) {
     if v.collect_metadata == Some(true) {
         f.flag("external", "external");
     }
@@ -632,7 +646,7 @@ fn vxlan(f: &mut Fields<'_>, v: &VxlanData, name_of: &dyn Fn(u32) -> String) {
         f.string(key, "local", &addr.to_string());
     }
     if let Some(link) = v.link.filter(|&l| l != 0) {
-        f.string("link", "dev", &name_of(link));
+        f.name("link", "dev", &name_of(link));
     }
     if let Some((low, high)) = v.port_range {
         if f.json {

@@ -190,7 +190,10 @@ pub fn man_page() -> String {
          macvlan, tun/tap devices, addresses, routes, neighbour and proxy entries) through the vnet \
          library: the same arguments, abbreviations, output (text and -j JSON), messages and exit \
          codes as iproute2's ip 6.1, so it can be installed as ip (ln -s vip ip). What it does \
-         not run, it says (\"vip: ... is not supported\") and exits 255.",
+         not run, it says (\"vip: ... is not supported\") and exits 255. Interface names are \
+         bytes, as they are to ip: a name that is not UTF-8 is taken, found and printed exactly; \
+         a word that is not UTF-8 where ip reads text (a number, an address, a namespace name) \
+         is refused with exit 255.",
     )
     .as_str();
     out += "\n.SH OPTIONS\n";

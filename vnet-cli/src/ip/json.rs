@@ -4,9 +4,9 @@
 
 /// The writer's state: how deep it is, and what separates the next item.
 struct Writer {
-    out: String,
+    out: Vec<u8>,
     depth: usize,
-    sep: Option<char>,
+    sep: Option<u8>,
 }
 
 impl Writer {
@@ -14,30 +14,30 @@ impl Writer {
         if let Some(sep) = self.sep {
             self.out.push(sep);
         }
-        self.sep = Some(',');
+        self.sep = Some(b',');
     }
 
     fn eol(&mut self) {
-        self.out.push('\n');
+        self.out.push(b'\n');
         for _ in 0..self.depth {
-            self.out.push_str("    ");
+            self.out.extend_from_slice(b"    ");
         }
     }
 
-    fn begin(&mut self, c: char) {
+    fn begin(&mut self, c: u8) {
         self.eor();
         self.out.push(c);
         self.depth += 1;
         self.sep = None;
-        if c == '[' {
-            self.out.push(' ');
+        if c == b'[' {
+            self.out.push(b' ');
         }
     }
 
-    fn end(&mut self, c: char) {
-        if c == ']' {
+    fn end(&mut self, c: u8) {
+        if c == b']' {
             if self.sep.is_some() {
-                self.out.push(' ');
+                self.out.push(b' ');
             }
             self.sep = None;
         }
@@ -46,26 +46,25 @@ impl Writer {
             self.eol();
         }
         self.out.push(c);
-        self.sep = Some(',');
+        self.sep = Some(b',');
     }
 
-    fn name(&mut self, name: &str) {
+    fn name(&mut self, name: &[u8]) {
         self.eor();
         self.eol();
         self.sep = None;
-        self.out.push_str(name);
-        self.out.push_str(": ");
+        self.out.extend_from_slice(name);
+        self.out.extend_from_slice(b": ");
     }
 
-    fn value(&mut self, value: &str) {
+    fn value(&mut self, value: &[u8]) {
         self.eor();
-        self.out.push_str(value);
+        self.out.extend_from_slice(value);
     }
 }
 
 /// The end of the JSON string starting at `at` (the index after its closing quote).
-fn string_end(text: &str, at: usize) -> usize {
-    let bytes = text.as_bytes();
+fn string_end(bytes: &[u8], at: usize) -> usize {
     let mut i = at + 1;
     while i < bytes.len() {
         match bytes[i] {
@@ -78,12 +77,12 @@ fn string_end(text: &str, at: usize) -> usize {
 }
 
 /// Lays out `compact` (one JSON value without white space, as vip prints it, with its
-/// final newline) as `ip -p -j` prints it.
-pub(super) fn pretty(compact: &str) -> String {
-    let text = compact.trim_end();
-    let bytes = text.as_bytes();
+/// final newline; names in it as the kernel has them, not always UTF-8) as `ip -p -j`
+/// prints it.
+pub(super) fn pretty(compact: &[u8]) -> Vec<u8> {
+    let bytes = compact.trim_ascii_end();
     let mut w = Writer {
-        out: String::with_capacity(text.len() * 2),
+        out: Vec::with_capacity(bytes.len() * 2),
         depth: 0,
         sep: None,
     };
@@ -94,24 +93,24 @@ pub(super) fn pretty(compact: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'{' => {
-                w.begin('{');
+                w.begin(b'{');
                 in_object.push(true);
                 expect_name = true;
                 i += 1;
             }
             b'[' => {
-                w.begin('[');
+                w.begin(b'[');
                 in_object.push(false);
                 expect_name = false;
                 i += 1;
             }
             b'}' => {
-                w.end('}');
+                w.end(b'}');
                 in_object.pop();
                 i += 1;
             }
             b']' => {
-                w.end(']');
+                w.end(b']');
                 in_object.pop();
                 i += 1;
             }
@@ -121,8 +120,8 @@ pub(super) fn pretty(compact: &str) -> String {
             }
             b':' => i += 1,
             b'"' => {
-                let end = string_end(text, i);
-                let token = &text[i..end];
+                let end = string_end(bytes, i);
+                let token = &bytes[i..end];
                 if expect_name {
                     w.name(token);
                     expect_name = false;
@@ -132,15 +131,16 @@ pub(super) fn pretty(compact: &str) -> String {
                 i = end;
             }
             _ => {
-                let end = text[i..]
-                    .find([',', '}', ']'])
-                    .map_or(text.len(), |n| i + n);
-                w.value(&text[i..end]);
+                let end = bytes[i..]
+                    .iter()
+                    .position(|b| matches!(b, b',' | b'}' | b']'))
+                    .map_or(bytes.len(), |n| i + n);
+                w.value(&bytes[i..end]);
                 i = end;
             }
         }
     }
-    w.out.push('\n');
+    w.out.push(b'\n');
     w.out
 }
 
@@ -151,10 +151,14 @@ mod tests {
     #[test]
     fn lays_out_as_iproute2_does() {
         assert_eq!(
-            pretty("[{\"a\":1,\"f\":[\"X\",\"Y\"],\"e\":[],\"o\":{\"k\":\"v,}\"}},{\"a\":2}]\n"),
-            "[ {\n        \"a\": 1,\n        \"f\": [ \"X\",\"Y\" ],\n        \"e\": [ ],\n        \
+            pretty(b"[{\"a\":1,\"f\":[\"X\",\"Y\"],\"e\":[],\"o\":{\"k\":\"v,}\"}},{\"a\":2}]\n"),
+            b"[ {\n        \"a\": 1,\n        \"f\": [ \"X\",\"Y\" ],\n        \"e\": [ ],\n        \
              \"o\": {\n            \"k\": \"v,}\"\n        }\n    },{\n        \"a\": 2\n    } ]\n"
         );
-        assert_eq!(pretty("[]\n"), "[ ]\n");
+        assert_eq!(pretty(b"[]\n"), b"[ ]\n");
+        assert_eq!(
+            pretty(b"[{\"ifname\":\"br\xfe\"}]\n"),
+            b"[ {\n        \"ifname\": \"br\xfe\"\n    } ]\n"
+        );
     }
 }

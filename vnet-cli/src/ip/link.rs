@@ -1,13 +1,16 @@
 //! `ip link add | set | delete`: veth pairs and bridges, and the changes of `ip link
 //! set`, read the way iproute2 reads them.
 
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
+
 use vnet_core::{
     Bridge, BridgeOptions, Error, Handle, IfName, LinkChange, LinkRef, MacAddr, Mtu, Netns, Veth,
 };
 
 use super::args::{
-    Words, duparg, duparg2, get_integer, get_unsigned, invarg, matches, unknown_command,
-    unsupported, valid_ifname,
+    Words, cannot_find_device, duparg, duparg2, get_integer, get_unsigned, invarg, matches,
+    unknown_command, unsupported, valid_ifname,
 };
 use super::{Session, Status, Stop, kernel_error, usage};
 use crate::print_err;
@@ -59,8 +62,9 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
 /// The common words of `ip link` (`iplink_parse`), up to `type`.
 #[derive(Debug, Default)]
 struct Parsed {
-    name: Option<String>,
-    dev: Option<String>,
+    /// Interface names as given (bytes).
+    name: Option<OsString>,
+    dev: Option<OsString>,
     up: Option<bool>,
     /// As given: the kernel judges the range, after everything else was read.
     mtu: Option<i32>,
@@ -69,7 +73,7 @@ struct Parsed {
     netns: Option<Netns>,
     group: Option<u32>,
     /// `link DEV`: the parent of a VLAN or macvlan.
-    link: Option<String>,
+    link: Option<OsString>,
     kind: Option<String>,
 }
 
@@ -83,14 +87,14 @@ fn parse(handle: Option<&Handle>, words: &mut Words<'_>, verb: Verb) -> Result<P
             "up" => p.up = Some(true),
             "down" => p.up = Some(false),
             "name" => {
-                let value = words.value()?;
+                let value = words.name()?;
                 if p.name.is_some() {
                     return Err(duparg("name", value));
                 }
                 if !valid_ifname(value) {
                     return Err(invarg("\"name\" not a valid ifname", value));
                 }
-                p.name = Some(value.to_string());
+                p.name = Some(value.to_os_string());
                 if p.dev.is_none() {
                     dev_is_name = true;
                 }
@@ -141,7 +145,7 @@ fn parse(handle: Option<&Handle>, words: &mut Words<'_>, verb: Verb) -> Result<P
                 p.mac = Some(lladdr(value)?);
             }
             _ if matches(word, "master") => {
-                let value = words.value()?;
+                let value = words.name()?;
                 let Some(handle) = handle else {
                     continue;
                 };
@@ -164,7 +168,7 @@ fn parse(handle: Option<&Handle>, words: &mut Words<'_>, verb: Verb) -> Result<P
                 return Err(unsupported(&format!("\"{word}\" in ip link")));
             }
             _ if matches(word, "link") => {
-                p.link = Some(words.value()?.to_string());
+                p.link = Some(words.name()?.to_os_string());
             }
             _ if [
                 "broadcast",
@@ -187,14 +191,23 @@ fn parse(handle: Option<&Handle>, words: &mut Words<'_>, verb: Verb) -> Result<P
                 if matches(word, "help") {
                     return Err(usage());
                 }
-                let value = if word == "dev" { words.value()? } else { word };
+                let value = if word == "dev" {
+                    words.name()?
+                } else {
+                    words.taken_raw()
+                };
                 if !dev_is_name {
                     return Err(duparg2("dev", value));
                 }
-                if value.is_empty() || value.contains('/') || value.contains(char::is_whitespace) {
+                let bytes = value.as_bytes();
+                if bytes.is_empty()
+                    || bytes.iter().any(|&b| {
+                        b == b'/' || matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+                    })
+                {
                     return Err(invarg("\"dev\" not a valid ifname", value));
                 }
-                p.dev = Some(value.to_string());
+                p.dev = Some(value.to_os_string());
                 dev_is_name = false;
             }
         }
@@ -206,10 +219,16 @@ fn parse(handle: Option<&Handle>, words: &mut Words<'_>, verb: Verb) -> Result<P
         _ => {}
     }
     if p.group.is_some() && p.dev.is_none() {
-        if let Some(word) = words.peek() {
-            print_err(format!(
-                "Garbage instead of arguments \"{word} ...\". Try \"ip link help\".\n"
-            ));
+        if words.take().is_some() {
+            let word = words.taken_raw().as_bytes();
+            print_err(
+                [
+                    b"Garbage instead of arguments \"",
+                    word,
+                    b" ...\". Try \"ip link help\".\n",
+                ]
+                .concat(),
+            );
             return Err(Stop(255));
         }
         if verb == Verb::Add {
@@ -282,8 +301,11 @@ fn mtu(value: Option<i32>) -> Result<Option<Mtu>, u8> {
 }
 
 /// An interface name `ip` accepted, as vnet's type.
-fn ifname(name: &str) -> Result<IfName, Stop> {
-    IfName::new(name).map_err(|e| unsupported(&format!("the name \"{name}\" ({e})")))
+fn ifname(name: &OsStr) -> Result<IfName, Stop> {
+    IfName::new(name).map_err(|e| {
+        let name = name.to_string_lossy();
+        unsupported(&format!("the name \"{name}\" ({e})"))
+    })
 }
 
 /// What a kernel refusal (or vnet's own, for values the kernel would refuse the same
@@ -300,7 +322,7 @@ fn refused(e: &Error) -> Status {
         Error::NotFound {
             what: "link", name, ..
         } => {
-            print_err(format!("Cannot find device \"{name}\"\n"));
+            cannot_find_device(OsStr::new(name));
             return Ok(1);
         }
         other => print_err(format!("vip: {other}\n")),
@@ -342,15 +364,9 @@ fn add(handle: &Handle, p: Parsed, words: &mut Words<'_>) -> Status {
     // `link DEV` is looked up first, as `ip` looks it up.
     let link = match &p.link {
         None => None,
-        Some(dev) => match IfName::new(dev.as_str())
-            .ok()
-            .and_then(|n| handle.link().get(&n).ok())
-        {
-            Some(link) => Some(link.index),
-            None => {
-                print_err(format!("Cannot find device \"{dev}\"\n"));
-                return Ok(1);
-            }
+        Some(dev) => match super::find_device(handle, dev) {
+            Ok(index) => Some(index),
+            Err(status) => return Ok(status),
         },
     };
     let Some(kind) = p.kind.clone() else {
@@ -505,12 +521,9 @@ fn set(handle: &Handle, p: Parsed, words: &mut Words<'_>) -> Status {
     let Some(dev) = &p.dev else {
         return Err(unsupported("\"ip link set group N\""));
     };
-    let Some(link) = IfName::new(dev.as_str())
-        .ok()
-        .and_then(|n| handle.link().get(&n).ok())
-    else {
-        print_err(format!("Cannot find device \"{dev}\"\n"));
-        return Ok(1);
+    let index = match super::find_device(handle, dev) {
+        Ok(index) => index,
+        Err(status) => return Ok(status),
     };
     let mut change = LinkChange::new();
     match p.up {
@@ -542,7 +555,7 @@ fn set(handle: &Handle, p: Parsed, words: &mut Words<'_>) -> Status {
     {
         change = change.name(ifname(name)?);
     }
-    match handle.link().set(LinkRef::Index(link.index), &change) {
+    match handle.link().set(LinkRef::Index(index), &change) {
         Ok(()) => Ok(0),
         Err(e) => refused(&e),
     }
@@ -554,16 +567,10 @@ fn delete(handle: &Handle, p: Parsed, words: &mut Words<'_>) -> Status {
         return Err(unsupported("\"type\" in ip link delete"));
     }
     let result = match (&p.dev, p.group) {
-        (Some(dev), _) => {
-            let Some(link) = IfName::new(dev.as_str())
-                .ok()
-                .and_then(|n| handle.link().get(&n).ok())
-            else {
-                print_err(format!("Cannot find device \"{dev}\"\n"));
-                return Ok(1);
-            };
-            handle.link().delete(LinkRef::Index(link.index))
-        }
+        (Some(dev), _) => match super::find_device(handle, dev) {
+            Ok(index) => handle.link().delete(LinkRef::Index(index)),
+            Err(status) => return Ok(status),
+        },
         (None, Some(0)) => return Err(unsupported("deleting group 0 (every device's group)")),
         (None, Some(group)) => handle.link().delete_group(group),
         (None, None) => unreachable!("parse requires dev or group"),

@@ -10,7 +10,9 @@ use vnet_core::{
 };
 
 use super::Stop;
-use super::args::{Words, duparg2, get_unsigned, invarg, matches, parse_addr, unsupported};
+use super::args::{
+    Words, cannot_find_device, duparg2, get_unsigned, invarg, matches, parse_addr, unsupported,
+};
 use crate::print_err;
 
 type Spec<T> = Result<Result<T, u8>, Stop>;
@@ -90,7 +92,7 @@ pub(super) fn vxlan(handle: &Handle, name: IfName, words: &mut Words<'_>) -> Spe
             }
             local = Some(addr);
         } else if matches(word, "dev") {
-            let value = words.value()?;
+            let value = words.name()?;
             if dev.is_some() {
                 return Err(duparg2("dev", value));
             }
@@ -101,7 +103,7 @@ pub(super) fn vxlan(handle: &Handle, name: IfName, words: &mut Words<'_>) -> Spe
                 Some(link) => dev = Some(link.index),
                 None => {
                     // `ip` exits with nodev()'s -1 here.
-                    print_err(format!("Cannot find device \"{value}\"\n"));
+                    cannot_find_device(value);
                     return Err(Stop(255));
                 }
             }

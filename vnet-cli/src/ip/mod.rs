@@ -18,18 +18,22 @@ mod link;
 mod link_kinds;
 mod neigh;
 mod netns;
+mod out;
 mod route;
 mod show;
 mod stats;
 mod tuntap;
 
 use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
 use std::io::BufRead;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use vnet_core::{Family, Handle, Netns};
 
 use crate::print_err;
-use args::{Words, matches};
+use args::{Line, Words, matches};
+use out::Out;
 
 /// The process must end now with this status: what `ip` does when it calls `exit()`
 /// (after a wrong command line, for example), even in the middle of a batch.
@@ -140,11 +144,11 @@ impl Session {
     }
 }
 
-/// Runs vip with `args` (the command line without the program name) and returns the
-/// exit status.
-pub fn run(args: &[String]) -> u8 {
+/// Runs vip with `args` (the command line without the program name, as given: an
+/// interface name need not be UTF-8) and returns the exit status.
+pub fn run(args: &[OsString]) -> u8 {
     let mut session = Session::default();
-    match run_session(&mut session, args) {
+    match run_session(&mut session, &Line::new(args.to_vec())) {
         Ok(status) | Err(Stop(status)) => status,
     }
 }
@@ -154,12 +158,12 @@ pub fn run(args: &[String]) -> u8 {
 /// file named with `-batch` is not read. For the fuzz targets; not part of the API.
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
-pub fn parse_only(args: &[String]) -> u8 {
+pub fn parse_only(args: &[OsString]) -> u8 {
     let mut session = Session {
         parse_only: true,
         ..Session::default()
     };
-    match run_session(&mut session, args) {
+    match run_session(&mut session, &Line::new(args.to_vec())) {
         Ok(status) | Err(Stop(status)) => status,
     }
 }
@@ -175,14 +179,14 @@ pub fn parse_batch_only(text: &[u8]) -> u8 {
         batch: true,
         ..Session::default()
     };
-    match batch_lines(&mut session, "fuzz", text) {
+    match batch_lines(&mut session, b"fuzz", text) {
         Ok(status) | Err(Stop(status)) => status,
     }
 }
 
-fn run_session(session: &mut Session, args: &[String]) -> Status {
-    let mut words = Words::new(args);
-    let mut batch: Option<String> = None;
+fn run_session(session: &mut Session, args: &Line) -> Status {
+    let mut words = args.words();
+    let mut batch: Option<OsString> = None;
     while let Some(word) = words.peek() {
         if word == "--" {
             words.take();
@@ -204,7 +208,11 @@ fn run_session(session: &mut Session, args: &[String]) -> Status {
         if matches(option, "-loops") {
             return Err(unsupported());
         } else if matches(option, "-family") {
-            let value = words.take().ok_or_else(usage)?;
+            words.take().ok_or_else(usage)?;
+            let value = words
+                .taken_raw()
+                .to_str()
+                .ok_or_else(|| args::not_utf8(words.taken_raw()))?;
             session.family = match value {
                 "inet" => Family::Ipv4,
                 "inet6" => Family::Ipv6,
@@ -240,7 +248,8 @@ fn run_session(session: &mut Session, args: &[String]) -> Status {
         } else if matches(option, "-force") {
             session.force = true;
         } else if matches(option, "-batch") {
-            batch = Some(words.take().ok_or_else(usage)?.to_string());
+            words.take().ok_or_else(usage)?;
+            batch = Some(words.taken_raw().to_os_string());
         } else if matches(option, "-brief") {
             session.brief = true;
         } else if matches(option, "-json") {
@@ -271,15 +280,14 @@ fn run_session(session: &mut Session, args: &[String]) -> Status {
         }
         return run_batch(session, &file);
     }
-    match words.rest() {
-        [] => Err(usage()),
-        [object, rest @ ..] => command(session, object, rest),
+    match words.take() {
+        None => Err(usage()),
+        Some(object) => command(session, object, words.rest()),
     }
 }
 
 /// Runs one command: OBJECT and its words. An unknown object is a failure (status 1).
-fn command(session: &mut Session, object: &str, words: &[String]) -> Status {
-    let mut words = Words::new(words);
+fn command(session: &mut Session, object: &str, mut words: Words<'_>) -> Status {
     // iproute2's table, in its order: the first object a word abbreviates wins (`ne`
     // and `n` are `neighbor`, `l` is `link`, `a` is `address`).
     const OBJECTS: [&str; 34] = [
@@ -349,7 +357,7 @@ fn command(session: &mut Session, object: &str, words: &[String]) -> Status {
 /// blanks). A failed line ends the batch with "Command failed FILE:LINE", unless
 /// `-force`; then the batch goes on and exits 1 at the end. A line may start with
 /// `-n NETNS` and `-j`, which apply to that line only.
-fn run_batch(session: &mut Session, file: &str) -> Status {
+fn run_batch(session: &mut Session, file: &OsString) -> Status {
     let input: Box<dyn BufRead> = if file == "-" {
         Box::new(std::io::stdin().lock())
     } else {
@@ -357,25 +365,32 @@ fn run_batch(session: &mut Session, file: &str) -> Status {
             Ok(f) => Box::new(std::io::BufReader::new(f)),
             Err(e) => {
                 let errno = e.raw_os_error().unwrap_or(libc::EIO);
-                print_err(format!(
-                    "Cannot open file \"{file}\" for reading: {}\n",
-                    vnet_core::error::strerror(errno)
-                ));
+                let why = vnet_core::error::strerror(errno);
+                print_err(
+                    [
+                        b"Cannot open file \"",
+                        file.as_bytes(),
+                        b"\" for reading: ",
+                        why.as_bytes(),
+                        b"\n",
+                    ]
+                    .concat(),
+                );
                 return Ok(1);
             }
         }
     };
-    batch_lines(session, file, input)
+    batch_lines(session, file.as_bytes(), input)
 }
 
 /// Runs the lines of batch file `file`, read from `input`.
-fn batch_lines(session: &mut Session, file: &str, input: impl BufRead) -> Status {
+fn batch_lines(session: &mut Session, file: &[u8], input: impl BufRead) -> Status {
     // The lines are read first (each split into words only when it runs, as `ip` does),
     // so that vip can look ahead: open the namespaces' handles together, and create
     // runs of `netns add` in one go.
     let mut lines = input.split(b'\n');
     let mut number = 0usize;
-    let mut entries: Vec<(usize, Option<String>)> = Vec::new();
+    let mut entries: Vec<(usize, Option<Vec<u8>>)> = Vec::new();
     loop {
         match read_command_line(&mut lines, &mut number) {
             Ok(Some(line)) => entries.push((number, Some(line))),
@@ -402,8 +417,8 @@ fn batch_lines(session: &mut Session, file: &str, input: impl BufRead) -> Status
             print_err("Missing continuation line\n");
             break;
         };
-        let words = split_words(line)?;
-        if words.is_empty() {
+        let line = split_words(line)?;
+        if line.is_empty() {
             i += 1;
             continue;
         }
@@ -414,7 +429,7 @@ fn batch_lines(session: &mut Session, file: &str, input: impl BufRead) -> Status
             continue;
         }
         session.upcoming_from = i;
-        let result = batch_line(session, &words);
+        let result = batch_line(session, line.words());
         session.netns = netns.clone();
         session.json = json;
         if session.parse_only {
@@ -422,7 +437,7 @@ fn batch_lines(session: &mut Session, file: &str, input: impl BufRead) -> Status
             continue;
         }
         if result? != 0 {
-            print_err(format!("Command failed {file}:{number}\n"));
+            print_err([b"Command failed ", file, format!(":{number}\n").as_bytes()].concat());
             status = 1;
             if !session.force {
                 break;
@@ -434,11 +449,12 @@ fn batch_lines(session: &mut Session, file: &str, input: impl BufRead) -> Status
 }
 
 /// The namespace a batch line names with `-n NETNS`, if any.
-fn line_netns(line: &str) -> Option<String> {
-    let words = split_words(line).ok()?;
-    match words.as_slice() {
-        [flag, name, ..] if matches!(flag.as_str(), "-n" | "-netns" | "--netns") => {
-            Some(name.clone())
+fn line_netns(line: &[u8]) -> Option<String> {
+    let line = split_words(line).ok()?;
+    let mut words = line.words();
+    match (words.take(), words.take()) {
+        (Some("-n" | "-netns" | "--netns"), Some(_)) => {
+            words.taken_raw().to_str().map(str::to_string)
         }
         _ => None,
     }
@@ -448,21 +464,19 @@ fn line_netns(line: &str) -> Option<String> {
 /// call (one thread, one lock), and returns how many lines it did. `None` when there is
 /// no such run, or when the call failed (it then created nothing, and the lines run one
 /// by one, so that each gets its own answer).
-fn netns_add_run(entries: &[(usize, Option<String>)]) -> Option<usize> {
+fn netns_add_run(entries: &[(usize, Option<Vec<u8>>)]) -> Option<usize> {
     let names: Vec<String> = entries
         .iter()
         .map_while(|(_, line)| {
-            let words = split_words(line.as_deref()?).ok()?;
-            match words.as_slice() {
-                [object, verb, name]
-                    if matches(object, "netns")
-                        && !OBJECTS_BEFORE_NETNS.iter().any(|o| matches(object, o))
-                        && matches(verb, "add") =>
-                {
-                    Some(name.clone())
-                }
-                _ => None,
-            }
+            let line = split_words(line.as_deref()?).ok()?;
+            let mut words = line.words();
+            let (object, verb, _) = (words.take()?, words.take()?, words.take()?);
+            let name = words.taken_raw().to_str()?;
+            (words.is_empty()
+                && matches(object, "netns")
+                && !OBJECTS_BEFORE_NETNS.iter().any(|o| matches(object, o))
+                && matches(verb, "add"))
+            .then(|| name.to_string())
         })
         .collect();
     if names.len() < 2 {
@@ -477,20 +491,15 @@ fn netns_add_run(entries: &[(usize, Option<String>)]) -> Option<usize> {
 const OBJECTS_BEFORE_NETNS: [&str; 4] = ["neighbor", "neighbour", "ntable", "ntbl"];
 
 /// One line of a batch: vip's per-line `-n NETNS` and `-j`, then a command.
-fn batch_line(session: &mut Session, words: &[String]) -> Status {
-    let mut at = 0;
+fn batch_line(session: &mut Session, mut words: Words<'_>) -> Status {
     loop {
-        match words.get(at).map(String::as_str) {
+        match words.take() {
             Some("-n" | "-netns" | "--netns") => {
-                let name = words.get(at + 1).ok_or_else(args::incomplete_command)?;
+                let name = words.value()?;
                 session.switch_netns(name)?;
-                at += 2;
             }
-            Some("-j" | "-json" | "--json") => {
-                session.json = true;
-                at += 1;
-            }
-            Some(object) => return command(session, object, &words[at + 1..]),
+            Some("-j" | "-json" | "--json") => session.json = true,
+            Some(object) => return command(session, object, words.rest()),
             None => return Err(args::incomplete_command()),
         }
     }
@@ -502,7 +511,7 @@ fn batch_line(session: &mut Session, words: &[String]) -> Status {
 fn read_command_line(
     lines: &mut impl Iterator<Item = std::io::Result<Vec<u8>>>,
     number: &mut usize,
-) -> Result<Option<String>, Stop> {
+) -> Result<Option<Vec<u8>>, Stop> {
     let strip_comment = |mut line: Vec<u8>| {
         if let Some(hash) = line.iter().position(|&b| b == b'#') {
             line.truncate(hash);
@@ -525,31 +534,32 @@ fn read_command_line(
             None => return Ok(None),
         }
     }
-    Ok(Some(String::from_utf8_lossy(&line).into_owned()))
+    Ok(Some(line))
 }
 
 /// Splits a batch line into words at blanks; a word that starts with a quote runs to
-/// the same quote (`makeargs` of iproute2).
-fn split_words(line: &str) -> Result<Vec<String>, Stop> {
-    let blank = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
+/// the same quote (`makeargs` of iproute2). Words are bytes, as `ip` reads them.
+fn split_words(line: &[u8]) -> Result<Line, Stop> {
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
     let mut words = Vec::new();
     let mut rest = line;
     loop {
-        rest = rest.trim_start_matches(blank);
-        let Some(first) = rest.chars().next() else {
-            return Ok(words);
+        let start = rest.iter().position(|b| !blank(b)).unwrap_or(rest.len());
+        rest = &rest[start..];
+        let Some(&first) = rest.first() else {
+            return Ok(Line::new(words));
         };
-        if first == '\'' || first == '"' {
+        if first == b'\'' || first == b'"' {
             let inner = &rest[1..];
-            let Some(end) = inner.find(first) else {
+            let Some(end) = inner.iter().position(|&b| b == first) else {
                 print_err("Unterminated quoted string\n");
                 return Err(Stop(1));
             };
-            words.push(inner[..end].to_string());
+            words.push(OsString::from_vec(inner[..end].to_vec()));
             rest = &inner[end + 1..];
         } else {
-            let end = rest.find(blank).unwrap_or(rest.len());
-            words.push(rest[..end].to_string());
+            let end = rest.iter().position(blank).unwrap_or(rest.len());
+            words.push(OsString::from_vec(rest[..end].to_vec()));
             rest = &rest[end..];
         }
     }
@@ -568,12 +578,45 @@ fn usage() -> Stop {
 }
 
 /// Prints JSON output: as it is, or laid out over lines for `-p`.
-fn print_json(pretty: bool, compact: &str) {
+fn print_json(pretty: bool, compact: &Out) {
     if pretty {
-        crate::print_out(&json::pretty(compact));
+        crate::print_out_bytes(&json::pretty(compact.as_bytes()));
     } else {
-        crate::print_out(compact);
+        crate::print_out_bytes(compact.as_bytes());
     }
+}
+
+/// The names of the namespace's links by index, as the kernel has them (bytes).
+fn link_names(handle: &Handle) -> HashMap<u32, Vec<u8>> {
+    handle
+        .link()
+        .list()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|l| (l.index, l.name.as_bytes().to_vec()))
+        .collect()
+}
+
+/// The name of interface `index` among `names`, or `ifINDEX` as `ip` prints an unknown
+/// one.
+fn name_of(names: &HashMap<u32, Vec<u8>>, index: u32) -> Vec<u8> {
+    names
+        .get(&index)
+        .cloned()
+        .unwrap_or_else(|| format!("if{index}").into_bytes())
+}
+
+/// The index of the device named `name` (as given, bytes), or `ip`'s `Cannot find
+/// device "NAME"` and status 1.
+fn find_device(handle: &Handle, name: &OsStr) -> Result<u32, u8> {
+    vnet_core::IfName::new(name)
+        .ok()
+        .and_then(|n| handle.link().get(&n).ok())
+        .map(|link| link.index)
+        .ok_or_else(|| {
+            args::cannot_find_device(name);
+            1
+        })
 }
 
 /// Prints a failed kernel request the way `ip` does: the kernel's extended-ACK text as
@@ -598,11 +641,19 @@ mod tests {
     #[test]
     fn batch_lines_split_as_ip_splits_them() {
         assert_eq!(
-            split_words("  link add  'a b' \"c\"d x\t").unwrap(),
-            ["link", "add", "a b", "c", "d", "x"]
+            split_words(b"  link add  'a b' \"c\"d x\t").unwrap(),
+            Line::from_iter(["link", "add", "a b", "c", "d", "x"])
         );
-        assert!(split_words("   ").unwrap().is_empty());
-        assert_eq!(split_words("link 'open"), Err(Stop(1)));
+        assert_eq!(
+            split_words(b"link del br\xfe").unwrap(),
+            Line::new(vec![
+                "link".into(),
+                "del".into(),
+                OsString::from_vec(b"br\xfe".to_vec())
+            ])
+        );
+        assert!(split_words(b"   ").unwrap().is_empty());
+        assert_eq!(split_words(b"link 'open"), Err(Stop(1)));
     }
 
     #[test]
@@ -612,12 +663,12 @@ mod tests {
         let mut n = 0;
         assert_eq!(
             read_command_line(&mut lines, &mut n).unwrap().as_deref(),
-            Some("link add   a ")
+            Some(&b"link add   a "[..])
         );
         assert_eq!(n, 2);
         assert_eq!(
             read_command_line(&mut lines, &mut n).unwrap().as_deref(),
-            Some("next")
+            Some(&b"next"[..])
         );
         assert_eq!(n, 3);
     }

@@ -1,12 +1,14 @@
 //! `ip neigh`: neighbour (ARP/NDP) entries and proxy entries.
 
+use std::ffi::OsStr;
 use std::net::IpAddr;
 
-use vnet_core::{Error, Family, IfName, LinkRef, Neighbour, NeighbourSpec, NeighbourState};
+use vnet_core::{Error, Family, LinkRef, Neighbour, NeighbourSpec, NeighbourState};
 
 use super::args::{
     Words, duparg, duparg2, get_unsigned, invarg, matches, unknown_command, unsupported,
 };
+use super::out::Out;
 use super::show::json_str;
 use super::{Session, Status, Stop, kernel_error, usage};
 use crate::print_err;
@@ -99,7 +101,7 @@ fn modify(session: &mut Session, words: &mut Words<'_>, how: Write) -> Status {
     let mut dst: Option<IpAddr> = None;
     let mut proxy = false;
     let mut router = false;
-    let mut dev: Option<&str> = None;
+    let mut dev: Option<&OsStr> = None;
     while let Some(word) = words.take() {
         if matches(word, "lladdr") {
             let value = words.value()?;
@@ -123,7 +125,7 @@ fn modify(session: &mut Session, words: &mut Words<'_>, how: Write) -> Status {
         } else if word == "router" {
             router = true;
         } else if word == "dev" {
-            dev = Some(words.value()?);
+            dev = Some(words.name()?);
         } else if word == "use"
             || word == "managed"
             || matches(word, "extern_learn")
@@ -153,14 +155,10 @@ fn modify(session: &mut Session, words: &mut Words<'_>, how: Write) -> Status {
         Some(text) => Some(super::link::lladdr(text)?),
     };
     let handle = session.handle()?;
-    let Some(link) = IfName::new(dev)
-        .ok()
-        .and_then(|n| handle.link().get(&n).ok())
-    else {
-        print_err(format!("Cannot find device \"{dev}\"\n"));
-        return Ok(1);
+    let link = match super::find_device(handle, dev) {
+        Ok(index) => LinkRef::Index(index),
+        Err(status) => return Ok(status),
     };
-    let link = LinkRef::Index(link.index);
     let mut spec = if proxy {
         NeighbourSpec::proxy(link, dst)
     } else {
@@ -197,7 +195,7 @@ fn modify(session: &mut Session, words: &mut Words<'_>, how: Write) -> Status {
 fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
     let json = session.json;
     let family = session.family;
-    let mut dev: Option<&str> = None;
+    let mut dev: Option<&OsStr> = None;
     let mut proxy = false;
     // The states shown: all but NOARP (and no state at all), unless `nud` says.
     let mut states: Option<u32> = None;
@@ -208,7 +206,7 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
     while let Some(word) = words.take() {
         match word {
             "dev" => {
-                let value = words.value()?;
+                let value = words.name()?;
                 if dev.is_some() {
                     return Err(duparg("dev", value));
                 }
@@ -256,15 +254,9 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
     let handle = session.handle()?;
     let index = match dev {
         None => None,
-        Some(dev) => match IfName::new(dev)
-            .ok()
-            .and_then(|n| handle.link().get(&n).ok())
-        {
-            Some(link) => Some(link.index),
-            None => {
-                print_err(format!("Cannot find device \"{dev}\"\n"));
-                return Ok(1);
-            }
+        Some(dev) => match super::find_device(handle, dev) {
+            Ok(index) => Some(index),
+            Err(status) => return Ok(status),
         },
     };
     let listed = if proxy {
@@ -302,21 +294,19 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
         }
         return Ok(0);
     }
-    let names = handle.link().list().unwrap_or_default();
-    let name_of = |i: u32| {
-        names
-            .iter()
-            .find(|l| l.index == i)
-            .map_or_else(|| format!("if{i}"), |l| l.name.to_string())
-    };
-    let mut out = String::new();
+    let names = super::link_names(handle);
+    let mut out = Out::new();
     let mut objects = Vec::new();
     for n in shown {
-        let mut o = format!("{{\"dst\":\"{}\"", n.address);
+        let mut o = Out::from(format!("{{\"dst\":\"{}\"", n.address));
         out += &format!("{} ", n.address);
         if index.is_none() && n.index != 0 {
-            out += &format!("dev {} ", name_of(n.index));
-            o += &format!(",\"dev\":{}", json_str(&name_of(n.index)));
+            let name = super::name_of(&names, n.index);
+            out += "dev ";
+            out.name(&name);
+            out += " ";
+            o += ",\"dev\":";
+            o.json_name(&name);
         }
         if let Some(mac) = n.mac {
             out += &format!("lladdr {mac} ");
@@ -344,12 +334,16 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
             o += &format!(",\"protocol\":{}", json_str(&p.to_string()));
         }
         out.push('\n');
-        objects.push(o + "}");
+        o.push('}');
+        objects.push(o);
     }
     if json {
-        super::print_json(session.pretty, &format!("[{}]\n", objects.join(",")));
+        let mut array = Out::from("[");
+        array.extend(&Out::join(&objects, ","));
+        array.push_str("]\n");
+        super::print_json(session.pretty, &array);
     } else {
-        crate::print_out(&out);
+        crate::print_out_bytes(out.as_bytes());
     }
     Ok(0)
 }

@@ -1,5 +1,8 @@
 //! `ip netns`: named network namespaces.
 
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+
 use vnet_core::{Error, Netns};
 
 use super::args::{Words, matches, unknown_command, unsupported};
@@ -96,7 +99,7 @@ fn list(session: &mut Session) -> Status {
         }
     }
     if session.json {
-        super::print_json(session.pretty, &format!("[{}]\n", json.join(",")));
+        super::print_json(session.pretty, &format!("[{}]\n", json.join(",")).into());
     } else {
         crate::print_out(&text);
     }
@@ -105,7 +108,7 @@ fn list(session: &mut Session) -> Status {
 
 /// `ip netns add NAME`.
 fn add(words: &mut Words<'_>) -> Status {
-    let Some(name) = words.take() else {
+    let Some(name) = words.take_text()? else {
         print_err("No netns name specified\n");
         return Ok(1);
     };
@@ -133,7 +136,7 @@ fn add(words: &mut Words<'_>) -> Status {
 
 /// `ip netns delete NAME`.
 fn delete(words: &mut Words<'_>) -> Status {
-    let Some(name) = words.take() else {
+    let Some(name) = words.take_text()? else {
         print_err("No netns name specified\n");
         return Ok(1);
     };
@@ -165,11 +168,11 @@ fn open_error(e: &Error) -> String {
 /// bound over /etc). vip becomes the command; in a batch, it waits for it and the
 /// line's status is the command's.
 fn exec(session: &Session, words: &mut Words<'_>) -> Status {
-    let Some(name) = words.take() else {
+    let Some(name) = words.take_text()? else {
         print_err("No netns name specified\n");
         return Ok(1);
     };
-    let Some((program, args)) = words.rest().split_first() else {
+    let Some((program, args)) = words.rest_raw().split_first() else {
         print_err("No command specified\n");
         return Ok(1);
     };
@@ -191,21 +194,30 @@ fn exec(session: &Session, words: &mut Words<'_>) -> Status {
                 None => Err(Stop(1)),
             },
             Err(e) => {
-                print_err(format!(
-                    "exec of \"{program}\" failed: {}\n",
-                    strerror_of(&e)
-                ));
+                exec_failed(program, &e);
                 Ok(1)
             }
         };
     }
     use std::os::unix::process::CommandExt;
     let e = command.exec();
-    print_err(format!(
-        "exec of \"{program}\" failed: {}\n",
-        strerror_of(&e)
-    ));
+    exec_failed(program, &e);
     Err(Stop(1))
+}
+
+/// `exec of "PROGRAM" failed: WHY` (the program's name as given).
+fn exec_failed(program: &OsStr, e: &std::io::Error) {
+    let why = strerror_of(e);
+    print_err(
+        [
+            b"exec of \"",
+            program.as_bytes(),
+            b"\" failed: ",
+            why.as_bytes(),
+            b"\n",
+        ]
+        .concat(),
+    );
 }
 
 fn strerror_of(e: &std::io::Error) -> String {
@@ -214,7 +226,7 @@ fn strerror_of(e: &std::io::Error) -> String {
 
 /// `ip netns pids NAME`: the processes inside the namespace.
 fn pids(words: &mut Words<'_>) -> Status {
-    let Some(name) = words.take() else {
+    let Some(name) = words.take_text()? else {
         print_err("No netns name specified\n");
         return Ok(1);
     };
@@ -242,7 +254,7 @@ fn pids(words: &mut Words<'_>) -> Status {
 /// `ip netns identify [PID]`: the name of the namespace process PID (vip itself by
 /// default) is in, or an empty line.
 fn identify(words: &mut Words<'_>) -> Status {
-    let pid = words.take().unwrap_or("self");
+    let pid = words.take_text()?.unwrap_or("self");
     if !words.is_empty() {
         print_err("extra arguments specified\n");
         return Ok(1);

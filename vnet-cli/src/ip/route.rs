@@ -1,14 +1,16 @@
 //! `ip route add | delete`: routes through a gateway or a device.
 
+use std::ffi::OsStr;
 use std::net::IpAddr;
 
 use ipnetwork::IpNetwork;
-use vnet_core::{Error, Family, IfName, LinkRef, Route, RouteProtocol, RouteWrite, Scope};
+use vnet_core::{Error, Family, LinkRef, Route, RouteProtocol, RouteWrite, Scope};
 
 use super::args::{
     Words, duparg2, family_name, get_unsigned, invarg, matches, parse_addr, unknown_command,
     unsupported,
 };
+use super::out::Out;
 use super::{Session, Status, Stop, kernel_error, usage};
 use crate::print_err;
 
@@ -49,7 +51,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
     let mut family = session.family;
     let mut destination: Option<IpNetwork> = None;
     let mut gateway: Option<IpAddr> = None;
-    let mut dev: Option<&str> = None;
+    let mut dev: Option<&OsStr> = None;
     let mut metric: Option<u32> = None;
     let mut table: Option<u32> = None;
     let mut source: Option<IpAddr> = None;
@@ -71,7 +73,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
                 }
                 gateway = Some(addr);
             }
-            "dev" | "oif" => dev = Some(words.value()?),
+            "dev" | "oif" => dev = Some(words.name()?),
             _ if matches(word, "table") => {
                 let value = words.value()?;
                 let id = match value {
@@ -179,14 +181,11 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
     let handle = session.handle()?;
     let mut route = Route::new(destination);
     if let Some(dev) = dev {
-        let Some(link) = IfName::new(dev)
-            .ok()
-            .and_then(|n| handle.link().get(&n).ok())
-        else {
-            print_err(format!("Cannot find device \"{dev}\"\n"));
-            return Ok(1);
+        let index = match super::find_device(handle, dev) {
+            Ok(index) => index,
+            Err(status) => return Ok(status),
         };
-        route = route.dev(LinkRef::Index(link.index));
+        route = route.dev(LinkRef::Index(index));
     }
     if let Some(gw) = gateway {
         route = route.via(gw);
@@ -265,7 +264,7 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
     let mut family = session.family;
     // None: every table.
     let mut table: Option<u32> = Some(254);
-    let mut dev: Option<&str> = None;
+    let mut dev: Option<&OsStr> = None;
     while let Some(word) = words.take() {
         if matches(word, "table") {
             let value = words.value()?;
@@ -283,7 +282,7 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
                 ),
             };
         } else if word == "dev" || word == "oif" {
-            dev = Some(words.value()?);
+            dev = Some(words.name()?);
         } else {
             return Err(unsupported(&format!("\"{word}\" in ip route show")));
         }
@@ -295,15 +294,9 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
     let handle = session.handle()?;
     let oif = match dev {
         None => None,
-        Some(dev) => match IfName::new(dev)
-            .ok()
-            .and_then(|n| handle.link().get(&n).ok())
-        {
-            Some(link) => Some(link.index),
-            None => {
-                print_err(format!("Cannot find device \"{dev}\"\n"));
-                return Ok(1);
-            }
+        Some(dev) => match super::find_device(handle, dev) {
+            Ok(index) => Some(index),
+            Err(status) => return Ok(status),
         },
     };
     let routes = match handle.route().list_all_tables(family) {
@@ -313,14 +306,8 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
             return Ok(1);
         }
     };
-    let names: std::collections::HashMap<u32, String> = handle
-        .link()
-        .list()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|l| (l.index, l.name.to_string()))
-        .collect();
-    let name_of = |i: u32| names.get(&i).cloned().unwrap_or_else(|| format!("if{i}"));
+    let names = super::link_names(handle);
+    let name_of = |i: u32| super::name_of(&names, i);
     let selected = routes.iter().filter(|r| {
         !r.cloned && table.is_none_or(|t| r.table == t) && oif.is_none_or(|o| r.device == Some(o))
     });
@@ -343,14 +330,14 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
     }
     // `-d` prints the type, table, protocol and scope even where they are the default.
     let details = session.details;
-    let mut text = String::new();
+    let mut text = Out::new();
     let mut objects = Vec::new();
     for r in selected {
-        let mut t = String::new();
-        let mut o: Vec<String> = Vec::new();
+        let mut t = Out::new();
+        let mut o: Vec<Out> = Vec::new();
         if r.kind != vnet_core::RouteType::Unicast || details {
             t += &format!("{} ", r.kind);
-            o.push(format!("\"type\":\"{}\"", r.kind));
+            o.push(format!("\"type\":\"{}\"", r.kind).into());
         }
         let host = if r.destination.is_ipv4() { 32 } else { 128 };
         let dst = if r.destination.prefix() == 0 {
@@ -361,45 +348,43 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
             r.destination.to_string()
         };
         t += &format!("{dst} ");
-        o.push(format!("\"dst\":\"{dst}\""));
+        o.push(format!("\"dst\":\"{dst}\"").into());
         if r.tos != 0 {
             return Err(unsupported("a route with a TOS"));
         }
         if let Some(gw) = r.gateway {
             t += &format!("via {gw} ");
-            o.push(format!("\"gateway\":\"{gw}\""));
+            o.push(format!("\"gateway\":\"{gw}\"").into());
         }
         if let Some(d) = r.device.filter(|_| oif.is_none()) {
-            let name = name_of(d);
-            t += &format!("dev {name} ");
-            o.push(format!("\"dev\":{}", super::show::json_str(&name)));
+            dev_member(&mut t, &mut o, &name_of(d));
         }
         if table.is_none() && (r.table != 254 || details) {
             t += &format!("table {} ", table_name(r.table));
-            o.push(format!("\"table\":\"{}\"", table_name(r.table)));
+            o.push(format!("\"table\":\"{}\"", table_name(r.table)).into());
         }
         if r.protocol != vnet_core::RouteProtocol::BOOT || details {
             t += &format!("proto {} ", r.protocol);
-            o.push(format!("\"protocol\":\"{}\"", r.protocol));
+            o.push(format!("\"protocol\":\"{}\"", r.protocol).into());
         }
         if r.scope != vnet_core::Scope::Global || details {
             t += &format!("scope {} ", r.scope);
-            o.push(format!("\"scope\":\"{}\"", r.scope));
+            o.push(format!("\"scope\":\"{}\"", r.scope).into());
         }
         if let Some(src) = r.source {
             t += &format!("src {src} ");
-            o.push(format!("\"prefsrc\":\"{src}\""));
+            o.push(format!("\"prefsrc\":\"{src}\"").into());
         }
         if let Some(m) = r.metric {
             t += &format!("metric {m} ");
-            o.push(format!("\"metric\":{m}"));
+            o.push(format!("\"metric\":{m}").into());
         }
         let flags = r.flags.names();
         for f in &flags {
             t += &format!("{f} ");
         }
         let flags: Vec<String> = flags.iter().map(|f| format!("\"{f}\"")).collect();
-        o.push(format!("\"flags\":[{}]", flags.join(",")));
+        o.push(format!("\"flags\":[{}]", flags.join(",")).into());
         if let Some(p) = r.preference {
             let word = match p {
                 3 => "low".to_string(),
@@ -409,20 +394,23 @@ fn show(session: &mut Session, words: &mut Words<'_>, flush: bool) -> Status {
             };
             if matches!(p, 0 | 1 | 3) {
                 t += &format!("pref {word}");
-                o.push(format!("\"pref\":\"{word}\""));
+                o.push(format!("\"pref\":\"{word}\"").into());
             } else {
-                t += &word;
-                o.push(format!("\"pref\":{word}"));
+                t += word.as_str();
+                o.push(format!("\"pref\":{word}").into());
             }
         }
-        text += &t;
+        text.extend(&t);
         text.push('\n');
-        objects.push(format!("{{{}}}", o.join(",")));
+        objects.push(object(&o));
     }
     if json {
-        super::print_json(session.pretty, &format!("[{}]\n", objects.join(",")));
+        let mut array = Out::from("[");
+        array.extend(&Out::join(&objects, ","));
+        array.push_str("]\n");
+        super::print_json(session.pretty, &array);
     } else {
-        crate::print_out(&text);
+        crate::print_out_bytes(text.as_bytes());
     }
     Ok(0)
 }
@@ -433,10 +421,10 @@ fn get(session: &mut Session, words: &mut Words<'_>) -> Status {
     let json = session.json;
     let family = session.family;
     let mut destination: Option<IpAddr> = None;
-    let mut oif: Option<&str> = None;
+    let mut oif: Option<&OsStr> = None;
     while let Some(word) = words.take() {
         if matches(word, "oif") || word == "dev" {
-            oif = Some(words.value()?);
+            oif = Some(words.name()?);
         } else if [
             "tos",
             "from",
@@ -481,15 +469,9 @@ fn get(session: &mut Session, words: &mut Words<'_>) -> Status {
     let handle = session.handle()?;
     let oif = match oif {
         None => None,
-        Some(dev) => match IfName::new(dev)
-            .ok()
-            .and_then(|n| handle.link().get(&n).ok())
-        {
-            Some(link) => Some(LinkRef::Index(link.index)),
-            None => {
-                print_err(format!("Cannot find device \"{dev}\"\n"));
-                return Ok(1);
-            }
+        Some(dev) => match super::find_device(handle, dev) {
+            Ok(index) => Some(LinkRef::Index(index)),
+            Err(status) => return Ok(status),
         },
     };
     let r = match handle.route().get(destination, oif) {
@@ -499,49 +481,41 @@ fn get(session: &mut Session, words: &mut Words<'_>) -> Status {
             return Ok(2);
         }
     };
-    let names: std::collections::HashMap<u32, String> = handle
-        .link()
-        .list()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|l| (l.index, l.name.to_string()))
-        .collect();
-    let name_of = |i: u32| names.get(&i).cloned().unwrap_or_else(|| format!("if{i}"));
+    let names = super::link_names(handle);
+    let name_of = |i: u32| super::name_of(&names, i);
     let details = session.details;
-    let mut t = String::new();
-    let mut o: Vec<String> = Vec::new();
+    let mut t = Out::new();
+    let mut o: Vec<Out> = Vec::new();
     if r.kind != vnet_core::RouteType::Unicast || details {
         t += &format!("{} ", r.kind);
-        o.push(format!("\"type\":\"{}\"", r.kind));
+        o.push(format!("\"type\":\"{}\"", r.kind).into());
     }
     t += &format!("{} ", r.destination.ip());
-    o.push(format!("\"dst\":\"{}\"", r.destination.ip()));
+    o.push(format!("\"dst\":\"{}\"", r.destination.ip()).into());
     if let Some(gw) = r.gateway {
         t += &format!("via {gw} ");
-        o.push(format!("\"gateway\":\"{gw}\""));
+        o.push(format!("\"gateway\":\"{gw}\"").into());
     }
     if let Some(d) = r.device {
-        let name = name_of(d);
-        t += &format!("dev {name} ");
-        o.push(format!("\"dev\":{}", super::show::json_str(&name)));
+        dev_member(&mut t, &mut o, &name_of(d));
     }
     if r.table != 254 || details {
         t += &format!("table {} ", table_name(r.table));
-        o.push(format!("\"table\":\"{}\"", table_name(r.table)));
+        o.push(format!("\"table\":\"{}\"", table_name(r.table)).into());
     }
     if let Some(src) = r.source {
         t += &format!("src {src} ");
-        o.push(format!("\"prefsrc\":\"{src}\""));
+        o.push(format!("\"prefsrc\":\"{src}\"").into());
     }
     let flags = r.flags.names();
     for f in &flags {
         t += &format!("{f} ");
     }
     let quoted: Vec<String> = flags.iter().map(|f| format!("\"{f}\"")).collect();
-    o.push(format!("\"flags\":[{}]", quoted.join(",")));
+    o.push(format!("\"flags\":[{}]", quoted.join(",")).into());
     if let Some(uid) = r.uid {
         t += &format!("uid {uid} ");
-        o.push(format!("\"uid\":{uid}"));
+        o.push(format!("\"uid\":{uid}").into());
     }
     // The cache flags (`RTCF_*`, the high half of the route's flags), in ip's order.
     const CACHE: [(u32, &str); 13] = [
@@ -588,11 +562,34 @@ fn get(session: &mut Session, words: &mut Words<'_>) -> Status {
             if quoted.is_empty() { "" } else { "," }
         );
     }
-    o.push(cache + "]");
+    o.push((cache + "]").into());
     if json {
-        super::print_json(session.pretty, &format!("[{{{}}}]\n", o.join(",")));
+        let mut array = Out::from("[");
+        array.extend(&object(&o));
+        array.push_str("]\n");
+        super::print_json(session.pretty, &array);
     } else {
-        crate::print_out(&(t + "\n"));
+        t.push('\n');
+        crate::print_out_bytes(t.as_bytes());
     }
     Ok(0)
+}
+
+/// `dev NAME ` in the text of a route, and its `"dev"` member in JSON (the name as the
+/// kernel has it).
+fn dev_member(text: &mut Out, members: &mut Vec<Out>, name: &[u8]) {
+    text.push_str("dev ");
+    text.name(name);
+    text.push(' ');
+    let mut member = Out::from("\"dev\":");
+    member.json_name(name);
+    members.push(member);
+}
+
+/// A JSON object of `members`.
+fn object(members: &[Out]) -> Out {
+    let mut object = Out::from("{");
+    object.extend(&Out::join(members, ","));
+    object.push('}');
+    object
 }

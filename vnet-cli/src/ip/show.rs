@@ -2,11 +2,14 @@
 //! as iproute2 6.1 prints them, in text or (`-j`) JSON.
 
 use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::fmt::Write as _;
+use std::os::unix::ffi::OsStrExt;
 
 use vnet_core::{Address, Family, Handle, IfName, Link, LinkType, Netns};
 
 use super::args::{Words, duparg2, invarg, matches, unsupported};
+use super::out::Out;
 use super::{Session, Status, details, stats, usage};
 use crate::print_err;
 
@@ -21,7 +24,7 @@ pub(super) enum Listing {
 /// The filters of `ip link show` / `ip address show`.
 #[derive(Debug, Default)]
 struct Filter<'a> {
-    dev: Option<&'a str>,
+    dev: Option<&'a OsStr>,
     up: bool,
     kind: Option<&'a str>,
     master: Option<u32>,
@@ -45,7 +48,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
             "up" => filter.up = true,
             "type" => filter.kind = Some(words.value()?),
             "master" => {
-                let value = words.value()?;
+                let value = words.name()?;
                 let index = lookup(handle, value)
                     .map(|l| l.index)
                     .ok_or_else(|| invarg("Device does not exist\n", value))?;
@@ -70,12 +73,12 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
             }
             _ => {
                 let value = if word == "dev" {
-                    words.value()?
+                    words.name()?
                 } else {
                     if matches(word, "help") {
                         return Err(usage());
                     }
-                    word
+                    words.taken_raw()
                 };
                 if filter.dev.is_some() {
                     return Err(duparg2("dev", value));
@@ -93,8 +96,8 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
     };
     let mut links: Vec<&Link> = all.iter().collect();
     if let Some(dev) = filter.dev {
-        let Some(link) = all.iter().find(|l| l.name == dev) else {
-            print_err(format!("Device \"{dev}\" does not exist.\n"));
+        let Some(link) = all.iter().find(|l| l.name.as_bytes() == dev.as_bytes()) else {
+            print_err([b"Device \"", dev.as_bytes(), b"\" does not exist.\n"].concat());
             return Ok(1);
         };
         links = vec![link];
@@ -114,7 +117,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
             if let Some(kind) = details::undecoded_kind(&link.extended()) {
                 return Err(unsupported(&format!(
                     "\"-d\" on {kind} links (\"{}\")",
-                    link.name
+                    link.name.to_string_lossy()
                 )));
             }
         }
@@ -152,7 +155,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
         stats,
         details,
     };
-    let mut out = String::new();
+    let mut out = Out::new();
     if json {
         out.push('[');
     }
@@ -185,7 +188,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>, listing: Listing
     if json {
         super::print_json(pretty, &out);
     } else {
-        crate::print_out(&out);
+        crate::print_out_bytes(out.as_bytes());
     }
     Ok(0)
 }
@@ -199,7 +202,7 @@ impl Listing {
     }
 }
 
-fn lookup(handle: &Handle, name: &str) -> Option<Link> {
+fn lookup(handle: &Handle, name: &OsStr) -> Option<Link> {
     IfName::new(name)
         .ok()
         .and_then(|n| handle.link().get(&n).ok())
@@ -284,19 +287,26 @@ fn group_name(group: u32) -> String {
 }
 
 impl Context<'_> {
-    fn name_of(&self, index: u32) -> String {
+    /// The name of interface `index` as the kernel has it, or `ifINDEX`.
+    fn name_of(&self, index: u32) -> Vec<u8> {
         self.names
             .get(&index)
-            .map_or_else(|| format!("if{index}"), |n| n.to_string())
+            .map_or_else(|| format!("if{index}").into(), |n| n.as_bytes().to_vec())
     }
 
-    /// The peer or parent shown after `@` (`ifN` when it lives in another namespace).
-    fn link_part(&self, link: &Link) -> Option<String> {
+    /// The link's name, with the peer or parent shown after `@` (`ifN` when it lives in
+    /// another namespace).
+    fn full_name(&self, link: &Link) -> Vec<u8> {
+        let mut name = link.name.as_bytes().to_vec();
         match (link.parent, link.link_netnsid) {
-            (None, _) => None,
-            (Some(index), Some(_)) => Some(format!("if{index}")),
-            (Some(index), None) => Some(self.name_of(index)),
+            (None, _) => {}
+            (Some(index), Some(_)) => name.extend(format!("@if{index}").bytes()),
+            (Some(index), None) => {
+                name.push(b'@');
+                name.extend(self.name_of(index));
+            }
         }
+        name
     }
 
     /// The flags, and `M-DOWN` when the link's parent or peer in this namespace is down
@@ -311,13 +321,11 @@ impl Context<'_> {
         flags
     }
 
-    fn link_text(&self, out: &mut String, link: &Link, addrs: &[&Address]) {
-        let name = match self.link_part(link) {
-            Some(p) => format!("{}@{p}", link.name),
-            None => link.name.to_string(),
-        };
+    fn link_text(&self, out: &mut Out, link: &Link, addrs: &[&Address]) {
         let flags = self.flag_names(link);
-        let _ = write!(out, "{}: {name}: <{}> ", link.index, flags.join(","));
+        let _ = write!(out, "{}: ", link.index);
+        out.name(&self.full_name(link));
+        let _ = write!(out, ": <{}> ", flags.join(","));
         if let Some(mtu) = link.mtu {
             let _ = write!(out, "mtu {mtu} ");
         }
@@ -325,7 +333,9 @@ impl Context<'_> {
             let _ = write!(out, "qdisc {q} ");
         }
         if let Some(m) = link.master.filter(|_| !self.ipv6_view) {
-            let _ = write!(out, "master {} ", self.name_of(m));
+            out.push_str("master ");
+            out.name(&self.name_of(m));
+            out.push(' ');
         }
         let _ = write!(out, "state {} ", link.operstate);
         if self.listing == Listing::Links
@@ -392,7 +402,8 @@ impl Context<'_> {
             stats::text(out, counters, link.carrier_changes, self.stats);
         }
         for alt in &link.alt_names {
-            let _ = write!(out, "\n    altname {alt}");
+            out.push_str("\n    altname ");
+            out.name(alt.as_bytes());
         }
         out.push('\n');
         for a in addrs {
@@ -406,22 +417,32 @@ impl Context<'_> {
 
     /// `-o`: each record on one line, its inner line breaks printed as `\`; `ip -o
     /// address` leaves the link out and starts each address with `INDEX: NAME`.
-    fn link_oneline(&self, out: &mut String, link: &Link, addrs: &[&Address]) {
-        let one_line = |record: &str| {
-            let body = record.strip_suffix('\n').unwrap_or(record);
-            body.replace('\n', "\\") + "\n"
+    fn link_oneline(&self, out: &mut Out, link: &Link, addrs: &[&Address]) {
+        let mut one_line = |record: Out| {
+            let record = record.as_bytes();
+            let body = record.strip_suffix(b"\n").unwrap_or(record);
+            for &b in body {
+                out.name(if b == b'\n' {
+                    b"\\"
+                } else {
+                    std::slice::from_ref(&b)
+                });
+            }
+            out.push('\n');
         };
         match self.listing {
             Listing::Links => {
-                let mut record = String::new();
+                let mut record = Out::new();
                 self.link_text(&mut record, link, &[]);
-                out.push_str(&one_line(&record));
+                one_line(record);
             }
             Listing::Addresses => {
                 for a in addrs {
-                    let mut record = format!("{}: {}", link.index, link.name);
+                    let mut record = Out::new();
+                    let _ = write!(record, "{}: ", link.index);
+                    record.name(link.name.as_bytes());
                     address_text(&mut record, a);
-                    out.push_str(&one_line(&record));
+                    one_line(record);
                 }
             }
         }
@@ -429,12 +450,9 @@ impl Context<'_> {
 
     /// `-br`: the name (with its `@` peer) in 16 columns, the state in 14, then the
     /// MAC address and flags (`ip -br link`) or the addresses (`ip -br address`).
-    fn brief_text(&self, out: &mut String, link: &Link, addrs: &[&Address]) {
-        let name = match self.link_part(link) {
-            Some(p) => format!("{}@{p}", link.name),
-            None => link.name.to_string(),
-        };
-        let _ = write!(out, "{name:<16} ");
+    fn brief_text(&self, out: &mut Out, link: &Link, addrs: &[&Address]) {
+        out.name_padded(&self.full_name(link), 16);
+        out.push(' ');
         match link.operstate {
             vnet_core::OperState::Other(n) => {
                 let _ = write!(out, "state {n:#x}");
@@ -468,18 +486,21 @@ impl Context<'_> {
     }
 
     /// `-br -j`: the same fields as JSON.
-    fn brief_json(&self, out: &mut String, link: &Link, addrs: &[&Address]) {
+    fn brief_json(&self, out: &mut Out, link: &Link, addrs: &[&Address]) {
         out.push('{');
         match (link.parent, link.link_netnsid) {
             (Some(index), Some(_)) => {
                 let _ = write!(out, "\"link_index\":{index},");
             }
             (Some(index), None) => {
-                let _ = write!(out, "\"link\":{},", json_str(&self.name_of(index)));
+                out.push_str("\"link\":");
+                out.json_name(&self.name_of(index));
+                out.push(',');
             }
             (None, _) => {}
         }
-        let _ = write!(out, "\"ifname\":{}", json_str(&link.name.to_string()));
+        out.push_str("\"ifname\":");
+        out.json_name(link.name.as_bytes());
         match link.operstate {
             vnet_core::OperState::Other(n) => {
                 let _ = write!(out, ",\"operstate_index\":{n}");
@@ -519,18 +540,20 @@ impl Context<'_> {
         out.push('}');
     }
 
-    fn link_json(&self, out: &mut String, link: &Link, addrs: &[&Address]) {
+    fn link_json(&self, out: &mut Out, link: &Link, addrs: &[&Address]) {
         let _ = write!(out, "{{\"ifindex\":{}", link.index);
         match (link.parent, link.link_netnsid) {
             (Some(index), Some(_)) => {
                 let _ = write!(out, ",\"link_index\":{index}");
             }
             (Some(index), None) => {
-                let _ = write!(out, ",\"link\":{}", json_str(&self.name_of(index)));
+                out.push_str(",\"link\":");
+                out.json_name(&self.name_of(index));
             }
             (None, _) => {}
         }
-        let _ = write!(out, ",\"ifname\":{}", json_str(&link.name.to_string()));
+        out.push_str(",\"ifname\":");
+        out.json_name(link.name.as_bytes());
         let flags: Vec<String> = self.flag_names(link).iter().map(|f| json_str(f)).collect();
         let _ = write!(out, ",\"flags\":[{}]", flags.join(","));
         if let Some(mtu) = link.mtu {
@@ -540,7 +563,8 @@ impl Context<'_> {
             let _ = write!(out, ",\"qdisc\":{}", json_str(q));
         }
         if let Some(m) = link.master.filter(|_| !self.ipv6_view) {
-            let _ = write!(out, ",\"master\":{}", json_str(&self.name_of(m)));
+            out.push_str(",\"master\":");
+            out.json_name(&self.name_of(m));
         }
         match link.operstate {
             vnet_core::OperState::Other(n) => {
@@ -621,12 +645,14 @@ impl Context<'_> {
             stats::json(out, counters, link.carrier_changes, self.stats);
         }
         if !link.alt_names.is_empty() {
-            let alts: Vec<String> = link
-                .alt_names
-                .iter()
-                .map(|a| json_str(&a.to_string()))
-                .collect();
-            let _ = write!(out, ",\"altnames\":[{}]", alts.join(","));
+            out.push_str(",\"altnames\":[");
+            for (i, alt) in link.alt_names.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.json_name(alt.as_bytes());
+            }
+            out.push(']');
         }
         if self.listing == Listing::Addresses {
             out.push_str(",\"addr_info\":[");
@@ -653,7 +679,7 @@ fn lifetime_text(seconds: Option<u32>) -> String {
     seconds.map_or_else(|| "forever".to_string(), |s| format!("{s}sec"))
 }
 
-fn address_text(out: &mut String, a: &Address) {
+fn address_text(out: &mut Out, a: &Address) {
     let _ = write!(out, "    {} {}", family_word(a), a.network.ip());
     if let Some(peer) = a.peer {
         let _ = write!(out, " peer {peer}");
@@ -673,7 +699,7 @@ fn address_text(out: &mut String, a: &Address) {
         let _ = write!(out, "{word} ");
     }
     if let Some(label) = &a.label {
-        out.push_str(&label.to_string_lossy());
+        out.name(label.as_bytes());
     }
     let _ = write!(
         out,
@@ -683,7 +709,7 @@ fn address_text(out: &mut String, a: &Address) {
     );
 }
 
-fn address_json(out: &mut String, a: &Address) {
+fn address_json(out: &mut Out, a: &Address) {
     let _ = write!(
         out,
         "{{\"family\":\"{}\",\"local\":\"{}\"",
@@ -715,7 +741,8 @@ fn address_json(out: &mut String, a: &Address) {
         }
     }
     if let Some(label) = &a.label {
-        let _ = write!(out, ",\"label\":{}", json_str(&label.to_string_lossy()));
+        out.push_str(",\"label\":");
+        out.json_name(label.as_bytes());
     }
     let forever = |s: Option<u32>| s.unwrap_or(u32::MAX);
     let _ = write!(

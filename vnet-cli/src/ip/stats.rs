@@ -6,10 +6,12 @@ use std::fmt::Write as _;
 
 use vnet_core::LinkStats;
 
+use super::out::Out;
+
 /// The counters as text: the `RX:` heading and numbers, then the `TX:` ones, each
 /// number line indented by four spaces and every number followed by a space; lines are
 /// separated by `\n` and the last has none.
-pub(super) fn text(out: &mut String, s: &LinkStats, carrier_changes: Option<u32>, level: u8) {
+pub(super) fn text(out: &mut Out, s: &LinkStats, carrier_changes: Option<u32>, level: u8) {
     // Each column is as wide as its heading or its widest number, whichever is wider.
     let mut cols = [
         "*X errors:".len(),
@@ -71,12 +73,12 @@ pub(super) fn text(out: &mut String, s: &LinkStats, carrier_changes: Option<u32>
         ]);
     }
     let c = cols;
-    let nums = |out: &mut String, values: &[(usize, u64)]| {
+    let nums = |out: &mut Out, values: &[(usize, u64)]| {
         for &(width, value) in values {
             let _ = write!(out, "{value:>width$} ");
         }
     };
-    let heading = |out: &mut String, dir: &str, words: [&str; 6], compressed: u64| {
+    let heading = |out: &mut Out, dir: &str, words: [&str; 6], compressed: u64| {
         let _ = write!(out, "    {dir}: {:>w$}", "bytes", w = c[0] - 4);
         for (word, width) in words.iter().skip(1).zip(&c[1..6]) {
             let _ = write!(out, " {word:>width$}");
@@ -210,8 +212,8 @@ pub(super) fn text(out: &mut String, s: &LinkStats, carrier_changes: Option<u32>
 
 /// The counters as the JSON member `"stats64":{"rx":{...},"tx":{...}}`, with a leading
 /// comma.
-pub(super) fn json(out: &mut String, s: &LinkStats, carrier_changes: Option<u32>, level: u8) {
-    let members = |out: &mut String, values: &[(&str, u64)]| {
+pub(super) fn json(out: &mut Out, s: &LinkStats, carrier_changes: Option<u32>, level: u8) {
+    let members = |out: &mut Out, values: &[(&str, u64)]| {
         for (key, value) in values {
             let _ = write!(out, ",\"{key}\":{value}");
         }
@@ -290,10 +292,10 @@ mod tests {
             rx_packets: 42,
             ..LinkStats::default()
         };
-        let mut out = String::new();
+        let mut out = Out::new();
         text(&mut out, &s, Some(1), 1);
         assert_eq!(
-            out,
+            String::from_utf8(out.as_bytes().to_vec()).unwrap(),
             "    RX:     bytes packets errors dropped  missed   mcast           \n    \
              1234567890123      42      0       0       0       0 \n    \
              TX:     bytes packets errors dropped carrier collsns           \n    \

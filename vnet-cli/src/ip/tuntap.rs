@@ -1,8 +1,12 @@
 //! `ip tuntap add | delete | show`: persistent tun and tap devices.
 
-use vnet_core::{Error, IfName, TunMode, TunStep, TunTap};
+use std::ffi::OsStr;
+use std::fmt::Write as _;
+
+use vnet_core::{Error, IfName, TunInfo, TunMode, TunStep, TunTap};
 
 use super::args::{Words, duparg2, invarg, matches, unknown_command, valid_ifname};
+use super::out::Out;
 use super::show::json_str;
 use super::{Session, Status, Stop, usage};
 use crate::print_err;
@@ -37,7 +41,7 @@ pub(super) fn run(session: &mut Session, words: &mut Words<'_>) -> Status {
 /// mode").
 fn parse(words: &mut Words<'_>, add: bool) -> Result<Result<TunTap, u8>, Stop> {
     let mut mode: Option<TunMode> = None;
-    let mut name: Option<String> = None;
+    let mut name: Option<&OsStr> = None;
     let (mut owner, mut group) = (None, None);
     let (mut pi, mut vnet_hdr, mut multi_queue) = (false, false, false);
     while let Some(word) = words.take() {
@@ -71,19 +75,19 @@ fn parse(words: &mut Words<'_>, add: bool) -> Result<Result<TunTap, u8>, Stop> {
         } else if matches(word, "multi_queue") {
             multi_queue = true;
         } else if matches(word, "dev") {
-            let value = words.value()?;
+            let value = words.name()?;
             if !valid_ifname(value) {
                 return Err(invarg("\"dev\" not a valid ifname", value));
             }
-            name = Some(value.to_string());
+            name = Some(value);
         } else {
             let value = if matches(word, "name") {
-                words.value()?
+                words.name()?
             } else {
                 if matches(word, "help") {
                     return Err(usage());
                 }
-                word
+                words.taken_raw()
             };
             if name.is_some() {
                 return Err(duparg2("name", value));
@@ -91,7 +95,7 @@ fn parse(words: &mut Words<'_>, add: bool) -> Result<Result<TunTap, u8>, Stop> {
             if !valid_ifname(value) {
                 return Err(invarg("\"name\" not a valid ifname", value));
             }
-            name = Some(value.to_string());
+            name = Some(value);
         }
     }
     let Some(mode) = mode else {
@@ -103,8 +107,10 @@ fn parse(words: &mut Words<'_>, add: bool) -> Result<Result<TunTap, u8>, Stop> {
         .vnet_hdr(vnet_hdr)
         .multi_queue(multi_queue);
     if let Some(name) = name {
-        let name = IfName::new(name.as_str())
-            .map_err(|e| super::args::unsupported(&format!("the name \"{name}\" ({e})")))?;
+        let name = IfName::new(name).map_err(|e| {
+            let name = name.to_string_lossy();
+            super::args::unsupported(&format!("the name \"{name}\" ({e})"))
+        })?;
         spec = spec.name(name);
     }
     if let Some(uid) = owner {
@@ -191,46 +197,57 @@ fn show(session: &mut Session) -> Status {
             return Ok(1);
         }
     };
-    let mut out = String::new();
+    // The mode, then the flags in iproute2's order. It prints "filter" for every device
+    // with packet information, because `IFF_NOFILTER` and `IFF_NO_PI` are the same bit.
+    let words = |d: &TunInfo| {
+        let mut words = vec![d.mode.to_string()];
+        for (on, word) in [
+            (d.packet_info, "pi"),
+            (d.multi_queue, "multi_queue"),
+            (d.vnet_hdr, "vnet_hdr"),
+            (d.persistent, "persist"),
+            (d.packet_info, "filter"),
+        ] {
+            if on {
+                words.push(word.to_string());
+            }
+        }
+        words
+    };
+    let mut out = Out::new();
     if json {
-        let objects: Vec<String> = devices
-            .iter()
-            .map(|d| {
-                let mut flags = vec![d.mode.to_string()];
-                for (on, word) in [
-                    (d.packet_info, "pi"),
-                    (d.multi_queue, "multi_queue"),
-                    (d.vnet_hdr, "vnet_hdr"),
-                    (d.persistent, "persist"),
-                    (d.packet_info, "filter"),
-                ] {
-                    if on {
-                        flags.push(word.to_string());
-                    }
-                }
-                let flags: Vec<String> = flags.iter().map(|f| json_str(f)).collect();
-                let mut o = format!(
-                    "{{\"ifname\":{},\"flags\":[{}]",
-                    json_str(&d.name.to_string()),
-                    flags.join(",")
-                );
-                if let Some(uid) = d.owner {
-                    o += &format!(",\"user\":{uid}");
-                }
-                if let Some(gid) = d.group {
-                    o += &format!(",\"group\":{gid}");
-                }
-                o + "}"
-            })
-            .collect();
-        out = format!("[{}]\n", objects.join(","));
+        out.push('[');
+        for (i, d) in devices.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"ifname\":");
+            out.json_name(d.name.as_bytes());
+            let flags: Vec<String> = words(d).iter().map(|f| json_str(f)).collect();
+            let _ = write!(out, ",\"flags\":[{}]", flags.join(","));
+            if let Some(uid) = d.owner {
+                let _ = write!(out, ",\"user\":{uid}");
+            }
+            if let Some(gid) = d.group {
+                let _ = write!(out, ",\"group\":{gid}");
+            }
+            out.push('}');
+        }
+        out.push_str("]\n");
         super::print_json(session.pretty, &out);
         return Ok(0);
-    } else {
-        for d in &devices {
-            out += &format!("{d}\n");
-        }
     }
-    crate::print_out(&out);
+    for d in &devices {
+        out.name(d.name.as_bytes());
+        let _ = write!(out, ": {}", words(d).join(" "));
+        if let Some(uid) = d.owner {
+            let _ = write!(out, " user {uid}");
+        }
+        if let Some(gid) = d.group {
+            let _ = write!(out, " group {gid}");
+        }
+        out.push('\n');
+    }
+    crate::print_out_bytes(out.as_bytes());
     Ok(0)
 }
