@@ -167,56 +167,50 @@ pub fn incomplete_command() -> Stop {
     Stop(255)
 }
 
+/// Prints `parts` one after the other (text, and values as given: bytes that need not
+/// be UTF-8), then exit 255: how `ip` ends after a wrong command line.
+fn wrong(parts: &[&[u8]]) -> Stop {
+    print_err(parts.concat());
+    Stop(255)
+}
+
 /// `Error: argument "VALUE" is wrong: WHY`, then exit 255. (`ip` keeps a newline some of
-/// its reasons carry, which then ends in an empty line; so does this.) The value may be
-/// a name as given, bytes that are not UTF-8.
+/// its reasons carry, which then ends in an empty line; so does this.)
 pub fn invarg(why: &str, value: impl AsRef<OsStr>) -> Stop {
     let value = value.as_ref().as_bytes();
-    print_err(
-        [
-            b"Error: argument \"",
-            value,
-            b"\" is wrong: ",
-            why.as_bytes(),
-            b"\n",
-        ]
-        .concat(),
-    );
-    Stop(255)
+    wrong(&[
+        b"Error: argument \"",
+        value,
+        b"\" is wrong: ",
+        why.as_bytes(),
+        b"\n",
+    ])
 }
 
 /// `Error: duplicate "KEY": "VALUE" is the second value.`, then exit 255.
 pub fn duparg(key: &str, value: impl AsRef<OsStr>) -> Stop {
     let value = value.as_ref().as_bytes();
-    let key = key.as_bytes();
-    print_err(
-        [
-            b"Error: duplicate \"",
-            key,
-            b"\": \"",
-            value,
-            b"\" is the second value.\n",
-        ]
-        .concat(),
-    );
-    Stop(255)
+    let end = b"\" is the second value.\n";
+    wrong(&[
+        b"Error: duplicate \"",
+        key.as_bytes(),
+        b"\": \"",
+        value,
+        end,
+    ])
 }
 
 /// `Error: either "KEY" is duplicate, or "VALUE" is a garbage.`, then exit 255.
 pub fn duparg2(key: &str, value: impl AsRef<OsStr>) -> Stop {
     let value = value.as_ref().as_bytes();
-    let key = key.as_bytes();
-    print_err(
-        [
-            b"Error: either \"",
-            key,
-            b"\" is duplicate, or \"",
-            value,
-            b"\" is a garbage.\n",
-        ]
-        .concat(),
-    );
-    Stop(255)
+    let middle = b"\" is duplicate, or \"";
+    wrong(&[
+        b"Error: either \"",
+        key.as_bytes(),
+        middle,
+        value,
+        b"\" is a garbage.\n",
+    ])
 }
 
 /// What `ip` says of a word it has no use for in OBJECT's command line, then exit 255.

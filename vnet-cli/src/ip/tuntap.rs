@@ -197,21 +197,10 @@ fn show(session: &mut Session) -> Status {
             return Ok(1);
         }
     };
-    // The mode, then the flags in iproute2's order. It prints "filter" for every device
-    // with packet information, because `IFF_NOFILTER` and `IFF_NO_PI` are the same bit.
+    // The mode, then the flags, as `ip tuntap show` lists them.
     let words = |d: &TunInfo| {
         let mut words = vec![d.mode.to_string()];
-        for (on, word) in [
-            (d.packet_info, "pi"),
-            (d.multi_queue, "multi_queue"),
-            (d.vnet_hdr, "vnet_hdr"),
-            (d.persistent, "persist"),
-            (d.packet_info, "filter"),
-        ] {
-            if on {
-                words.push(word.to_string());
-            }
-        }
+        words.extend(d.flag_words().into_iter().map(String::from));
         words
     };
     let mut out = Out::new();

@@ -45,6 +45,23 @@ pub struct TunInfo {
 }
 
 impl TunInfo {
+    /// The device's flags in the words and order of iproute2's `ip tuntap show`: `pi`,
+    /// `multi_queue`, `vnet_hdr`, `persist`, `filter`. `ip` says "filter" for every device
+    /// with packet information, because `IFF_NOFILTER` and `IFF_NO_PI` are the same bit;
+    /// so does this.
+    pub fn flag_words(&self) -> Vec<&'static str> {
+        [
+            (self.packet_info, "pi"),
+            (self.multi_queue, "multi_queue"),
+            (self.vnet_hdr, "vnet_hdr"),
+            (self.persistent, "persist"),
+            (self.packet_info, "filter"),
+        ]
+        .into_iter()
+        .filter_map(|(on, word)| on.then_some(word))
+        .collect()
+    }
+
     /// Reads the tun attributes of `link`; `None` if it is not a tun/tap device.
     pub fn from_link(link: &Link) -> Option<TunInfo> {
         if link.kind != Some(LinkKind::Tun) {
@@ -101,21 +118,12 @@ impl TunInfo {
 }
 
 impl fmt::Display for TunInfo {
-    /// The words and order of iproute2's `ip tuntap show`. It prints "filter" for
-    /// every device with packet information, because `IFF_NOFILTER` and `IFF_NO_PI` are
-    /// the same bit; vnet prints the same line.
+    /// The words and order of iproute2's `ip tuntap show`: the name, the mode, the
+    /// [flags](TunInfo::flag_words), the owner and the group.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.name, self.mode)?;
-        for (on, word) in [
-            (self.packet_info, "pi"),
-            (self.multi_queue, "multi_queue"),
-            (self.vnet_hdr, "vnet_hdr"),
-            (self.persistent, "persist"),
-            (self.packet_info, "filter"),
-        ] {
-            if on {
-                write!(f, " {word}")?;
-            }
+        for word in self.flag_words() {
+            write!(f, " {word}")?;
         }
         if let Some(uid) = self.owner {
             write!(f, " user {uid}")?;
