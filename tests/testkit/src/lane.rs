@@ -37,6 +37,12 @@ pub enum Feature {
     Vlan,
     /// VLAN filtering on Linux bridges (`CONFIG_BRIDGE_VLAN_FILTERING`).
     BridgeVlanFiltering,
+    /// Forwarding a connection that DNAT sends back to the machine it came from, through
+    /// the interface it came in by (a VM reaching its own port forward through the
+    /// host's address, masqueraded). Debian's 6.1 does; this machine's 6.18 drops the
+    /// translated packet at its routing decision (`ip_rcv_finish_core`), with plain nft
+    /// rules as with vnet's.
+    NatBackToSender,
 }
 
 impl Feature {
@@ -44,6 +50,7 @@ impl Feature {
         match self {
             Feature::Vlan => "802.1Q VLAN devices",
             Feature::BridgeVlanFiltering => "bridge VLAN filtering",
+            Feature::NatBackToSender => "forwarding of a connection DNAT sends back to its sender",
         }
     }
 
@@ -84,8 +91,48 @@ impl Feature {
                 )
                 .status
                 .success(),
+            Feature::NatBackToSender => probe_nat_back_to_sender(&ns),
         }
     }
+}
+
+/// Asks the kernel, with ip, nft and nc only: `host` (a bridge, 192.168.77.1/24,
+/// forwarding) DNATs port 5555 to its VM 192.168.77.2:22 and masquerades what goes there;
+/// can the VM connect to 192.168.77.1:5555, that is, to itself?
+fn probe_nat_back_to_sender(host: &TestNs) -> bool {
+    let vm = TestNs::new("probevm");
+    host.sh(&format!(
+        "ip link add br0 type bridge && ip link set br0 up && \
+         ip addr add 192.168.77.1/24 dev br0 && \
+         ip link add p0 type veth peer name eth0 netns {vm} && ip link set p0 master br0 up && \
+         sysctl -qw net.ipv4.ip_forward=1 && nft add table ip probe && \
+         nft 'add chain ip probe pre {{ type nat hook prerouting priority dstnat; }}' && \
+         nft 'add chain ip probe post {{ type nat hook postrouting priority srcnat; }}' && \
+         nft add rule ip probe pre tcp dport 5555 dnat to 192.168.77.2:22 && \
+         nft add rule ip probe post ip daddr 192.168.77.2 tcp dport 22 masquerade",
+        vm = vm.name
+    ));
+    vm.sh(
+        "ip link set eth0 up && ip addr add 192.168.77.2/24 dev eth0 && \
+         ip route add default via 192.168.77.1",
+    );
+    // Port 22 of the VM answers twice (the control, then the question), each listener
+    // for a few seconds at most.
+    vm.sh(
+        "(for i in 1 2; do timeout 5 nc -l -p 22; done </dev/null >/dev/null 2>&1 &); \
+         sleep 0.3",
+    );
+    // The control: the host reaches the VM's port directly.
+    let control = host.exec("nc", &["-z", "-w", "2", "192.168.77.2", "22"]);
+    assert!(
+        control.status.success(),
+        "probing {}: the host cannot reach its VM's port 22 at all (the probe is broken)",
+        Feature::NatBackToSender.describe()
+    );
+    std::thread::sleep(std::time::Duration::from_millis(200)); // the second listener
+    vm.exec("nc", &["-z", "-w", "2", "192.168.77.1", "5555"])
+        .status
+        .success()
 }
 
 /// True when this process runs inside the lane's VM (its guest sets `VNET_LANE` to the

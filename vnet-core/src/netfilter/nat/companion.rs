@@ -24,9 +24,11 @@
 //!   neighbour that would answer it directly, bypassing the translation. A filter chain
 //!   in prerouting, after the translation, marks such packets (the route to their new
 //!   destination leaves by the interface they came in by) and postrouting masquerades
-//!   what is marked, as portmap does. (`fib saddr . oif oif` in the forward hook would
-//!   say the same, but the kernel refuses an output-interface lookup restricted to the
-//!   output interface: EINVAL.)
+//!   what is marked, as portmap does; the forward's own VM reaches itself this way too,
+//!   on kernels that forward a packet back to its sender (Debian's 6.1 does; 6.18 drops
+//!   it at its routing decision, whatever the rules). (`fib saddr . oif oif` in the
+//!   forward hook would say the same, but the kernel refuses an output-interface lookup
+//!   restricted to the output interface: EINVAL.)
 //! - **127.0.0.1 is not forwarded.** A packet from 127.0.0.1 may leave by a non-loopback
 //!   interface only with `route_localnet` set on it, and that sysctl on a VM-facing
 //!   interface lets the VMs reach every service the host binds to 127.0.0.1
