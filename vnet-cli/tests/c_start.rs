@@ -11,6 +11,7 @@ mod common;
 use std::io::Read;
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
 
 const BRCTL: &str = "/usr/sbin/brctl";
 const TUNCTL: &str = "/usr/bin/tunctl";
@@ -23,6 +24,16 @@ fn vbrctl() -> String {
 fn vtunctl() -> String {
     let path = common::binary("vtunctl", env!("CARGO_BIN_EXE_vtunctl"));
     path.to_str().unwrap().to_string()
+}
+
+/// Held while a case starts processes. The SIGPIPE case holds a pipe's reader for a
+/// moment before it drops it: a process another test thread forked meanwhile would
+/// hold a copy until its exec, and a write arriving then would succeed (the stock-kernel
+/// lane, under emulation, once saw brctl exit 0, which such a copy explains). So the
+/// cases run one at a time.
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static SPAWNING: Mutex<()> = Mutex::new(());
+    SPAWNING.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Runs `program ARGS` through `sh` with the redirections `redirect` (`>&-` closes
@@ -51,6 +62,7 @@ fn run_redirected(
 
 #[test]
 fn closed_standard_streams_end_as_in_c() {
+    let _serial = one_at_a_time();
     // With standard output closed, brctl's printf fails quietly, and so does the
     // drop-in's output.
     for args in [&["-V"][..], &["--help"]] {
@@ -79,6 +91,7 @@ fn closed_standard_streams_end_as_in_c() {
 /// tunctl finds no such file. Nothing reaches the kernel's network state.
 #[test]
 fn closed_standard_streams_are_reopened_on_dev_null() {
+    let _serial = one_at_a_time();
     let args = ["-f", "/proc/self/fd/1"];
     let (code, _, _, stderr) = run_redirected(&vtunctl(), &args, ">&-");
     assert_eq!(
@@ -97,6 +110,7 @@ fn closed_standard_streams_are_reopened_on_dev_null() {
 
 #[test]
 fn a_closed_pipe_ends_the_program_with_sigpipe() {
+    let _serial = one_at_a_time();
     // The pipe's reader is gone before the program writes: C's default action for
     // SIGPIPE ends brctl, and the drop-in, which leaves SIGPIPE alone as C does.
     let run = |program: &str| {
