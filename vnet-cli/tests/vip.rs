@@ -1040,18 +1040,26 @@ fn unsupported_commands_fail_loudly() {
 #[test]
 fn names_that_are_not_utf8_act_and_print_as_ip_does() {
     let file = format!("/tmp/vip-bytes-batch-{}", std::process::id());
+    // The bridge comes up in the set-up (with its one port down), which then waits for
+    // its state to settle (DOWN, no carrier), so that no state changes while the tools
+    // list it; the devices the lines make stay down.
     let setup = format!(
-        "printf 'link add b\\376 type bridge\\nlink set dev b\\376 up\\nlink show b\\376\\n\
+        "ip link add $'br\\xfe' type bridge && \
+         ip link add $'v\\xfe0' type veth peer name $'v\\xfe1' && \
+         ip link set $'v\\xfe0' master $'br\\xfe' && ip link set $'br\\xfe' up && \
+         for i in $(seq 100); do \
+           ip -j link show $'br\\xfe' | grep -q '\"operstate\":\"DOWN\"' && break; sleep 0.1; \
+         done; \
+         printf 'link add b\\376 type bridge\\nlink show b\\376\\n\
          link del b\\376\\nlink del b\\376\\n' > {file}; export STDIN={file}"
     );
     differential(
         &setup,
         &[
-            "link add $'br\\xfe' type bridge",
-            "link add $'v\\xfe0' type veth peer name $'v\\xfe1'",
-            // The ports stay down, so that no state changes while the tools list them.
-            "link set $'v\\xfe0' master $'br\\xfe'",
-            "link set $'br\\xfe' up",
+            "link add $'d\\xfe' type bridge",
+            "link add $'w\\xfe0' type veth peer name $'w\\xfe1'",
+            "link set $'w\\xfe0' master $'d\\xfe'",
+            "link show master $'d\\xfe'",
             "link show $'br\\xfe'",
             "link show master $'br\\xfe'",
             "-o link show dev $'v\\xfe0'",
@@ -1089,6 +1097,8 @@ fn names_that_are_not_utf8_act_and_print_as_ip_does() {
             "link set $'v\\xfe1' name $'v\\xfe2'",
             "-batch -",
             "link del $'v\\xfe0'",
+            "link del $'w\\xfe0'",
+            "link del $'d\\xfe'",
             "link del $'br\\xfe'",
             "link del $'br\\xfe'",
         ],
