@@ -3,7 +3,7 @@
 //! `nft -j list ruleset` and `nft list table`.
 
 use serde_json::Value;
-use vnet::{ContainerNat, Error, HostPort, L4Protocol, Netfilter};
+use vnet::{ContainerNat, Error, HostPort, L4Protocol, MacCheck, Netfilter};
 use vnet_testkit::*;
 
 /// The rules of table `ip NAME` as `nft list table` prints them, one per line, in
@@ -119,4 +119,57 @@ fn bad_input_changes_nothing() {
     let e = nf.container_nat().install("", "a", &nat()).unwrap_err();
     assert!(matches!(e, Error::InvalidInput { .. }), "{e}");
     assert!(tables(&ns).is_empty());
+}
+
+/// A MAC check (`macspoofchk`): a `bridge` table of its own, beside a NAT table of the
+/// same name, holding one rule, listed by owner, counted, replaced whole by a second
+/// install, and removed without touching the NAT table.
+#[test]
+fn a_mac_check_is_a_bridge_table_of_its_own() {
+    let ns = TestNs::new("ctrmac");
+    let nf = Netfilter::new(&ns.netns).unwrap();
+    let handle = nf.container_nat();
+    let check = MacCheck {
+        port: ifname("veth12345678"),
+        mac: "02:42:0a:58:00:02".parse().unwrap(),
+    };
+    assert_eq!(handle.mac_check_rules("vnet-cni-a").unwrap(), None);
+    handle.install("vnet-cni-a", "owner a", &nat()).unwrap();
+    handle
+        .install_mac_check("vnet-cni-a", "owner a", &check)
+        .unwrap();
+    // Installed again with another address: still one rule, the new one.
+    let moved = MacCheck {
+        mac: "02:42:0a:58:00:03".parse().unwrap(),
+        ..check.clone()
+    };
+    handle
+        .install_mac_check("vnet-cni-a", "owner a", &moved)
+        .unwrap();
+    let listed = ns.run_ok("nft", &["list", "table", "bridge", "vnet-cni-a"]);
+    let drops: Vec<&str> = listed
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.ends_with("drop"))
+        .collect();
+    assert_eq!(
+        drops,
+        ["iifname \"veth12345678\" ether saddr != 02:42:0a:58:00:03 drop"],
+        "{listed}"
+    );
+    assert_eq!(handle.mac_check_rules("vnet-cni-a").unwrap(), Some(1));
+    assert_eq!(
+        handle.list_mac_checks("vnet-cni-").unwrap(),
+        [("vnet-cni-a".to_string(), "owner a".to_string())]
+    );
+    // The NAT table of the same name is another table, listed apart.
+    assert_eq!(
+        handle.list("vnet-cni-").unwrap(),
+        [("vnet-cni-a".to_string(), "owner a".to_string())]
+    );
+    assert!(handle.remove_mac_check("vnet-cni-a").unwrap());
+    assert!(!handle.remove_mac_check("vnet-cni-a").unwrap());
+    assert_eq!(handle.mac_check_rules("vnet-cni-a").unwrap(), None);
+    assert_eq!(tables(&ns), ["vnet-cni-a"], "the NAT table stays");
+    assert_eq!(rules(&ns, "vnet-cni-a").len(), 7);
 }

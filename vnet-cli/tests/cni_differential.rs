@@ -463,3 +463,77 @@ fn vnet_cni_matches_bridge_with_mtu_promisc_routes_and_0_4_0() {
         "{routes}"
     );
 }
+
+/// What `macspoofchk` lets through, on one side: the gateway answering the container
+/// (with its own MAC), not answering it once its MAC is changed (a control ping first,
+/// so silence means the drop), answering again with its own MAC back, and the rules
+/// that still name the container's port after DEL.
+fn spoof_check_side(name: &str, kind: &str) -> (Vec<(&'static str, bool)>, Vec<String>) {
+    let lab = lab(name);
+    let mut plugin = bridge_plugin(kind, &lab.leases);
+    plugin["macspoofchk"] = json!(true);
+    let rt = Runtime {
+        host: &lab.host,
+        conflist: json!({"cniVersion": "1.0.0", "name": "spoofnet", "plugins": [plugin]}),
+        plugin_path: Box::new(plugin_path),
+        port_mappings: json!([]),
+    };
+    let n1 = netns_path(&lab.c1);
+    let r1 = rt.add("ctr-one", &n1);
+    let port = r1["interfaces"][1]["name"].as_str().unwrap().to_string();
+    let mac = lab.c1.ip_json(&["link", "show", "dev", "eth0"])[0]["address"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let answered = |ns: &TestNs| match ns.probe("10.77.0.1") {
+        vnet_testkit::Probe::Answered => true,
+        vnet_testkit::Probe::NoReply => false,
+        vnet_testkit::Probe::Failed(why) => panic!("{name}: {why}"),
+    };
+    let own = lab.c1.pings_within("10.77.0.1", 3) && answered(&lab.c1);
+    lab.c1.run_ok(
+        "ip",
+        &["link", "set", "eth0", "address", "02:00:00:00:00:99"],
+    );
+    lab.c1.run_ok("ip", &["neigh", "flush", "dev", "eth0"]);
+    let spoofed = answered(&lab.c1);
+    lab.c1
+        .run_ok("ip", &["link", "set", "eth0", "address", &mac]);
+    let back = lab.c1.pings_within("10.77.0.1", 5);
+    rt.del("ctr-one", Some(&n1), &r1);
+    let left = lab
+        .host
+        .run_ok("nft", &["list", "ruleset"])
+        .lines()
+        .filter(|l| l.contains(&port) || l.contains(&mac))
+        .map(String::from)
+        .collect();
+    (
+        vec![
+            ("own MAC answered", own),
+            ("spoofed MAC answered", spoofed),
+            ("own MAC answered again", back),
+        ],
+        left,
+    )
+}
+
+/// `macspoofchk`: vnet-cni drops what a container sends from another MAC address as the
+/// reference `bridge` plugin does (its nftables rules in `table bridge nat`), lets its
+/// own MAC through on both sides, and leaves no rule naming the container after DEL.
+#[test]
+fn macspoofchk_drops_spoofed_frames_as_the_reference_does() {
+    let (reference, reference_left) = spoof_check_side("refm", "bridge");
+    let (vnet, vnet_left) = spoof_check_side("vnetm", "vnet-cni");
+    assert_eq!(
+        reference,
+        vec![
+            ("own MAC answered", true),
+            ("spoofed MAC answered", false),
+            ("own MAC answered again", true),
+        ]
+    );
+    assert_eq!(vnet, reference);
+    assert!(reference_left.is_empty(), "{reference_left:?}");
+    assert!(vnet_left.is_empty(), "{vnet_left:?}");
+}

@@ -100,7 +100,7 @@ pub use link::{
 pub use neigh::{Neighbour, NeighbourHandle, NeighbourSpec, NeighbourState};
 pub use netfilter::Netfilter;
 pub use netfilter::conntrack::{ConntrackEntry, ConntrackHandle, FlowTuple, TcpState};
-pub use netfilter::container::{ContainerNat, ContainerNatHandle, HostPort};
+pub use netfilter::container::{ContainerNat, ContainerNatHandle, HostPort, MacCheck};
 pub use netfilter::nat::{InstalledRule, L4Protocol, Masquerade, NatHandle, NatRule, PortForward};
 pub use netns::Netns;
 pub use nsid::NsidHandle;

@@ -440,7 +440,9 @@ pub(crate) mod nf_tables {
     pub(crate) const NFTA_PAYLOAD_OFFSET: u16 = 3;
     /// `NFTA_PAYLOAD_LEN`.
     pub(crate) const NFTA_PAYLOAD_LEN: u16 = 4;
-    /// `NFT_PAYLOAD_NETWORK_HEADER` (`enum nft_payload_bases`).
+    /// `NFT_PAYLOAD_LL_HEADER` (`enum nft_payload_bases`): the link-layer header.
+    pub(crate) const NFT_PAYLOAD_LL_HEADER: u32 = 0;
+    /// `NFT_PAYLOAD_NETWORK_HEADER`.
     pub(crate) const NFT_PAYLOAD_NETWORK_HEADER: u32 = 1;
     /// `NFT_PAYLOAD_TRANSPORT_HEADER`.
     pub(crate) const NFT_PAYLOAD_TRANSPORT_HEADER: u32 = 2;
@@ -521,6 +523,10 @@ pub(crate) mod nf_tables {
 pub(crate) mod netfilter {
     /// `NFPROTO_IPV4`.
     pub(crate) const NFPROTO_IPV4: u32 = 2;
+    /// `NFPROTO_BRIDGE`.
+    pub(crate) const NFPROTO_BRIDGE: u32 = 7;
+    /// `NF_DROP`: the verdict that drops a packet.
+    pub(crate) const NF_DROP: u32 = 0;
     /// `NF_NAT_RANGE_PROTO_SPECIFIED`: a NAT rule that gives a port.
     pub(crate) const NF_NAT_RANGE_PROTO_SPECIFIED: u32 = 2;
     /// `IPS_DST_NAT` (`linux/netfilter/nf_conntrack_common.h`): the flow's destination

@@ -62,8 +62,9 @@ pub struct NetConf {
     /// kernel. 0, as with the reference, means none.
     #[serde(default)]
     pub vlan: Option<u16>,
-    /// MAC spoofing check (the reference drops frames from other MACs with nftables):
-    /// not supported; `true` is refused with code 2.
+    /// MAC spoofing check: frames the container sends with another source MAC address
+    /// than its interface's are dropped at its bridge port (a `bridge` nf_tables table of
+    /// the attachment, as the reference does it with nftables).
     #[serde(default)]
     pub macspoofchk: bool,
     /// The IPAM plugin's configuration, passed to it untouched.
@@ -171,12 +172,6 @@ impl NetConf {
             && vlan > 4094
         {
             return Err(invalid("vlan", vlan, "must be between 1 and 4094"));
-        }
-        if self.macspoofchk {
-            return Err(CniError::new(
-                Code::UnsupportedField,
-                "macspoofchk is not supported by vnet-cni",
-            ));
         }
         let mut ports = Vec::new();
         for p in &self.runtime_config.port_mappings {

@@ -239,6 +239,7 @@ fn add(call: &Call, stdin: &[u8]) -> CniResult<String> {
     let result = match made {
         Ok(result) => result,
         Err(e) => {
+            let _ = nat::remove(call, &[]);
             let _ = bridge::teardown(Some(&netns), &call.ifname, &call.container_id);
             let _ = ipam.del(stdin);
             return Err(e);

@@ -1,5 +1,6 @@
 //! NAT of one container attachment: masquerade of its traffic and its port mappings, in
-//! an nf_tables table of its own, what a CNI plugin's `ipMasq` and `portMappings` need.
+//! an nf_tables table of its own, what a CNI plugin's `ipMasq` and `portMappings` need;
+//! and its MAC check (`macspoofchk`), in a `bridge` table of the same name.
 //!
 //! One table (family `ip`) per attachment, named by its owner, so that removing the
 //! attachment removes exactly its rules, in one transaction, and nothing of another's:
@@ -30,29 +31,46 @@
 //!   outgoing interface's address, except multicast (as the reference `bridge` plugin).
 //!
 //! Only IPv4 is handled.
+//!
+//! The MAC check drops what the container sends with another source MAC address than
+//! its own, before the bridge learns or forwards it (`bridge` family, prerouting, at
+//! the priority of the reference plugin's chain):
+//!
+//! ```text
+//! table bridge NAME {                  # userdata: the owner's text
+//!     chain prerouting {               # type filter hook prerouting priority -300
+//!         iifname "veth1a2b3c4d" ether saddr != 02:42:0a:58:00:02 drop
+//!     }
+//! }
+//! ```
 
 use std::net::{IpAddr, Ipv4Addr};
 
 use ipnetwork::Ipv4Network;
 use netlink_packet_core::{NLM_F_APPEND, NLM_F_CREATE};
 use netlink_packet_netfilter::NetfilterMessage;
+use netlink_packet_netfilter::NetfilterProtoFamily;
 use netlink_packet_netfilter::nftables::{
-    Cmp, DataAttribute, Expressions, InetHookNumber, MetaKey, NfTablesMessage, Operator, Register,
-    RuleAttribute, RuleMessage, TableAttribute, TableMessage,
+    Cmp, DataAttribute, Expressions, Immediate, InetHookNumber, MetaKey, NfTablesMessage, Operator,
+    Register, RuleAttribute, RuleMessage, TableAttribute, TableMessage, Verdict, VerdictAttribute,
 };
 use nix::errno::Errno;
 
 use super::conntrack::{ConntrackEntry, ConntrackHandle};
 use super::nat::expr::{
-    Expr, bitwise_mask, cmp_eq, daddr_is_local, immediate, meta, named, payload, u32_attr,
+    Expr, bitwise_mask, cmp_eq, daddr_is_local, immediate, match_ifname, meta, named, payload,
+    u32_attr,
 };
-use super::nat::{L4Protocol, base_chain, message};
+use super::nat::{L4Protocol, base_chain_in, message_in};
 use crate::error::{Context, Error, Result};
 use crate::netlink::Connection;
 use crate::netlink::raw::{RawMessage, attributes};
-use crate::uapi::netfilter::{IPS_DST_NAT, NF_NAT_RANGE_PROTO_SPECIFIED, NFPROTO_IPV4};
+use crate::uapi::netfilter::{
+    IPS_DST_NAT, NF_DROP, NF_NAT_RANGE_PROTO_SPECIFIED, NFPROTO_BRIDGE, NFPROTO_IPV4,
+};
 use crate::uapi::nf_tables::*;
 use crate::uapi::nfnetlink::NFGENMSG_LEN;
+use crate::values::{IfName, MacAddr};
 
 /// The chain of DNAT for connections from outside (`type nat hook prerouting`).
 pub const PREROUTING: &str = "prerouting";
@@ -60,6 +78,39 @@ pub const PREROUTING: &str = "prerouting";
 pub const OUTPUT: &str = "output";
 /// The chain of masquerades (`type nat hook postrouting`).
 pub const POSTROUTING: &str = "postrouting";
+/// The priority of the MAC check's chain (`bridge` family, prerouting): the reference
+/// `bridge` plugin's, before anything else the bridge runs.
+pub const MAC_CHECK_PRIORITY: i32 = -300;
+
+/// The MAC check of one container attachment (a CNI `macspoofchk`): frames arriving on
+/// the container's host-side port must carry the container's MAC address as their
+/// source; the others are dropped. See the module documentation for the rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MacCheck {
+    /// The container's port on the bridge (the host end of its veth pair).
+    pub port: IfName,
+    /// The container interface's MAC address.
+    pub mac: MacAddr,
+}
+
+impl MacCheck {
+    /// `iifname PORT ether saddr != MAC drop`.
+    fn rule(&self) -> Vec<Expr> {
+        let mut out = Vec::from(match_ifname(MetaKey::Iifname, &self.port));
+        out.push(payload(NFT_PAYLOAD_LL_HEADER, 6, 6));
+        out.push(cmp_neq(self.mac.octets().to_vec()));
+        out.push(
+            Expressions::Immediate(vec![
+                Immediate::DestinationRegister(Register::Verdict),
+                Immediate::Data(DataAttribute::Verdict(vec![VerdictAttribute::Code(
+                    Verdict::Other(NF_DROP),
+                )])),
+            ])
+            .into(),
+        );
+        out
+    }
+}
 
 /// A host port mapped to a port of the container (`-p [HOST_IP:]HOST_PORT:PORT/PROTO`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -247,18 +298,73 @@ fn check_table(table: &str) -> Result<()> {
     Ok(())
 }
 
-/// `nft add table ip TABLE` (with user data), or `nft delete table ip TABLE`.
-fn table_message(table: &str, userdata: Option<&str>, delete: bool) -> NetfilterMessage {
+/// The nf_tables family of each kind of table: `ip` for NAT, `bridge` for MAC checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Family {
+    Ip,
+    Bridge,
+}
+
+impl Family {
+    fn header(self) -> NetfilterProtoFamily {
+        match self {
+            Family::Ip => NetfilterProtoFamily::IPv4,
+            Family::Bridge => NetfilterProtoFamily::Bridge,
+        }
+    }
+
+    fn number(self) -> u32 {
+        match self {
+            Family::Ip => NFPROTO_IPV4,
+            Family::Bridge => NFPROTO_BRIDGE,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Family::Ip => "ip",
+            Family::Bridge => "bridge",
+        }
+    }
+
+    fn message(self, inner: NfTablesMessage) -> NetfilterMessage {
+        message_in(self.header(), inner)
+    }
+}
+
+/// `nft add table FAMILY TABLE` (with user data), or `nft delete table FAMILY TABLE`.
+fn table_message(
+    family: Family,
+    table: &str,
+    userdata: Option<&str>,
+    delete: bool,
+) -> NetfilterMessage {
     let mut attributes = vec![TableAttribute::Name(table.to_string())];
     if let Some(text) = userdata {
         attributes.push(TableAttribute::UserData(text.as_bytes().to_vec()));
     }
     let table = TableMessage { attributes };
-    message(if delete {
+    family.message(if delete {
         NfTablesMessage::DeleteTable(table)
     } else {
         NfTablesMessage::NewTable(table)
     })
+}
+
+/// `nft add rule FAMILY TABLE CHAIN EXPRESSIONS`.
+fn rule_message(
+    family: Family,
+    table: &str,
+    chain: &str,
+    expressions: Vec<Expr>,
+) -> NetfilterMessage {
+    family.message(NfTablesMessage::NewRule(RuleMessage {
+        attributes: vec![
+            RuleAttribute::Table(table.to_string()),
+            RuleAttribute::Chain(chain.to_string()),
+            RuleAttribute::Expressions(expressions),
+        ],
+    }))
 }
 
 impl<'a> ContainerNatHandle<'a> {
@@ -280,22 +386,29 @@ impl<'a> ContainerNatHandle<'a> {
         };
         check_table(table)?;
         nat.validate()?;
-        let mut messages = vec![
-            table_message(table, None, false),
-            table_message(table, None, true),
-            table_message(table, Some(owner), false),
-            base_chain(table, PREROUTING, InetHookNumber::PreRouting, -100, "nat"),
-            base_chain(table, OUTPUT, InetHookNumber::LocalOut, -100, "nat"),
-            base_chain(table, POSTROUTING, InetHookNumber::PostRouting, 100, "nat"),
-        ];
+        let ip = Family::Ip.header();
+        let mut messages = replace_table(Family::Ip, table, owner);
+        messages.extend([
+            base_chain_in(
+                ip,
+                table,
+                PREROUTING,
+                InetHookNumber::PreRouting,
+                -100,
+                "nat",
+            ),
+            base_chain_in(ip, table, OUTPUT, InetHookNumber::LocalOut, -100, "nat"),
+            base_chain_in(
+                ip,
+                table,
+                POSTROUTING,
+                InetHookNumber::PostRouting,
+                100,
+                "nat",
+            ),
+        ]);
         for (chain, expressions) in nat.rules() {
-            messages.push(message(NfTablesMessage::NewRule(RuleMessage {
-                attributes: vec![
-                    RuleAttribute::Table(table.to_string()),
-                    RuleAttribute::Chain(chain.to_string()),
-                    RuleAttribute::Expressions(expressions),
-                ],
-            })));
+            messages.push(rule_message(Family::Ip, table, chain, expressions));
         }
         self.conn
             .socket()
@@ -303,33 +416,103 @@ impl<'a> ContainerNatHandle<'a> {
             .op(op)
     }
 
+    /// Installs `check` as the whole content of table `bridge TABLE`, in one transaction
+    /// (created, or emptied and filled again), with `owner` as its user data, as
+    /// [`ContainerNatHandle::install`] does for NAT.
+    pub fn install_mac_check(&self, table: &str, owner: &str, check: &MacCheck) -> Result<()> {
+        let op = || {
+            format!(
+                "installing the MAC check table bridge {table} in {}",
+                self.describe()
+            )
+        };
+        check_table(table)?;
+        let mut messages = replace_table(Family::Bridge, table, owner);
+        messages.push(base_chain_in(
+            Family::Bridge.header(),
+            table,
+            PREROUTING,
+            InetHookNumber::PreRouting,
+            MAC_CHECK_PRIORITY,
+            "filter",
+        ));
+        messages.push(rule_message(
+            Family::Bridge,
+            table,
+            PREROUTING,
+            check.rule(),
+        ));
+        self.conn
+            .socket()
+            .nfnl_transaction_at(None, messages, NLM_F_CREATE | NLM_F_APPEND)
+            .op(op)
+    }
+
+    /// How many rules the chain of table `bridge TABLE` holds (one, as
+    /// [`ContainerNatHandle::install_mac_check`] made it); None when the table does not
+    /// exist.
+    pub fn mac_check_rules(&self, table: &str) -> Result<Option<usize>> {
+        Ok(self
+            .counts(Family::Bridge, table, &[PREROUTING])?
+            .map(|counts| counts[0]))
+    }
+
+    /// Deletes table `bridge TABLE` (`nft delete table bridge TABLE`); false when it did
+    /// not exist.
+    pub fn remove_mac_check(&self, table: &str) -> Result<bool> {
+        self.delete_table(Family::Bridge, table)
+    }
+
+    /// Every table of family `bridge` whose name starts with `prefix`, with its owner
+    /// text, sorted by name: the MAC checks a garbage collection goes through.
+    pub fn list_mac_checks(&self, prefix: &str) -> Result<Vec<(String, String)>> {
+        self.tables(Family::Bridge, prefix)
+    }
+
     /// How many rules each chain of table `ip TABLE` holds, as (chain, count) in the
     /// order prerouting, output, postrouting; None when the table does not exist
     /// (`nft list table ip TABLE`).
     pub fn rule_counts(&self, table: &str) -> Result<Option<[usize; 3]>> {
+        Ok(self
+            .counts(Family::Ip, table, &[PREROUTING, OUTPUT, POSTROUTING])?
+            .map(|c| [c[0], c[1], c[2]]))
+    }
+
+    /// How many rules each of `chains` of table `FAMILY TABLE` holds, in their order;
+    /// None when the table does not exist.
+    fn counts(&self, family: Family, table: &str, chains: &[&str]) -> Result<Option<Vec<usize>>> {
         check_table(table)?;
+        let name = family.name();
         // A rule dump of a missing table is merely empty: ask for the table first.
-        let get = RawMessage::from_message(&message(NfTablesMessage::GetTable(TableMessage {
-            attributes: vec![TableAttribute::Name(table.to_string())],
-        })));
+        let get =
+            RawMessage::from_message(&family.message(NfTablesMessage::GetTable(TableMessage {
+                attributes: vec![TableAttribute::Name(table.to_string())],
+            })));
         match self.conn.request(get, 0) {
             Ok(_) => {}
             Err(e) if e.is_errno(Errno::ENOENT) => return Ok(None),
             Err(e) => {
-                return Err(e.with_op(format!("reading table ip {table} in {}", self.describe())));
+                return Err(e.with_op(format!(
+                    "reading table {name} {table} in {}",
+                    self.describe()
+                )));
             }
         }
-        let request = RawMessage::from_message(&message(NfTablesMessage::GetRule(RuleMessage {
-            attributes: vec![RuleAttribute::Table(table.to_string())],
-        })));
+        let request =
+            RawMessage::from_message(&family.message(NfTablesMessage::GetRule(RuleMessage {
+                attributes: vec![RuleAttribute::Table(table.to_string())],
+            })));
         let replies = match self.conn.dump(request) {
             Ok(replies) => replies,
             Err(e) if e.is_errno(Errno::ENOENT) => return Ok(None),
             Err(e) => {
-                return Err(e.with_op(format!("listing table ip {table} in {}", self.describe())));
+                return Err(e.with_op(format!(
+                    "listing table {name} {table} in {}",
+                    self.describe()
+                )));
             }
         };
-        let mut counts = [0; 3];
+        let mut counts = vec![0; chains.len()];
         for reply in replies {
             if reply.message_type != NEWRULE_MESSAGE_TYPE || reply.payload.len() < NFGENMSG_LEN {
                 continue;
@@ -345,13 +528,10 @@ impl<'a> ContainerNatHandle<'a> {
                     _ => {}
                 }
             }
-            let slot = match chain.as_deref() {
-                Some(c) if c == PREROUTING.as_bytes() => 0,
-                Some(c) if c == OUTPUT.as_bytes() => 1,
-                Some(c) if c == POSTROUTING.as_bytes() => 2,
-                _ => continue,
-            };
-            if in_table {
+            let slot = chains
+                .iter()
+                .position(|c| chain.as_deref() == Some(c.as_bytes()));
+            if let (true, Some(slot)) = (in_table, slot) {
                 counts[slot] += 1;
             }
         }
@@ -362,9 +542,15 @@ impl<'a> ContainerNatHandle<'a> {
     /// (the user data [`ContainerNatHandle::install`] stored; empty when it has none),
     /// sorted by name (`nft list tables ip`): what a garbage collection goes through.
     pub fn list(&self, prefix: &str) -> Result<Vec<(String, String)>> {
-        let request = RawMessage::from_message(&message(NfTablesMessage::GetTable(TableMessage {
-            attributes: Vec::new(),
-        })));
+        self.tables(Family::Ip, prefix)
+    }
+
+    /// The tables of `family` whose name starts with `prefix`, with their owner texts.
+    fn tables(&self, family: Family, prefix: &str) -> Result<Vec<(String, String)>> {
+        let request =
+            RawMessage::from_message(&family.message(NfTablesMessage::GetTable(TableMessage {
+                attributes: Vec::new(),
+            })));
         let replies = self
             .conn
             .dump(request)
@@ -374,8 +560,8 @@ impl<'a> ContainerNatHandle<'a> {
             if reply.message_type != NEWTABLE_MESSAGE_TYPE || reply.payload.len() < NFGENMSG_LEN {
                 continue;
             }
-            // Only the `ip` family: the first byte of the nfgenmsg header.
-            if u32::from(reply.payload[0]) != NFPROTO_IPV4 {
+            // Only this family: the first byte of the nfgenmsg header.
+            if u32::from(reply.payload[0]) != family.number() {
                 continue;
             }
             let (mut name, mut owner) = (None, String::new());
@@ -417,16 +603,7 @@ impl<'a> ContainerNatHandle<'a> {
                 self.describe()
             )
         };
-        check_table(table)?;
-        let existed = match self.conn.socket().nfnl_transaction_at(
-            None,
-            vec![table_message(table, None, true)],
-            0,
-        ) {
-            Ok(()) => true,
-            Err(e) if e.is_errno(Errno::ENOENT) => false,
-            Err(e) => return Err(e.with_op(op())),
-        };
+        let existed = self.delete_table(Family::Ip, table)?;
         if let Some(nat) = flows_of {
             ConntrackHandle::new(self.conn)
                 .flush_matching(|entry| nat.created(entry))
@@ -435,7 +612,33 @@ impl<'a> ContainerNatHandle<'a> {
         Ok(existed)
     }
 
+    /// `nft delete table FAMILY TABLE`; false when it did not exist.
+    fn delete_table(&self, family: Family, table: &str) -> Result<bool> {
+        check_table(table)?;
+        let delete = vec![table_message(family, table, None, true)];
+        match self.conn.socket().nfnl_transaction_at(None, delete, 0) {
+            Ok(()) => Ok(true),
+            Err(e) if e.is_errno(Errno::ENOENT) => Ok(false),
+            Err(e) => Err(e.with_op(format!(
+                "deleting table {} {table} in {}",
+                family.name(),
+                self.describe()
+            ))),
+        }
+    }
+
     fn describe(&self) -> String {
         self.conn.netns().describe()
     }
+}
+
+/// Creates table `FAMILY TABLE`, deletes it with whatever it held, and creates it again
+/// with `owner` as its user data: the start of a transaction that makes a table's whole
+/// content anew (what `nft -f` of `table T {}; delete table T; table T { ... }` does).
+fn replace_table(family: Family, table: &str, owner: &str) -> Vec<NetfilterMessage> {
+    vec![
+        table_message(family, table, None, false),
+        table_message(family, table, None, true),
+        table_message(family, table, Some(owner), false),
+    ]
 }

@@ -106,7 +106,8 @@ pub(super) fn encode(rule: &NatRule) -> Vec<Expr> {
     out
 }
 
-pub(super) fn match_ifname(key: MetaKey, name: &IfName) -> [Expr; 2] {
+/// `meta KEY "NAME"` (iifname, oifname): the name as IFNAMSIZ zero-padded bytes.
+pub(in crate::netfilter) fn match_ifname(key: MetaKey, name: &IfName) -> [Expr; 2] {
     let mut bytes = name.as_bytes().to_vec();
     bytes.resize(IFNAMSIZ, 0);
     [meta(key), cmp_eq(bytes)]

@@ -378,13 +378,17 @@ pub struct NatHandle<'a> {
     table: &'a str,
 }
 
+/// An nf_tables message of family `ip`.
 pub(super) fn message(inner: NfTablesMessage) -> NetfilterMessage {
-    NetfilterMessage::new(
-        NetfilterHeader::new(NetfilterProtoFamily::IPv4, 0, 0),
-        inner,
-    )
+    message_in(NetfilterProtoFamily::IPv4, inner)
 }
 
+/// An nf_tables message of `family`.
+pub(super) fn message_in(family: NetfilterProtoFamily, inner: NfTablesMessage) -> NetfilterMessage {
+    NetfilterMessage::new(NetfilterHeader::new(family, 0, 0), inner)
+}
+
+/// `nft add chain ip TABLE NAME { type KIND hook HOOK priority PRIORITY; }`.
 pub(super) fn base_chain(
     table: &str,
     name: &str,
@@ -392,17 +396,39 @@ pub(super) fn base_chain(
     priority: i32,
     kind: &str,
 ) -> NetfilterMessage {
-    message(NfTablesMessage::NewChain(ChainMessage {
-        attributes: vec![
-            ChainAttribute::Table(table.to_string()),
-            ChainAttribute::Name(name.to_string()),
-            ChainAttribute::Hook(vec![
-                Hook::Number(HookNumber::Inet(hook)),
-                Hook::Priority(priority as u32),
-            ]),
-            ChainAttribute::Type(kind.to_string()),
-        ],
-    }))
+    base_chain_in(
+        NetfilterProtoFamily::IPv4,
+        table,
+        name,
+        hook,
+        priority,
+        kind,
+    )
+}
+
+/// [`base_chain`] in `family` (the bridge family numbers its hooks as `ip` does).
+pub(super) fn base_chain_in(
+    family: NetfilterProtoFamily,
+    table: &str,
+    name: &str,
+    hook: InetHookNumber,
+    priority: i32,
+    kind: &str,
+) -> NetfilterMessage {
+    message_in(
+        family,
+        NfTablesMessage::NewChain(ChainMessage {
+            attributes: vec![
+                ChainAttribute::Table(table.to_string()),
+                ChainAttribute::Name(name.to_string()),
+                ChainAttribute::Hook(vec![
+                    Hook::Number(HookNumber::Inet(hook)),
+                    Hook::Priority(priority as u32),
+                ]),
+                ChainAttribute::Type(kind.to_string()),
+            ],
+        }),
+    )
 }
 
 /// `nft add table ip TABLE` and its four base chains (an existing one is left as is).
