@@ -92,6 +92,18 @@ fn extended_details_match_ip_for_every_kind_vnet_makes() {
         .add(&TunTap::tun(ifname("tun0")).packet_info(true).owner(4242))
         .unwrap();
 
+    // p0's peer stays down, so p0 has no carrier and its port goes to `disabled`, a
+    // moment after it joined the bridge in `listening` (later still under emulation in
+    // the stock-kernel lane): wait for that, so that both readers see the same state.
+    let settled = (0..100).any(|_| {
+        let state = ns.link_json("p0").unwrap()["linkinfo"]["info_slave_data"]["state"].clone();
+        state == "disabled" || {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            false
+        }
+    });
+    assert!(settled, "p0's port never went to disabled");
+
     let (_, lo) = link(&ns, "lo");
     assert!(lo.get("linkinfo").is_none());
 
