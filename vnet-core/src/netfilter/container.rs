@@ -51,23 +51,21 @@ use netlink_packet_core::{NLM_F_APPEND, NLM_F_CREATE};
 use netlink_packet_netfilter::NetfilterMessage;
 use netlink_packet_netfilter::NetfilterProtoFamily;
 use netlink_packet_netfilter::nftables::{
-    Cmp, DataAttribute, Expressions, Immediate, InetHookNumber, MetaKey, NfTablesMessage, Operator,
-    Register, RuleAttribute, RuleMessage, TableAttribute, TableMessage, Verdict, VerdictAttribute,
+    DataAttribute, Expressions, Immediate, InetHookNumber, MetaKey, NfTablesMessage, Register,
+    RuleAttribute, RuleMessage, TableAttribute, TableMessage, Verdict, VerdictAttribute,
 };
 use nix::errno::Errno;
 
 use super::conntrack::{ConntrackEntry, ConntrackHandle};
 use super::nat::expr::{
-    Expr, bitwise_mask, cmp_eq, daddr_is_local, immediate, match_ifname, meta, named, payload,
-    u32_attr,
+    Expr, bitwise_mask, cmp_eq, cmp_ne, ct_status_dnat, daddr_is_local, immediate, match_ifname,
+    meta, named, payload, u32_attr,
 };
 use super::nat::{L4Protocol, base_chain_in, message_in};
 use crate::error::{Context, Error, Result};
 use crate::netlink::Connection;
 use crate::netlink::raw::{RawMessage, attributes};
-use crate::uapi::netfilter::{
-    IPS_DST_NAT, NF_DROP, NF_NAT_RANGE_PROTO_SPECIFIED, NFPROTO_BRIDGE, NFPROTO_IPV4,
-};
+use crate::uapi::netfilter::{NF_DROP, NF_NAT_RANGE_PROTO_SPECIFIED, NFPROTO_BRIDGE, NFPROTO_IPV4};
 use crate::uapi::nf_tables::*;
 use crate::uapi::nfnetlink::NFGENMSG_LEN;
 use crate::values::{IfName, MacAddr};
@@ -98,7 +96,7 @@ impl MacCheck {
     fn rule(&self) -> Vec<Expr> {
         let mut out = Vec::from(match_ifname(MetaKey::Iifname, &self.port));
         out.push(payload(NFT_PAYLOAD_LL_HEADER, 6, 6));
-        out.push(cmp_neq(self.mac.octets().to_vec()));
+        out.push(cmp_ne(self.mac.octets().to_vec()));
         out.push(
             Expressions::Immediate(vec![
                 Immediate::DestinationRegister(Register::Verdict),
@@ -211,17 +209,8 @@ fn address_in(offset: u32, network: Ipv4Network, equal: bool) -> Vec<Expr> {
         out.push(bitwise_mask(network.mask().octets().to_vec()));
     }
     let data = network.network().octets().to_vec();
-    out.push(if equal { cmp_eq(data) } else { cmp_neq(data) });
+    out.push(if equal { cmp_eq(data) } else { cmp_ne(data) });
     out
-}
-
-fn cmp_neq(data: Vec<u8>) -> Expr {
-    Expressions::Cmp(vec![
-        Cmp::SourceRegister(Register::Reg1),
-        Cmp::Op(Operator::NotEqual),
-        Cmp::Data(DataAttribute::Value(data)),
-    ])
-    .into()
 }
 
 fn host(address: Ipv4Addr) -> Ipv4Network {
@@ -258,15 +247,7 @@ fn hairpin_masquerade(subnet: Ipv4Network, address: Ipv4Addr, p: &HostPort) -> V
     let mut out = address_in(12, subnet, true);
     out.extend(address_in(16, host(address), true));
     out.extend(protocol_port(p.protocol, p.container_port));
-    out.push(named(
-        "ct",
-        vec![
-            u32_attr(NFTA_CT_DREG, Register::Reg1.into()),
-            u32_attr(NFTA_CT_KEY, NFT_CT_STATUS),
-        ],
-    ));
-    out.push(bitwise_mask(IPS_DST_NAT.to_ne_bytes().to_vec()));
-    out.push(cmp_neq(vec![0; 4]));
+    out.extend(ct_status_dnat());
     out.push(named("masq", Vec::new()));
     out
 }

@@ -41,13 +41,12 @@
 //! A forward restricted to an input interface (`iifname`) takes only connections
 //! arriving there, so it has no companions.
 
-use super::expr::{Expr, bitwise_mask, cmp_eq, encode, meta, named, payload, u32_attr};
-use super::{HAIRPIN, NatRule, OUTPUT, POSTROUTING, PortForward};
-use netlink_packet_netfilter::nftables::{
-    Cmp, DataAttribute, Expressions, Meta, MetaKey, Operator, Register,
+use super::expr::{
+    Expr, bitwise_mask, cmp_eq, cmp_ne, ct_status_dnat, encode, fib, meta, named, payload,
 };
+use super::{HAIRPIN, NatRule, OUTPUT, POSTROUTING, PortForward};
+use netlink_packet_netfilter::nftables::{DataAttribute, Expressions, Meta, MetaKey, Register};
 
-use crate::uapi::netfilter::IPS_DST_NAT;
 use crate::uapi::nf_tables::*;
 use crate::uapi::rtnetlink::RTN_LOCAL;
 
@@ -148,14 +147,7 @@ pub(super) fn encode_part(forward: &PortForward, part: Part) -> Vec<Expr> {
         Part::HostMasquerade => {
             out.extend(flow(forward));
             // fib saddr type local: the host opened it.
-            out.push(named(
-                "fib",
-                vec![
-                    u32_attr(NFTA_FIB_DREG, Register::Reg1.into()),
-                    u32_attr(NFTA_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE),
-                    u32_attr(NFTA_FIB_FLAGS, NFTA_FIB_F_SADDR),
-                ],
-            ));
+            out.push(fib(NFTA_FIB_F_SADDR, NFT_FIB_RESULT_ADDRTYPE));
             out.push(cmp_eq(RTN_LOCAL.to_ne_bytes().to_vec()));
             out.push(named("masq", Vec::new()));
         }
@@ -163,14 +155,7 @@ pub(super) fn encode_part(forward: &PortForward, part: Part) -> Vec<Expr> {
             out.extend(flow(forward));
             // fib daddr . iif oif != 0: the way to the (translated) destination is the
             // way the packet came in.
-            out.push(named(
-                "fib",
-                vec![
-                    u32_attr(NFTA_FIB_DREG, Register::Reg1.into()),
-                    u32_attr(NFTA_FIB_RESULT, NFT_FIB_RESULT_OIF),
-                    u32_attr(NFTA_FIB_FLAGS, NFTA_FIB_F_DADDR | NFTA_FIB_F_IIF),
-                ],
-            ));
+            out.push(fib(NFTA_FIB_F_DADDR | NFTA_FIB_F_IIF, NFT_FIB_RESULT_OIF));
             out.push(cmp_ne(vec![0; 4]));
             // meta mark set mark | HAIRPIN_MARK
             out.push(meta(MetaKey::Mark));
@@ -205,25 +190,10 @@ fn flow(forward: &PortForward) -> Vec<Expr> {
         cmp_eq(forward.to.octets().to_vec()),
         payload(NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2),
         cmp_eq(to_port.to_be_bytes().to_vec()),
-        named(
-            "ct",
-            vec![
-                u32_attr(NFTA_CT_DREG, Register::Reg1.into()),
-                u32_attr(NFTA_CT_KEY, NFT_CT_STATUS),
-            ],
-        ),
-        bitwise_mask(IPS_DST_NAT.to_ne_bytes().to_vec()),
-        cmp_ne(vec![0; 4]),
     ]
-}
-
-fn cmp_ne(data: Vec<u8>) -> Expr {
-    Expressions::Cmp(vec![
-        Cmp::SourceRegister(Register::Reg1),
-        Cmp::Op(Operator::NotEqual),
-        Cmp::Data(DataAttribute::Value(data)),
-    ])
-    .into()
+    .into_iter()
+    .chain(ct_status_dnat())
+    .collect()
 }
 
 /// reg1 = (reg1 & !bits) ^ bits, that is reg1 | bits, on a 32-bit value in host order.

@@ -56,7 +56,7 @@ use super::{L4Protocol, Masquerade, NatRule, PortForward};
 use crate::netlink::raw::attributes;
 // Interface names are compared as IFNAMSIZ zero-padded bytes.
 use crate::uapi::r#if::IFNAMSIZ;
-use crate::uapi::netfilter::{NF_NAT_RANGE_PROTO_SPECIFIED, NFPROTO_IPV4};
+use crate::uapi::netfilter::{IPS_DST_NAT, NF_NAT_RANGE_PROTO_SPECIFIED, NFPROTO_IPV4};
 use crate::uapi::nf_tables::*;
 // The `fib` expression stores the route type as a u32 in host byte order.
 use crate::uapi::rtnetlink::RTN_LOCAL;
@@ -117,15 +117,37 @@ pub(in crate::netfilter) fn match_ifname(key: MetaKey, name: &IfName) -> [Expr; 
 /// `-m addrtype --dst-type LOCAL`).
 pub(in crate::netfilter) fn daddr_is_local() -> [Expr; 2] {
     [
+        fib(NFTA_FIB_F_DADDR, NFT_FIB_RESULT_ADDRTYPE),
+        cmp_eq(RTN_LOCAL.to_ne_bytes().to_vec()),
+    ]
+}
+
+/// `fib FLAGS RESULT => reg 1`: a routing lookup on the packet (`NFTA_FIB_F_*` say with
+/// what: daddr, saddr, iif, ...; `NFT_FIB_RESULT_*` what it loads: the route type, the
+/// output interface).
+pub(in crate::netfilter) fn fib(flags: u32, result: u32) -> Expr {
+    named(
+        "fib",
+        vec![
+            u32_attr(NFTA_FIB_DREG, Register::Reg1.into()),
+            u32_attr(NFTA_FIB_RESULT, result),
+            u32_attr(NFTA_FIB_FLAGS, flags),
+        ],
+    )
+}
+
+/// `ct status dnat`: a packet of a flow whose destination was translated.
+pub(in crate::netfilter) fn ct_status_dnat() -> [Expr; 3] {
+    [
         named(
-            "fib",
+            "ct",
             vec![
-                u32_attr(NFTA_FIB_DREG, Register::Reg1.into()),
-                u32_attr(NFTA_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE),
-                u32_attr(NFTA_FIB_FLAGS, NFTA_FIB_F_DADDR),
+                u32_attr(NFTA_CT_DREG, Register::Reg1.into()),
+                u32_attr(NFTA_CT_KEY, NFT_CT_STATUS),
             ],
         ),
-        cmp_eq(RTN_LOCAL.to_ne_bytes().to_vec()),
+        bitwise_mask(IPS_DST_NAT.to_ne_bytes().to_vec()),
+        cmp_ne(vec![0; 4]),
     ]
 }
 
@@ -163,6 +185,15 @@ pub(in crate::netfilter) fn cmp_eq(data: Vec<u8>) -> Expr {
     Expressions::Cmp(vec![
         Cmp::SourceRegister(Register::Reg1),
         Cmp::Op(Operator::Equal),
+        Cmp::Data(DataAttribute::Value(data)),
+    ])
+    .into()
+}
+
+pub(in crate::netfilter) fn cmp_ne(data: Vec<u8>) -> Expr {
+    Expressions::Cmp(vec![
+        Cmp::SourceRegister(Register::Reg1),
+        Cmp::Op(Operator::NotEqual),
         Cmp::Data(DataAttribute::Value(data)),
     ])
     .into()
