@@ -142,6 +142,14 @@ fn echo(client: &mut TcpStream, server: &mut TcpStream, data: &[u8]) -> Vec<u8> 
     }
 }
 
+/// The port forward of host port `port` to `to_port` on `to`, from every interface.
+fn port_forward(protocol: L4Protocol, port: u16, to: &str, to_port: u16) -> PortForward {
+    PortForward::new(protocol, port, to.parse().unwrap())
+        .unwrap()
+        .to_port(to_port)
+        .unwrap()
+}
+
 #[test]
 fn vms_behind_a_bridge_reach_outside_and_each_other() {
     let Lab {
@@ -204,11 +212,7 @@ fn outside_reaches_a_vm_port_through_a_host_port() {
 
     let nf = Netfilter::new(&host.netns).unwrap();
     let rule = NatRule::from(
-        PortForward::new(L4Protocol::Tcp, 5555, "192.168.0.11".parse().unwrap())
-            .unwrap()
-            .to_port(22)
-            .unwrap()
-            .input(ifname("uplink")),
+        port_forward(L4Protocol::Tcp, 5555, "192.168.0.11", 22).input(ifname("uplink")),
     );
     nf.nat().add(&rule).unwrap();
 
@@ -278,12 +282,7 @@ fn udp_port_forward_reaches_a_vm() {
         .unwrap();
 
     let nf = Netfilter::new(&host.netns).unwrap();
-    let rule = NatRule::from(
-        PortForward::new(L4Protocol::Udp, 5353, "192.168.0.12".parse().unwrap())
-            .unwrap()
-            .to_port(53)
-            .unwrap(),
-    );
+    let rule = NatRule::from(port_forward(L4Protocol::Udp, 5353, "192.168.0.12", 53));
     nf.nat().add(&rule).unwrap();
     client.send_to(b"query", "10.99.0.1:5353").unwrap();
     let mut buf = [0u8; 16];
@@ -325,12 +324,12 @@ fn a_port_forward_takes_only_connections_to_the_host_itself() {
     // Host port 5555 goes to vm2's port 7000, on every interface (no -i): what QEMU's
     // `-redir tcp:5555::7000` gives.
     nf.nat()
-        .add(&NatRule::from(
-            PortForward::new(L4Protocol::Tcp, 5555, "192.168.0.12".parse().unwrap())
-                .unwrap()
-                .to_port(7000)
-                .unwrap(),
-        ))
+        .add(&NatRule::from(port_forward(
+            L4Protocol::Tcp,
+            5555,
+            "192.168.0.12",
+            7000,
+        )))
         .unwrap();
     let forwarded = listen(&vm2, 7000);
     let remote = listen(&outside, 5555);
@@ -418,12 +417,7 @@ fn a_port_forward_answers_outside_the_host_itself_and_hairpin() {
     }
 
     let nf = Netfilter::new(&host.netns).unwrap();
-    let rule = NatRule::from(
-        PortForward::new(L4Protocol::Tcp, 5555, "192.168.0.11".parse().unwrap())
-            .unwrap()
-            .to_port(22)
-            .unwrap(),
-    );
+    let rule = NatRule::from(port_forward(L4Protocol::Tcp, 5555, "192.168.0.11", 22));
     nf.nat().add(&rule).unwrap();
     assert_eq!(
         nf.nat()
@@ -528,12 +522,7 @@ fn a_vm_reaches_its_own_port_forward_through_the_host() {
     let err = connect(&vm1, "192.168.0.1:5555").unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
     let nf = Netfilter::new(&host.netns).unwrap();
-    let rule = NatRule::from(
-        PortForward::new(L4Protocol::Tcp, 5555, "192.168.0.11".parse().unwrap())
-            .unwrap()
-            .to_port(22)
-            .unwrap(),
-    );
+    let rule = NatRule::from(port_forward(L4Protocol::Tcp, 5555, "192.168.0.11", 22));
     nf.nat().add(&rule).unwrap();
     let mut client = connect(&vm1, "192.168.0.1:5555").unwrap();
     let (mut accepted, peer) = accept_within(&server, wait).expect("vm1 -> its own forward");
@@ -583,13 +572,7 @@ fn deleting_a_rule_flushes_exactly_its_own_flows() {
         NatRule::from(Masquerade::new(ifname("uplink")).source(source.parse().unwrap()))
     };
     let forward = |port: u16, to: &str| {
-        NatRule::from(
-            PortForward::new(L4Protocol::Tcp, port, to.parse().unwrap())
-                .unwrap()
-                .to_port(22)
-                .unwrap()
-                .input(ifname("uplink")),
-        )
+        NatRule::from(port_forward(L4Protocol::Tcp, port, to, 22).input(ifname("uplink")))
     };
     let (m1, m2) = (masq("192.168.0.11/32"), masq("192.168.0.12/32"));
     let (f1, f2) = (forward(5555, "192.168.0.11"), forward(6666, "192.168.0.12"));
