@@ -2,16 +2,12 @@
 //! acting: the input is the arguments after the program name, separated by NUL bytes.
 #![no_main]
 
-use std::ffi::OsString;
-use std::os::unix::ffi::OsStringExt;
-
 use clap::Parser;
 use libfuzzer_sys::fuzz_target;
 use vnet_cli::cli::Cli;
 
 fuzz_target!(|input: &[u8]| {
-    let args = std::iter::once(OsString::from("vnet"))
-        .chain(input.split(|&b| b == 0).map(|a| OsString::from_vec(a.to_vec())));
+    let args = std::iter::once("vnet".into()).chain(vnet_fuzz::command_line(input));
     if let Err(e) = Cli::try_parse_from(args) {
         // The text a user would see (usage, help and version included).
         let _ = e.render().to_string();
